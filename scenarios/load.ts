@@ -1,0 +1,175 @@
+/**
+ * Reads a scenario file: YAML parsed with positions kept, validated by the schema, every problem reported as
+ * `file:line:col path: message`. The only file I/O of the scenario layer lives here.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import { scenarioSchema, type Scenario } from './schema.ts';
+
+export const BUNDLED_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** `burst-spike` → the bundled file; anything with a slash or a .yaml/.yml ending → that path. */
+export function resolveScenarioPath(nameOrPath: string): string {
+  const looksLikePath = /[\\/]/.test(nameOrPath) || /\.ya?ml$/.test(nameOrPath);
+  if (looksLikePath) {
+    const path = resolve(nameOrPath);
+    if (!existsSync(path)) throw new UsageError(`scenario file not found: ${nameOrPath}`);
+    return path;
+  }
+  const bundled = join(BUNDLED_DIR, `${nameOrPath}.yaml`);
+  if (!existsSync(bundled)) {
+    throw new UsageError(`no bundled scenario named "${nameOrPath}"; bundled: ${listBundled().join(', ')}`);
+  }
+  return bundled;
+}
+
+/** Names of the bundled scenarios. */
+export function listBundled(): string[] {
+  return readdirSync(BUNDLED_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
+}
+
+/** Loads and validates a scenario file, applying dotted-key overrides (`kinesis.shards=8`) before validation. */
+export function loadScenario(path: string, overrides: Record<string, unknown> = {}): Scenario {
+  return parseScenario(readFileSync(path, 'utf8'), path, overrides);
+}
+
+/** Parses scenario text; `file` is only used in error messages. */
+export function parseScenario(text: string, file: string, overrides: Record<string, unknown> = {}): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => lineCounter.linePos(offset);
+
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const { line, col } = at(e.pos[0]);
+        return { file, line, column: col, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ScenarioError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping of scenario keys' }]);
+  }
+  for (const [key, value] of Object.entries(overrides)) setPath(data, key.split('.'), value);
+
+  const result = scenarioSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => toProblem(issue, doc, file, at, overrides));
+  throw new ScenarioError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+}
+
+type Issue = z.core.$ZodIssue;
+
+function toProblem(
+  issue: Issue,
+  doc: Document,
+  file: string,
+  at: (offset: number) => { line: number; col: number },
+  overrides: Record<string, unknown>,
+): ScenarioProblem {
+  let path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  let message = describeIssue(issue);
+  let node = nearestNode(doc, path);
+  // An unknown key is reported at its parent; point at the key itself.
+  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+    const key = issue.keys[0]!;
+    path = [...path, key];
+    node = keyNode(doc, path) ?? node;
+  }
+  const dotted = formatPath(path);
+  const override = Object.keys(overrides).find((k) => dotted === k || dotted.startsWith(`${k}.`) || dotted.startsWith(`${k}[`));
+  if (override !== undefined) message += ` (from the override ${override}=${JSON.stringify(overrides[override])})`;
+  const offset = node?.range?.[0] ?? 0;
+  const { line, col } = at(offset);
+  return { file, line, column: col, path: dotted, message };
+}
+
+function describeIssue(issue: Issue): string {
+  const got = 'input' in issue ? describeValue(issue.input) : undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `required: expected ${issue.expected}`
+        : `expected ${issue.expected}, got ${got}`;
+    case 'unrecognized_keys':
+      return `unknown key "${issue.keys[0]}"${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(', ')})` : ''}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${got}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? issue.message
+        : `expected a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}, got ${got}`;
+    case 'too_big':
+      return `expected a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}, got ${got}`;
+    case 'invalid_union':
+      return `expected ${unionExpectation(issue)}, got ${got}`;
+    default:
+      // Custom issues (refinements, duration parsing) already say what they found.
+      return issue.message;
+  }
+}
+
+function unionExpectation(issue: Extract<Issue, { code: 'invalid_union' }>): string {
+  const options = new Set<string>();
+  for (const branch of issue.errors) {
+    for (const inner of branch) {
+      if (inner.path.length > 0) continue;
+      if (inner.code === 'invalid_type') options.add(inner.expected);
+      else if (inner.code === 'invalid_value') inner.values.forEach((v) => options.add(JSON.stringify(v)));
+      else if (inner.code === 'too_small') options.add(`a number ${inner.inclusive ? '>=' : '>'} ${String(inner.minimum)}`);
+    }
+  }
+  return options.size > 0 ? [...options].join(' or ') : 'a different value';
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value}"`;
+  return String(value);
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+/** The deepest node of the document that exists along `path`. */
+function nearestNode(doc: Document, path: readonly (string | number)[]): Node | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true);
+    if (isNode(node)) return node;
+  }
+  return isNode(doc.contents) ? doc.contents : undefined;
+}
+
+/** The key node of the last path element, for messages about a key rather than its value. */
+function keyNode(doc: Document, path: readonly (string | number)[]): Node | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === path.at(-1));
+  return pair && isPair(pair) && isNode(pair.key) ? pair.key : undefined;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  keys.forEach((rawKey, i) => {
+    const key = /^\d+$/.test(rawKey) ? Number(rawKey) : rawKey;
+    if (i === keys.length - 1) {
+      (node as Record<string | number, unknown>)[key] = value;
+      return;
+    }
+    const next = (node as Record<string | number, unknown>)[key];
+    if (typeof next !== 'object' || next === null) (node as Record<string | number, unknown>)[key] = {};
+    node = (node as Record<string | number, unknown>)[key] as Record<string, unknown>;
+  });
+}
