@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Durations as scenario files write them: `90s`, `10m`, `2h`, `7d`, `500ms`, or combined (`1h30m`). */
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
@@ -26,3 +28,14 @@ export function formatDuration(seconds: number): string {
   }
   return parts.join('');
 }
+
+/** A duration string (`90s`, `10m`, `2h`, `7d`) → seconds. */
+export const duration = () =>
+  z.string({ error: 'expected a duration such as 90s, 10m, 2h or 7d' }).transform((text, ctx) => {
+    const seconds = parseDuration(text);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 90s, 10m, 2h or 7d, got "${text}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  });

@@ -1,21 +1,15 @@
 /**
  * The scenario file format: one zod schema, which both validates a parsed YAML document and gives the typed,
- * defaulted `Scenario` the simulator runs. Defaults cite ../shared/aws-reference.md (§ numbers) where they are AWS facts;
+ * defaulted `Scenario` the simulator runs. The sections of the processing and storage services come from their
+ * model files (each model owns its config, defaults and validation). Defaults cite ../shared/aws-reference.md (§ numbers) where they are AWS facts;
  * the ones marked UNCONFIRMED there are parameters with a stated default.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
-
-/** A duration string (`90s`, `10m`, `2h`, `7d`) → seconds. */
-export const duration = () =>
-  z.string({ error: 'expected a duration such as 90s, 10m, 2h or 7d' }).transform((text, ctx) => {
-    const seconds = parseDuration(text);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 90s, 10m, 2h or 7d, got "${text}"` });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+import { cloudwatchConfigSchema } from '../sim/cloudwatch.ts';
+import { dynamoDbConfigSchema } from '../sim/dynamodb.ts';
+import { firehoseConfigSchema } from '../sim/firehose.ts';
+import { lambdaConfigSchema } from '../sim/lambda.ts';
+import { duration } from './duration.ts';
 
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().nonnegative();
@@ -113,7 +107,7 @@ const producer = z.strictObject({
   backoffMaxMs: positive().default(20_000),
 });
 
-/** Sections later models fill in; reserved now so the format stays stable. */
+/** Sections later features fill in; reserved now so the format stays stable. */
 const reserved = z.unknown().optional();
 
 export const scenarioSchema = z.strictObject({
@@ -124,13 +118,13 @@ export const scenarioSchema = z.strictObject({
   resolution: duration().default(1),
   region: z.string().default('us-east-1'),
   tenants: z.array(tenantGroup).min(1, 'expected at least one tenant group'),
-  apiGateway: apiGateway.default(apiGateway.parse({})),
-  kinesis: kinesis.default(kinesis.parse({})),
-  producer: producer.default(producer.parse({})),
-  lambda: reserved,
-  dynamodb: reserved,
-  firehose: reserved,
-  cloudwatch: reserved,
+  apiGateway: apiGateway.prefault({}),
+  kinesis: kinesis.prefault({}),
+  producer: producer.prefault({}),
+  lambda: lambdaConfigSchema.prefault({}),
+  dynamodb: dynamoDbConfigSchema.prefault({}),
+  firehose: firehoseConfigSchema.prefault({}),
+  cloudwatch: cloudwatchConfigSchema.prefault({}),
   expect: reserved,
   variants: reserved,
 });

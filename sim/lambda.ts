@@ -1,0 +1,272 @@
+/**
+ * The stream processor: a Lambda function behind a Kinesis event-source mapping (§4). Per shard, up to
+ * `parallelizationFactor` batches in flight, each taking `batchMs + perRecordMs × records`; reads bounded by the
+ * shard's 2 MiB/s, 2,000 records/s and 5 GetRecords calls/s (§1.1). Each record is written to DynamoDB and Firehose;
+ * throttled writes are retried inside the invocation (the SDK's unprocessed-items loop), so a throttled downstream
+ * makes batches slower and the shard's backlog and iterator age grow. A record is checkpointed once both writes
+ * succeeded. After a reshard, children are read only once every parent has drained.
+ */
+import { z } from 'zod';
+import { duration } from '../scenarios/duration.ts';
+import { SHARD_LIMITS } from './kinesis.ts';
+
+export const lambdaConfigSchema = z.strictObject({
+  /** Records per batch: default 100, max 10,000 (§4). */
+  batchSize: z.number().int().min(1).max(10_000).default(100),
+  /** Concurrent batches per shard: 1–10, default 1 (§4). */
+  parallelizationFactor: z.number().int().min(1).max(10).default(1),
+  /** MaximumBatchingWindowInSeconds: 0–300 s, default 0 (§4). */
+  batchWindow: duration().pipe(z.number().min(0).max(300)).default(0),
+  memoryMb: z.number().int().min(128).max(10_240).default(256),
+  architecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
+  /** Fixed time per invocation (start, SDK set-up, checkpoint). Workload-specific: UNCONFIRMED, a parameter. */
+  batchMs: z.number().nonnegative().default(20),
+  /** Time per record, writes included. Workload-specific: UNCONFIRMED, a parameter. */
+  perRecordMs: z.number().nonnegative().default(0.5),
+  /** Wait before retrying throttled writes inside an invocation (SDK backoff, first step ~100 ms). */
+  retryBackoffMs: z.number().nonnegative().default(100),
+  /** Stream retention: records older than this expire unread and are lost (default 24 h, §4). */
+  retention: duration().default(86_400),
+});
+export type LambdaConfig = z.output<typeof lambdaConfigSchema>;
+
+/** Cohorts kept per shard queue; past this, new arrivals merge into the newest cohort (ages stay conservative). */
+const COHORTS = 1024;
+
+/** One shard's records in arrival order, as cohorts (one per tick), plus what the processor holds in flight. */
+class ShardQueue {
+  readonly times = new Float64Array(COHORTS);
+  readonly records = new Float64Array(COHORTS);
+  readonly bytes = new Float64Array(COHORTS);
+  head = 0;
+  size = 0;
+  /** Records in the queue not yet read; the rest (total − unread) are in flight. */
+  unread = 0;
+  unreadBytes = 0;
+  total = 0;
+  /** Records read and still waiting for their DynamoDB / Firehose write. */
+  ddbPending = 0;
+  fhPending = 0;
+  /** This tick's reads, between `plan` and `settle`. */
+  read = 0;
+  inFlightBefore = 0;
+
+  push(time: number, records: number, bytes: number): void {
+    if (records <= 0) return;
+    if (this.size === COHORTS) {
+      const last = (this.head + this.size - 1) % COHORTS;
+      this.records[last] = this.records[last]! + records;
+      this.bytes[last] = this.bytes[last]! + bytes;
+    } else {
+      const at = (this.head + this.size) % COHORTS;
+      this.times[at] = time;
+      this.records[at] = records;
+      this.bytes[at] = bytes;
+      this.size++;
+    }
+    this.unread += records;
+    this.unreadBytes += bytes;
+    this.total += records;
+  }
+
+  /** Removes `n` records from the front; calls `sink(records, arrivedAt)` per cohort touched. */
+  pop(n: number, sink: (records: number, arrivedAt: number) => void): void {
+    let left = Math.min(n, this.total);
+    this.total -= left;
+    while (left > 1e-9 && this.size > 0) {
+      const r = this.records[this.head]!;
+      const take = Math.min(r, left);
+      sink(take, this.times[this.head]!);
+      left -= take;
+      if (take >= r - 1e-9) {
+        this.head = (this.head + 1) % COHORTS;
+        this.size--;
+      } else {
+        const share = take / r;
+        this.bytes[this.head] = this.bytes[this.head]! * (1 - share);
+        this.records[this.head] = r - take;
+      }
+    }
+    if (this.size === 0) this.total = 0;
+  }
+
+  oldest(): number | undefined {
+    return this.size > 0 ? this.times[this.head] : undefined;
+  }
+
+  get inFlight(): number {
+    return Math.max(this.ddbPending, this.fhPending);
+  }
+}
+
+export interface ConsumerTick {
+  /** Records each sink is asked to write this tick (retries included). */
+  ddbAttempts: number;
+  fhAttempts: number;
+  fhBytes: number;
+  fhRequests: number;
+  /** New records read from Kinesis this tick. */
+  readRecords: number;
+  readBytes: number;
+  invocations: number;
+  gbSeconds: number;
+  /** Records checkpointed this tick. */
+  completed: number;
+  expired: number;
+  /** Age of the oldest record not yet checkpointed, over all shards (ms). */
+  iteratorAgeMs: number;
+}
+
+export class LambdaConsumer {
+  private queues: ShardQueue[];
+  private parents: ShardQueue[] = [];
+  readonly tick: ConsumerTick = {
+    ddbAttempts: 0,
+    fhAttempts: 0,
+    fhBytes: 0,
+    fhRequests: 0,
+    readRecords: 0,
+    readBytes: 0,
+    invocations: 0,
+    gbSeconds: 0,
+    completed: 0,
+    expired: 0,
+    iteratorAgeMs: 0,
+  };
+
+  constructor(
+    private readonly config: LambdaConfig,
+    shards: number,
+    private readonly dt: number,
+  ) {
+    this.queues = Array.from({ length: shards }, () => new ShardQueue());
+  }
+
+  /** Records in the stream not yet checkpointed (backlog and in flight). */
+  backlog(): number {
+    let sum = 0;
+    for (const q of this.parents) sum += q.total;
+    for (const q of this.queues) sum += q.total;
+    return sum;
+  }
+
+  /** UpdateShardCount completed: today's shards become parents; new records go to `shards` children. */
+  reshard(shards: number): void {
+    this.parents.push(...this.queues.filter((q) => q.total > 0));
+    this.queues = Array.from({ length: shards }, () => new ShardQueue());
+  }
+
+  /** Adds this tick's accepted records per shard (arrival at mid-tick). */
+  ingest(now: number, shardRecords: Float64Array, shardBytes: Float64Array): void {
+    const at = now + this.dt / 2;
+    for (let s = 0; s < this.queues.length; s++) this.queues[s]!.push(at, shardRecords[s]!, shardBytes[s]!);
+  }
+
+  /** Phase 1: what each readable shard reads and how many writes it attempts. */
+  plan(now: number): ConsumerTick {
+    const t = this.tick;
+    t.ddbAttempts = t.fhAttempts = t.fhBytes = t.fhRequests = t.readRecords = t.readBytes = 0;
+    t.invocations = t.gbSeconds = t.completed = t.expired = 0;
+    const readable = this.readable();
+    for (const q of readable) this.planShard(now, q);
+    for (const q of readable === this.parents ? this.queues : []) q.read = 0;
+    return t;
+  }
+
+  /** Phase 2: applies the share of writes each sink accepted, checkpoints finished records and records latency. */
+  settle(now: number, ddbAccepted: number, fhAccepted: number, onCompleted: (records: number, ageSeconds: number) => void): void {
+    const t = this.tick;
+    const fd = t.ddbAttempts > 0 ? ddbAccepted / t.ddbAttempts : 1;
+    const ff = t.fhAttempts > 0 ? fhAccepted / t.fhAttempts : 1;
+    const end = now + this.dt;
+    const processingSeconds = (this.config.batchMs + this.config.perRecordMs * this.config.batchSize) / 1000;
+    let oldest = Infinity;
+    for (const q of this.readable()) {
+      q.ddbPending = (q.ddbPending + q.read) * (1 - fd);
+      q.fhPending = (q.fhPending + q.read) * (1 - ff);
+      if (q.ddbPending < 1e-6) q.ddbPending = 0;
+      if (q.fhPending < 1e-6) q.fhPending = 0;
+      const completed = q.inFlightBefore + q.read - q.inFlight;
+      if (completed > 0) {
+        t.completed += completed;
+        q.pop(completed, (records, arrivedAt) => onCompleted(records, Math.max(0, end - arrivedAt - this.dt / 2) + processingSeconds));
+      }
+      q.read = 0;
+    }
+    if (this.parents.length > 0 && this.parents.every((q) => q.total <= 1e-6)) this.parents = [];
+    for (const q of this.parents) oldest = Math.min(oldest, q.oldest() ?? Infinity);
+    for (const q of this.queues) oldest = Math.min(oldest, q.oldest() ?? Infinity);
+    t.iteratorAgeMs = oldest === Infinity ? 0 : Math.max(0, end - oldest) * 1000;
+  }
+
+  /** Parents while any remain (children wait, §4 resharding), else the current shards. */
+  private readable(): ShardQueue[] {
+    return this.parents.length > 0 ? this.parents : this.queues;
+  }
+
+  private planShard(now: number, q: ShardQueue): void {
+    const c = this.config;
+    const t = this.tick;
+    const dt = this.dt;
+    this.expire(now, q);
+    q.inFlightBefore = q.inFlight;
+    const pf = c.parallelizationFactor;
+    // Batches stuck on throttled writes wait for their backoff; retrying items costs processing time too.
+    const stuck = q.inFlightBefore >= 0.5 ? Math.min(pf, Math.ceil(q.inFlightBefore / c.batchSize)) : 0;
+    const retryMs = (q.ddbPending + q.fhPending) * c.perRecordMs;
+    let budgetMs = pf * dt * 1000 - stuck * c.retryBackoffMs - retryMs;
+    if (budgetMs < 0) budgetMs = 0;
+    let read = 0;
+    const perRecordCostMs = c.perRecordMs + c.batchMs / c.batchSize;
+    // Records still waiting for a write occupy the batches in flight: the shard reads only as many new records as
+    // one tick's worth of batches can hold besides them, so throughput settles at what the sinks accept.
+    const room = (perRecordCostMs > 0 ? (pf * dt * 1000) / perRecordCostMs : Infinity) - q.inFlightBefore;
+    if (room > 0 && q.unread > 0) {
+      const bytesPerRecord = q.unreadBytes / q.unread;
+      read = Math.min(
+        q.unread,
+        room,
+        perRecordCostMs > 0 ? budgetMs / perRecordCostMs : Infinity,
+        SHARD_LIMITS.readRecords * dt,
+        bytesPerRecord > 0 ? (SHARD_LIMITS.readBytes * dt) / bytesPerRecord : Infinity,
+        // The poller's GetRecords returns up to 10,000 records per call; batches are cut from those.
+        SHARD_LIMITS.getRecordsCalls * dt * SHARD_LIMITS.getRecordsMaxRecords,
+      );
+      const readBytes = read * bytesPerRecord;
+      q.unread -= read;
+      q.unreadBytes -= readBytes;
+      if (q.unread < 1e-9) q.unread = q.unreadBytes = 0;
+      t.readRecords += read;
+      t.readBytes += readBytes;
+      t.fhBytes += readBytes;
+      // A poll per second (or per batching window) while records trickle in; full batches when they pile up.
+      const polls = dt / Math.max(1, c.batchWindow);
+      const invocations = Math.max(read / c.batchSize, Math.min(read, polls));
+      t.invocations += invocations;
+      // One PutRecordBatch per 500 records (and per 4 MiB), at least one per invocation.
+      t.fhRequests += Math.max(invocations, read / 500, readBytes / (4 * 1_048_576));
+      const busyMs = invocations * c.batchMs + read * c.perRecordMs;
+      t.gbSeconds += ((busyMs + retryMs + stuck * c.retryBackoffMs) / 1000) * (c.memoryMb / 1024);
+    } else if (stuck > 0) {
+      t.gbSeconds += ((retryMs + stuck * c.retryBackoffMs) / 1000) * (c.memoryMb / 1024);
+    }
+    q.read = read;
+    t.ddbAttempts += q.ddbPending + read;
+    t.fhAttempts += q.fhPending + read;
+    t.fhBytes += q.fhPending * (q.total > 0 ? q.unreadBytes / Math.max(q.unread, 1) : 0);
+  }
+
+  /** Drops unread cohorts older than the stream's retention: those records are lost. */
+  private expire(now: number, q: ShardQueue): void {
+    const limit = now - this.config.retention;
+    let expired = 0;
+    while (q.size > 0 && q.times[q.head]! < limit && q.unread > 0 && q.total - q.inFlight > 0) {
+      const r = Math.min(q.records[q.head]!, q.unread);
+      q.unreadBytes -= q.bytes[q.head]! * (r / q.records[q.head]!);
+      q.unread -= r;
+      q.pop(r, () => {});
+      expired += r;
+    }
+    this.tick.expired += expired;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Prices a run's Usage against the price table, as line items in Infracost's shape (name, quantity, unit, unit price,
+ * cost) so a report can show where every cent comes from. Pure: no I/O and no clock; "today" means the newest price.
+ *
+ * Tiers are applied to the run's own usage, i.e. the run is treated as the account's only usage that month. A short
+ * run therefore always lands in the first band, which is the honest answer for an isolated pipeline and an
+ * overestimate for an account that already runs other traffic through the same service.
+ */
+import { z } from 'zod';
+import { UsageError } from '../errors.ts';
+import { PRICE_TABLE } from './price-table.ts';
+import type { PriceConfidence, PriceEntry, PricedService } from './price-table.ts';
+import { BYTES_PER_GB } from './usage.ts';
+import type { Usage } from './usage.ts';
+
+export interface PriceOptions {
+  region: string;
+  /** ISO date (YYYY-MM-DD) whose list prices to use. Default: the newest price of each item. */
+  priceDate?: string;
+  /** Default: PRICE_TABLE. Pass `mergePriceTables(PRICE_TABLE, userEntries)` to apply a `--prices FILE`. */
+  table?: readonly PriceEntry[];
+}
+
+export interface CostLine {
+  service: PricedService;
+  item: string;
+  /** Which band of a tiered price, e.g. "first 333", "next 667", "over 20000" (in `unit`s). */
+  tier?: string;
+  quantity: number;
+  unit: string;
+  unitPriceUsd: number;
+  usd: number;
+  source: string;
+  asOf: string;
+  confidence: PriceConfidence;
+  /** Set when the price was stated equal to this other region's rather than read for the report's region. */
+  sameAsRegion?: string;
+}
+
+export type ServiceCosts = Record<PricedService, number>;
+
+export interface CostReport {
+  region: string;
+  /** The date asked for, or null for "newest list price". */
+  priceDate: string | null;
+  totalUsd: number;
+  byService: ServiceCosts;
+  lines: CostLine[];
+}
+
+/** One metered quantity, expressed in the unit the price table quotes. */
+interface Meter {
+  service: PricedService;
+  item: string;
+  unit: string;
+  quantity: number;
+}
+
+const MILLION = 1_000_000;
+
+/**
+ * What each Usage field is billed as. Lines appear only for quantities above zero, and only those need a price, so a
+ * provisioned-mode run does not need on-demand prices for its region (a run that switched modes fills both sets).
+ */
+function meters(u: Usage): Meter[] {
+  const gb = (bytes: number): number => bytes / BYTES_PER_GB;
+  return [
+    u.apiGateway.type === 'rest'
+      ? { service: 'apiGateway', item: 'rest-requests', unit: '1M requests', quantity: u.apiGateway.requests / MILLION }
+      : { service: 'apiGateway', item: 'http-requests', unit: '1M requests', quantity: u.apiGateway.requests / MILLION },
+    { service: 'kinesis', item: 'shard-hours', unit: 'shard-hour', quantity: u.kinesis.shardHours },
+    { service: 'kinesis', item: 'put-payload-units', unit: '1M PUT payload units', quantity: u.kinesis.putPayloadUnits / MILLION },
+    { service: 'kinesis', item: 'on-demand-stream-hours', unit: 'stream-hour', quantity: u.kinesis.streamHours },
+    { service: 'kinesis', item: 'on-demand-data-in', unit: 'GB', quantity: gb(u.kinesis.onDemandIngestBytesBilled) },
+    { service: 'kinesis', item: 'on-demand-data-out', unit: 'GB', quantity: gb(u.kinesis.onDemandRetrievalBytes) },
+    { service: 'lambda', item: 'requests', unit: '1M requests', quantity: u.lambda.requests / MILLION },
+    { service: 'lambda', item: `duration-${u.lambda.architecture}`, unit: 'GB-second', quantity: u.lambda.gbSeconds },
+    { service: 'dynamodb', item: 'write-capacity-unit-hours', unit: 'WCU-hour', quantity: u.dynamodb.writeCapacityUnitHours },
+    { service: 'dynamodb', item: 'read-capacity-unit-hours', unit: 'RCU-hour', quantity: u.dynamodb.readCapacityUnitHours },
+    { service: 'dynamodb', item: 'write-request-units', unit: '1M WRU', quantity: u.dynamodb.writeRequestUnits / MILLION },
+    { service: 'dynamodb', item: 'read-request-units', unit: '1M RRU', quantity: u.dynamodb.readRequestUnits / MILLION },
+    { service: 'dynamodb', item: 'storage', unit: 'GB-month', quantity: u.dynamodb.storageGbMonths },
+    { service: 'firehose', item: 'ingestion', unit: 'GB', quantity: gb(u.firehose.ingestBytesBilled) },
+    { service: 's3', item: 'put-requests', unit: '1K requests', quantity: u.s3.putRequests / 1_000 },
+    { service: 's3', item: 'storage', unit: 'GB-month', quantity: u.s3.storageGbMonths },
+  ];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function addHint(): string {
+  return 'add one with --prices FILE';
+}
+
+/**
+ * The entry in force for (region, service, item) on `priceDate`, or the newest one. Never falls back to another
+ * region: a missing price is an error the user must resolve, not a silent us-east-1 number.
+ */
+export function selectPrice(
+  table: readonly PriceEntry[],
+  region: string,
+  service: PricedService,
+  item: string,
+  priceDate?: string,
+): PriceEntry {
+  const candidates = table.filter((e) => e.region === region && e.service === service && e.item === item);
+  if (candidates.length === 0) throw new UsageError(`no price for ${service} ${item} in ${region}; ${addHint()}`);
+
+  let valid: PriceEntry[];
+  if (priceDate === undefined) {
+    // Newest = still open-ended. A region whose only known price has ended has no current price.
+    valid = candidates.filter((e) => e.effectiveUntil === undefined);
+    if (valid.length === 0) {
+      const ended = candidates.map((e) => e.effectiveUntil).sort().at(-1);
+      throw new UsageError(
+        `no current price for ${service} ${item} in ${region} (the newest known ended ${ended}); pass a price date before then or ${addHint()}`,
+      );
+    }
+  } else {
+    valid = candidates.filter(
+      (e) =>
+        (e.effectiveFrom === undefined || e.effectiveFrom <= priceDate) &&
+        (e.effectiveUntil === undefined || priceDate < e.effectiveUntil),
+    );
+    if (valid.length === 0) throw new UsageError(`no price for ${service} ${item} in ${region} on ${priceDate}; ${addHint()}`);
+  }
+  // Latest start wins; on a tie the later entry in the table wins (user overrides are appended).
+  let best = valid[0]!;
+  for (const e of valid.slice(1)) if ((e.effectiveFrom ?? '') >= (best.effectiveFrom ?? '')) best = e;
+  return best;
+}
+
+function tierLabel(index: number, from: number, upTo: number | undefined): string {
+  if (index === 0 && upTo !== undefined) return `first ${upTo}`;
+  if (upTo === undefined) return index === 0 ? 'all' : `over ${from}`;
+  return `next ${upTo - from}`;
+}
+
+/** Splits `quantity` across the entry's bands; an untiered entry is one band. */
+function bands(entry: PriceEntry, quantity: number): { tier?: string; quantity: number; unitPriceUsd: number }[] {
+  const tiers = entry.tiers;
+  if (tiers === undefined || tiers.length === 0) return [{ quantity, unitPriceUsd: entry.usd }];
+  const out: { tier?: string; quantity: number; unitPriceUsd: number }[] = [];
+  let from = 0;
+  for (const [i, t] of tiers.entries()) {
+    const upTo = t.upTo;
+    if (upTo !== undefined && upTo <= from) {
+      throw new UsageError(`price for ${entry.service} ${entry.item} in ${entry.region}: tier bounds must increase (${upTo} after ${from})`);
+    }
+    const inBand = Math.min(quantity, upTo ?? Infinity) - from;
+    if (inBand > 0 || i === 0) out.push({ tier: tierLabel(i, from, upTo), quantity: Math.max(inBand, 0), unitPriceUsd: t.usd });
+    if (upTo === undefined) return out;
+    from = upTo;
+    if (quantity <= from) return out;
+  }
+  throw new UsageError(
+    `no price for ${entry.service} ${entry.item} in ${entry.region} above ${from} ${entry.unit} (the sourced tiers stop there); ${addHint()}`,
+  );
+}
+
+export function priceUsage(usage: Usage, opts: PriceOptions): CostReport {
+  const table = opts.table ?? PRICE_TABLE;
+  if (opts.priceDate !== undefined && !ISO_DATE.test(opts.priceDate)) {
+    throw new UsageError(`price date must be YYYY-MM-DD, got "${opts.priceDate}"`);
+  }
+  const byService: ServiceCosts = { apiGateway: 0, kinesis: 0, lambda: 0, dynamodb: 0, firehose: 0, s3: 0 };
+  const lines: CostLine[] = [];
+
+  for (const m of meters(usage)) {
+    if (!Number.isFinite(m.quantity) || m.quantity < 0) {
+      throw new RangeError(`usage for ${m.service} ${m.item} must be a finite number ≥ 0, got ${m.quantity}`);
+    }
+    if (m.quantity === 0) continue;
+    const entry = selectPrice(table, opts.region, m.service, m.item, opts.priceDate);
+    if (entry.unit !== m.unit) {
+      throw new UsageError(
+        `price for ${m.service} ${m.item} in ${opts.region} is per "${entry.unit}"; the meter needs it per "${m.unit}"`,
+      );
+    }
+    for (const b of bands(entry, m.quantity)) {
+      const usd = b.quantity * b.unitPriceUsd;
+      byService[m.service] += usd;
+      lines.push({
+        service: m.service,
+        item: m.item,
+        ...(b.tier !== undefined ? { tier: b.tier } : {}),
+        quantity: b.quantity,
+        unit: m.unit,
+        unitPriceUsd: b.unitPriceUsd,
+        usd,
+        source: entry.source,
+        asOf: entry.asOf,
+        confidence: entry.confidence,
+        ...(entry.sameAsRegion !== undefined ? { sameAsRegion: entry.sameAsRegion } : {}),
+      });
+    }
+  }
+
+  const totalUsd = Object.values(byService).reduce((a, b) => a + b, 0);
+  return { region: opts.region, priceDate: opts.priceDate ?? null, totalUsd, byService, lines };
+}
+
+const key = (e: PriceEntry): string => `${e.region}\u0000${e.service}\u0000${e.item}`;
+
+/**
+ * A user price file wins per (region, service, item): every base entry with that key, including its dated history,
+ * is replaced by the override entries with the same key. Entries for new keys are added.
+ */
+export function mergePriceTables(base: readonly PriceEntry[], overrides: readonly PriceEntry[]): PriceEntry[] {
+  const replaced = new Set(overrides.map(key));
+  return [...base.filter((e) => !replaced.has(key(e))), ...overrides];
+}
+
+/** Cost per million accepted events; null when nothing was accepted (the ratio is undefined). */
+export function perMillionEvents(totalUsd: number, acceptedEvents: number): number | null {
+  if (acceptedEvents <= 0) return null;
+  return (totalUsd / acceptedEvents) * MILLION;
+}
+
+const priceEntrySchema = z.strictObject({
+  region: z.string().min(1),
+  service: z.enum(['apiGateway', 'kinesis', 'lambda', 'dynamodb', 'firehose', 's3']),
+  item: z.string().min(1),
+  unit: z.string().min(1),
+  usd: z.number().nonnegative(),
+  tiers: z.array(z.strictObject({ upTo: z.number().positive().optional(), usd: z.number().nonnegative() })).optional(),
+  effectiveFrom: z.string().regex(ISO_DATE).optional(),
+  effectiveUntil: z.string().regex(ISO_DATE).optional(),
+  asOf: z.string().min(1),
+  source: z.string().min(1),
+  confidence: z.enum(['AWS-doc', 'price-db', '3rd-party', 'UNCONFIRMED']),
+  sameAsRegion: z.string().optional(),
+  note: z.string().optional(),
+});
+
+/**
+ * Validates the parsed contents of a `--prices FILE` (an array of PriceEntry) and reports every problem at once.
+ * Reading and YAML/JSON parsing stay with the caller so this module does no I/O.
+ */
+export function parsePriceEntries(data: unknown, file: string): PriceEntry[] {
+  const result = z.array(priceEntrySchema).safeParse(data);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${file}: ${i.path.map(String).join('.') || '(top level)'}: ${i.message}`);
+  throw new UsageError(problems.join('\n'));
+}

@@ -1,0 +1,199 @@
+/**
+ * summary.json: the one result shape both engines produce (design.md). Built once at the end of a run from the
+ * models' own counters; reports, the dashboard and `check` read only this and the timeline.
+ */
+import type { Scenario } from '../scenarios/schema.ts';
+import type { ScalingAction } from './autoscaler.ts';
+import type { DynamoDbModel } from './dynamodb.ts';
+import type { FirehoseModel } from './firehose.ts';
+import type { KinesisModel } from './kinesis.ts';
+import type { LagTracker } from './lag-tracker.ts';
+import type { LatencySummary } from './latency.ts';
+import type { CostReport } from './pricing/cost-meter.ts';
+import { perMillionEvents } from './pricing/cost-meter.ts';
+import type { Usage } from './pricing/usage.ts';
+import type { Totals } from './simulation.ts';
+
+export interface LagSummary {
+  /** Longest continuous span of offered load above provisioned capacity (s). */
+  lagSeconds: number;
+  /** Sum of all such spans (s). */
+  underProvisionedSeconds: number;
+}
+
+export interface Summary {
+  scenario: string;
+  description: string;
+  target: 'sim';
+  seed: number;
+  region: string;
+  durationSeconds: number;
+  resolutionSeconds: number;
+  /** Simulated time after the scenario until everything accepted was stored and delivered. */
+  drainSeconds: number;
+  events: {
+    offered: number;
+    accepted: number;
+    rejected: number;
+    dropped: number;
+    stored: number;
+    delivered: number;
+    /** Accepted but expired from the stream unread (retention), i.e. lost. */
+    lost: number;
+  };
+  audit: {
+    /** offered = accepted + rejected + dropped, and accepted = stored + lost + in flight (to within one event). */
+    balanced: boolean;
+    inFlightAtEnd: { kinesisRetries: number; stream: number; firehoseBuffer: number };
+    notes: string[];
+  };
+  apiGateway: { type: 'rest' | 'http'; requests: number; rejectedTenantLimit: number; rejectedAccountLimit: number; rejectedPayload: number };
+  kinesis: {
+    mode: 'provisioned' | 'on-demand';
+    shardsInitial: number;
+    shardsMax: number;
+    shardsFinal: number;
+    reshards: number;
+    throttledRecords: number;
+    shardHours: number;
+    maxIteratorAgeMs: number;
+  };
+  lambda: { invocations: number; gbSeconds: number; maxConcurrency: number };
+  dynamodb: {
+    mode: 'provisioned' | 'on-demand';
+    throttledRequests: number;
+    writeCapacityMax: number;
+    capacityUnitHours: number;
+    tables: number;
+    tableRefusals: string[];
+  };
+  firehose: { throttledRecords: number; objects: number; bytes: number };
+  latencyMs: LatencySummary;
+  ingestLatencyMs: LatencySummary;
+  scaling: {
+    kinesis: LagSummary & { firstScaleUpAtSeconds: number | null };
+    dynamodb: LagSummary;
+    actions: ScalingAction[];
+  };
+  cost: {
+    totalUsd: number;
+    perMillionEventsUsd: number | null;
+    byService: Record<string, number>;
+    region: string;
+    priceDate: string | null;
+    lines: CostReport['lines'];
+  };
+}
+
+export interface SummaryInput {
+  scenario: Scenario;
+  totals: Totals;
+  drainSeconds: number;
+  inFlightAtEnd: Summary['audit']['inFlightAtEnd'];
+  kinesis: KinesisModel;
+  shardsInitial: number;
+  dynamodb: DynamoDbModel;
+  firehose: FirehoseModel;
+  usage: Usage;
+  cost: CostReport;
+  latency: LatencySummary;
+  ingestLatency: LatencySummary;
+  kinesisLag: LagTracker;
+  ddbLag: LagTracker;
+  actions: ScalingAction[];
+}
+
+/** Counts are reported as whole events; money to 1/10,000 of a cent; the rest to 3 decimals. */
+const count = (x: number) => Math.round(x);
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+const usd = (x: number) => Number(x.toFixed(6));
+
+export function buildSummary(input: SummaryInput): Summary {
+  const { scenario: s, totals: t, kinesis: k } = input;
+  const d = input.dynamodb.usage();
+  const inFlight = input.inFlightAtEnd;
+  const pending = inFlight.kinesisRetries + inFlight.stream + inFlight.firehoseBuffer;
+  const offeredGap = t.offered - (t.accepted + t.rejected + t.dropped);
+  const storedGap = t.accepted - (t.stored + t.expired + inFlight.stream + inFlight.kinesisRetries);
+  const notes: string[] = [];
+  if (Math.abs(offeredGap) >= 1) notes.push(`offered differs from accepted + rejected + dropped by ${round(offeredGap)}`);
+  if (Math.abs(storedGap) >= 1) notes.push(`accepted differs from stored + lost + in flight by ${round(storedGap)}`);
+  if (pending >= 1) notes.push(`${count(pending)} accepted events still in flight when the drain limit was reached`);
+  if (t.expired >= 1) notes.push(`${count(t.expired)} accepted events expired from the stream unread (lost)`);
+  if (t.ddbMissingTableItems >= 1) notes.push(`writes found no table for their period ${count(t.ddbMissingTableItems)} times (table quota)`);
+  const firstUp = input.actions.find((a) => a.service === 'kinesis' && a.to > a.from && !a.refusal);
+  const accepted = count(t.accepted);
+  return {
+    scenario: s.name,
+    description: s.description,
+    target: 'sim',
+    seed: s.seed,
+    region: s.region,
+    durationSeconds: s.duration,
+    resolutionSeconds: s.resolution,
+    drainSeconds: round(input.drainSeconds),
+    events: {
+      offered: count(t.offered),
+      accepted,
+      rejected: count(t.rejected),
+      dropped: count(t.dropped),
+      stored: count(t.stored),
+      delivered: count(t.delivered),
+      lost: count(t.expired),
+    },
+    audit: {
+      balanced: Math.abs(offeredGap) < 1 && Math.abs(storedGap) < 1,
+      inFlightAtEnd: { kinesisRetries: count(inFlight.kinesisRetries), stream: count(inFlight.stream), firehoseBuffer: count(inFlight.firehoseBuffer) },
+      notes,
+    },
+    apiGateway: {
+      type: s.apiGateway.type,
+      requests: count(input.usage.apiGateway.requests),
+      rejectedTenantLimit: count(t.rejectedTenantLimit),
+      rejectedAccountLimit: count(t.rejectedAccountLimit),
+      rejectedPayload: count(t.rejectedPayload),
+    },
+    kinesis: {
+      mode: k.mode,
+      shardsInitial: input.shardsInitial,
+      shardsMax: k.shardsMax,
+      shardsFinal: k.shards,
+      reshards: k.reshards,
+      throttledRecords: count(t.kinesisThrottled),
+      shardHours: round(input.usage.kinesis.shardHours),
+      maxIteratorAgeMs: count(t.maxIteratorAgeMs),
+    },
+    lambda: { invocations: count(t.lambdaInvocations), gbSeconds: round(input.usage.lambda.gbSeconds), maxConcurrency: round(t.maxLambdaConcurrency, 1) },
+    dynamodb: {
+      mode: s.dynamodb.mode,
+      throttledRequests: count(d.throttledRequests),
+      writeCapacityMax: round(d.writeCapacityMax),
+      capacityUnitHours: round(d.writeCapacityUnitHours + d.readCapacityUnitHours),
+      tables: d.tables,
+      tableRefusals: input.dynamodb.refusals().map((r) => `${r.table} at ${r.at}s: ${r.message}`),
+    },
+    firehose: { throttledRecords: count(t.firehoseThrottled), objects: input.firehose.objects, bytes: count(input.firehose.deliveredBytes) },
+    latencyMs: input.latency,
+    ingestLatencyMs: input.ingestLatency,
+    scaling: {
+      kinesis: {
+        lagSeconds: round(input.kinesisLag.longest),
+        underProvisionedSeconds: round(input.kinesisLag.total),
+        firstScaleUpAtSeconds: firstUp ? firstUp.atSeconds : null,
+      },
+      dynamodb: { lagSeconds: round(input.ddbLag.longest), underProvisionedSeconds: round(input.ddbLag.total) },
+      actions: input.actions,
+    },
+    cost: {
+      totalUsd: usd(input.cost.totalUsd),
+      perMillionEventsUsd: (() => {
+        const p = perMillionEvents(input.cost.totalUsd, accepted);
+        return p === null ? null : usd(p);
+      })(),
+      byService: Object.fromEntries(Object.entries(input.cost.byService).map(([k2, v]) => [k2, usd(v)])),
+      region: input.cost.region,
+      priceDate: input.cost.priceDate,
+      lines: input.cost.lines,
+    },
+  };
+}
