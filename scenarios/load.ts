@@ -4,10 +4,12 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import { BUNDLED_POLICIES, resolveBundledPolicy } from '../sim/policies/index.ts';
+import type { ScalingPolicy } from '../sim/policies/policy.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
 export const BUNDLED_DIR = dirname(fileURLToPath(import.meta.url));
@@ -35,13 +37,56 @@ export function listBundled(): string[] {
     .sort();
 }
 
-/** Loads and validates a scenario file, applying dotted-key overrides (`kinesis.shards=8`) before validation. */
-export function loadScenario(path: string, overrides: Record<string, unknown> = {}): Scenario {
-  return parseScenario(readFileSync(path, 'utf8'), path, overrides);
+export type PolicyResolver = (name: string) => ScalingPolicy<any, any> | undefined;
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  /** Bundled policies plus any user modules the scenario names by path. */
+  readonly resolvePolicy: PolicyResolver;
+  readonly path: string;
 }
 
-/** Parses scenario text; `file` is only used in error messages. */
-export function parseScenario(text: string, file: string, overrides: Record<string, unknown> = {}): Scenario {
+/** Sections that name a scaling policy, and the service each must scale. */
+const POLICY_SECTIONS = [
+  { path: ['kinesis', 'autoscaler'], service: 'kinesis' },
+  { path: ['dynamodb', 'autoscaling'], service: 'dynamodb' },
+] as const;
+
+const isModulePath = (name: string) => /[\\/]/.test(name) || /\.(ts|js|mjs|mts)$/.test(name);
+
+/**
+ * Loads and validates a scenario file, applying dotted-key overrides (`kinesis.shards=8`) before validation, and
+ * imports user policy modules it names by path (relative to the scenario file).
+ */
+export async function loadScenario(path: string, overrides: Record<string, unknown> = {}): Promise<LoadedScenario> {
+  const text = readFileSync(path, 'utf8');
+  const userPolicies = new Map<string, ScalingPolicy<any, any>>();
+  const raw = parseDocument(text).toJS() ?? {};
+  for (const [key, value] of Object.entries(overrides)) if (typeof raw === 'object') setPath(raw, key.split('.'), value);
+  for (const section of POLICY_SECTIONS) {
+    const name = (raw as any)?.[section.path[0]]?.[section.path[1]]?.policy;
+    if (typeof name !== 'string' || !isModulePath(name) || userPolicies.has(name)) continue;
+    const modulePath = resolve(dirname(path), name);
+    if (!existsSync(modulePath)) continue; // reported with file:line:col by parseScenario
+    const mod = await import(pathToFileURL(modulePath).href);
+    const policy = mod.default ?? mod.policy;
+    if (policy && typeof policy.decide === 'function') userPolicies.set(name, policy);
+  }
+  const resolvePolicy: PolicyResolver = (name) => userPolicies.get(name) ?? resolveBundledPolicy(name);
+  const scenario = parseScenario(text, path, overrides, resolvePolicy);
+  return { scenario, resolvePolicy, path };
+}
+
+/**
+ * Parses scenario text; `file` is only used in error messages. Policy sections are validated by the named policy's
+ * own schema, so their errors carry positions too.
+ */
+export function parseScenario(
+  text: string,
+  file: string,
+  overrides: Record<string, unknown> = {},
+  resolvePolicy: PolicyResolver = resolveBundledPolicy,
+): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lineCounter.linePos(offset);
@@ -61,8 +106,36 @@ export function parseScenario(text: string, file: string, overrides: Record<stri
   for (const [key, value] of Object.entries(overrides)) setPath(data, key.split('.'), value);
 
   const result = scenarioSchema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => toProblem(issue, doc, file, at, overrides));
+  const problems = result.success ? [] : result.error.issues.map((issue) => toProblem(issue, doc, file, at, overrides));
+  if (result.success) {
+    for (const section of POLICY_SECTIONS) {
+      const value = (result.data as any)[section.path[0]][section.path[1]];
+      if (value === 'none') continue;
+      const name: string = value.policy;
+      const policy = resolvePolicy(name);
+      const fail = (message: string) =>
+        problems.push(toProblem({ code: 'custom', path: [...section.path, 'policy'], message, input: name } as Issue, doc, file, at, overrides));
+      if (!policy) {
+        fail(
+          isModulePath(name)
+            ? `policy module "${name}" not found or has no default export with a decide() function`
+            : `unknown policy "${name}"; bundled: ${Object.keys(BUNDLED_POLICIES).join(', ')}, or a path to your own module`,
+        );
+        continue;
+      }
+      if (policy.service !== section.service) {
+        fail(`policy "${name}" scales ${policy.service}, not ${section.service}`);
+        continue;
+      }
+      const parsed = policy.configSchema.safeParse(value, { reportInput: true });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          problems.push(toProblem({ ...issue, path: [...section.path, ...issue.path] } as Issue, doc, file, at, overrides));
+        }
+      }
+    }
+    if (problems.length === 0) return result.data;
+  }
   throw new ScenarioError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
 }
 

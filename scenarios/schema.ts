@@ -77,12 +77,10 @@ const scaleRule = z.strictObject({
 
 const kinesisAutoscaler = z.union([
   z.literal('none'),
+  // The named policy's own schema validates the rest of the section (see scenarios/load.ts).
   z.looseObject({
     /** A bundled policy name or a path to a TypeScript/JavaScript module exporting a policy. */
     policy: z.string().min(1),
-    checkInterval: duration().optional(),
-    minShards: count().optional(),
-    maxShards: count().optional(),
   }),
 ]);
 

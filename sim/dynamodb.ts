@@ -6,19 +6,7 @@
  * Section numbers (§) refer to ../shared/aws-reference.md.
  */
 import { z } from 'zod';
-import { parseDuration } from '../scenarios/duration.ts';
-
-// A local copy of scenarios/schema.ts's `duration()`: importing it from there would make an import cycle once the
-// scenario schema embeds this config (schema.ts → dynamodb.ts → schema.ts, with `duration` still uninitialised).
-const duration = () =>
-  z.string({ error: 'expected a duration such as 90s, 10m, 2h or 7d' }).transform((text, ctx) => {
-    const seconds = parseDuration(text);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 90s, 10m, 2h or 7d, got "${text}"` });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+import { duration } from '../scenarios/duration.ts';
 
 const DAY = 86_400;
 const WEEK = 7 * DAY;
@@ -217,7 +205,8 @@ class Table implements TableView {
 
 /**
  * The DynamoDB side of one run. Call `advance(now)` once per tick before `write`, and `advance(end)` at the end so
- * the last interval is billed. Per-tick calls allocate nothing (the write result and drained counters are reused).
+ * the last interval is billed. `now` must not decrease from call to call (advance, write, requestCapacity).
+ * Per-tick calls allocate nothing (the write result and drained counters are reused).
  */
 export class DynamoDbModel {
   readonly config: DynamoDbConfig;

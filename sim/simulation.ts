@@ -134,6 +134,7 @@ export class Simulation {
   /** Mean per-record expectations of the traffic mix, updated as traffic flows. */
   private mix = { wcu: 1, firehoseBytes: 5120, meanBytes: 512 };
   private finished = false;
+  private capacityAtEnd: ReturnType<DynamoDbModel['usage']> | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -211,6 +212,11 @@ export class Simulation {
     let nextProgress = Math.ceil(this.now / progressEvery) * progressEvery;
     while (!this.finished && this.now < until) {
       const draining = this.now >= this.duration;
+      if (draining && this.capacityAtEnd === undefined) {
+        // Capacity is billed for the scenario's duration; the drain only finishes the work.
+        this.dynamodb.advance(this.duration);
+        this.capacityAtEnd = this.dynamodb.usage();
+      }
       if (draining && (this.drained() || this.now - this.duration >= this.maxDrain)) {
         this.drainSeconds = this.now - this.duration;
         this.finished = true;
@@ -442,7 +448,7 @@ export class Simulation {
   }
 
   private finalUsage(): Usage {
-    const d = this.dynamodb.usage();
+    const d = this.capacityAtEnd ?? this.dynamodb.usage();
     const usage = this.usage;
     usage.hours = this.duration / 3600;
     usage.dynamodb.writeCapacityUnitHours = d.writeCapacityUnitHours;

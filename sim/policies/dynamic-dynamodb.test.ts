@@ -63,14 +63,13 @@ describe('dynamic-dynamodb reacts to 10–15-minute-old data', () => {
     expect(decide(view(series(10, 95), 100)).action).toMatchObject({ kind: 'scale', to: 50 });
   });
 
-  it('ignores the minute at NOW − 10 min and everything older than NOW − 15 min', () => {
-    const points = series(50, 50, 1_000);
-    // A huge datapoint at exactly NOW − 10 min (outside [start, end)): still 50%, no action
-    points.push({ minute: NOW - 10 * 60, sum: 1_000_000 });
-    points.sort((a, b) => a.minute - b.minute);
-    const dedup = points.filter((p, i) => i === 0 || points[i - 1]!.minute !== p.minute || p.sum === 1_000_000);
-    const d = decide(view(dedup.filter((p) => !(p.minute === NOW - 600 && p.sum !== 1_000_000)), 100));
-    expect(d.action).toMatchObject({ kind: 'none' });
+  it('sums [NOW − 15 min, NOW − 10 min): the minute at NOW − 10 min is out, the one at NOW − 15 min is in', () => {
+    const spikeAt = (minute: number) =>
+      series(50, 50, 1_000).map((p) => (p.minute === minute ? { ...p, sum: 1_000_000 } : p));
+    // 50% in the window (30 < 50 < 90) however large the minute just after it
+    expect(decide(view(spikeAt(NOW - 10 * 60), 100)).action).toMatchObject({ kind: 'none' });
+    // (1,000,000 + 4 × 50 × 60) / 300 s = 3,373.3 WCU/s on 100 → ceil(3,373.3) = 3,374 + ceil(3,374 × 0.5) = 5,061
+    expect(decide(view(spikeAt(NOW - 15 * 60), 100)).action).toMatchObject({ kind: 'scale', to: 3_374 + 1_687 });
   });
 });
 

@@ -38,7 +38,7 @@ function simulate(story: Story): { actions: Check[]; checks: Check[] } {
   const config = policy.configSchema.parse(story.config);
   const every = policy.checkIntervalSeconds(config);
   const lag = story.lagSeconds ?? 0;
-  let state = policy.initialState(config);
+  let state = policy.initialState();
   let shards = story.shards;
   let pending: { to: number; at: number } | undefined;
   const checks: Check[] = [];

@@ -300,6 +300,8 @@ function decide(view: PolicyView<KsuConfig, KsuState>): PolicyDecision<KsuState>
       } else {
         action = { kind: 'scale', to: target, reason: `${because(direction)}, ${describeStep(direction, rule)}: ${current} → ${target} shards` };
         scaledTo = target;
+        // The tool stamps System.currentTimeMillis() after blocking until ACTIVE, so its cool-off really starts when
+        // the reshard completes; we stamp the issue time (the policy cannot know the completion time).
         if (direction === 'UP') lastScaleUp = now;
         else lastScaleDown = now;
       }
@@ -331,7 +333,7 @@ export const kinesisScalingUtils = {
   name: 'kinesis-scaling-utils',
   service: 'kinesis',
   configSchema: ksuConfigSchema,
-  checkIntervalSeconds: (config) => config.checkInterval,
-  initialState: () => ({ cachedShards: null, cachedAt: null, lastScaleUp: null, lastScaleDown: null }),
+  checkIntervalSeconds: (config: KsuConfig): number => config.checkInterval,
+  initialState: (): KsuState => ({ cachedShards: null, cachedAt: null, lastScaleUp: null, lastScaleDown: null }),
   decide,
 } satisfies ScalingPolicy<KsuConfig, KsuState>;

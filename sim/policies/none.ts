@@ -16,7 +16,7 @@ export const nonePolicy = {
   service: 'kinesis',
   configSchema: noneConfigSchema,
   checkIntervalSeconds: () => 3600,
-  initialState: () => ({}),
+  initialState: (): NoneState => ({}),
   decide: (view: PolicyView<NoneConfig, NoneState>): PolicyDecision<NoneState> => ({
     action: { kind: 'none' },
     state: view.state,

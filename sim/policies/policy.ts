@@ -77,7 +77,7 @@ export interface PolicyDecision<State> {
 export interface ScalingPolicy<Config = unknown, State = unknown> {
   readonly name: string;
   readonly service: ScaledService;
-  /** Validates the scenario's policy section (minus `policy`) and fills defaults; its errors become file:line:col errors. */
+  /** Validates the scenario's policy section (`policy` key included) and fills defaults; its errors become file:line:col errors. */
   readonly configSchema: z.ZodType<Config>;
   checkIntervalSeconds(config: Config): number;
   initialState(config: Config): State;

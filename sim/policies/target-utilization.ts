@@ -180,7 +180,7 @@ export const targetUtilization = {
   name: 'target-utilization',
   service: 'kinesis',
   configSchema: targetUtilizationConfigSchema,
-  checkIntervalSeconds: (config) => config.checkInterval,
-  initialState: () => ({ lastActionAt: null }),
+  checkIntervalSeconds: (config: TargetUtilizationConfig): number => config.checkInterval,
+  initialState: (): TargetUtilizationState => ({ lastActionAt: null }),
   decide,
 } satisfies ScalingPolicy<TargetUtilizationConfig, TargetUtilizationState>;

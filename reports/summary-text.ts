@@ -1,0 +1,129 @@
+/**
+ * The readable summary a terminal user sees after a run: events and the audit, each service's capacity and
+ * throttling, scaling actions with their reasons, latency and cost, with a chart of Kinesis demand against capacity.
+ */
+import asciichart from 'asciichart';
+import type { Summary } from '../sim/summary.ts';
+import type { Timeline } from '../sim/timeline.ts';
+import { bytes, int, money, ms, pct, seconds, table } from './format.ts';
+
+export interface SummaryTextOptions {
+  /** ANSI colours (only on a terminal). */
+  color?: boolean;
+  /** Chart width in columns. */
+  width?: number;
+}
+
+export function summaryText(summary: Summary, timeline: Timeline | undefined, options: SummaryTextOptions = {}): string {
+  const s = summary;
+  const e = s.events;
+  const out: string[] = [];
+  const bold = (x: string) => (options.color ? `\x1b[1m${x}\x1b[22m` : x);
+  out.push(bold(`${s.scenario}`) + (s.description ? ` — ${firstSentence(s.description)}` : ''));
+  out.push(
+    `simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution, seed ${s.seed}, ${s.region}` +
+      (s.drainSeconds > 0 ? `; drained in ${seconds(s.drainSeconds)}` : ''),
+  );
+  out.push('');
+  out.push(bold('Events'));
+  out.push(
+    table([
+      ['offered', int(e.offered), ''],
+      ['accepted', int(e.accepted), pct(e.accepted, e.offered)],
+      ['rejected (API 4xx)', int(e.rejected), pct(e.rejected, e.offered)],
+      ['dropped (after retries)', int(e.dropped), pct(e.dropped, e.offered)],
+      ['stored (DynamoDB)', int(e.stored), pct(e.stored, e.accepted) + ' of accepted'],
+      ['delivered (S3)', int(e.delivered), pct(e.delivered, e.accepted) + ' of accepted'],
+      ['lost', int(e.lost), ''],
+    ], '  '),
+  );
+  out.push(`  audit: ${s.audit.balanced ? 'balanced' : 'NOT balanced'}${s.audit.notes.length ? ' — ' + s.audit.notes.join('; ') : ''}`);
+  out.push('');
+  out.push(bold('Services'));
+  const k = s.kinesis;
+  const shardPath = k.mode === 'on-demand' ? `on-demand (~${k.shardsMax} shards at peak)` : [...new Set([k.shardsInitial, k.shardsMax, k.shardsFinal])].join(' → ') + ' shards';
+  out.push(
+    table([
+      ['', 'capacity', 'throttled', ''],
+      ['API Gateway', s.apiGateway.type.toUpperCase(), `${int(e.rejected)} rejected`, rejectionDetail(s)],
+      ['Kinesis', shardPath, `${int(k.throttledRecords)} records`, `${k.reshards} reshards, max iterator age ${ms(k.maxIteratorAgeMs)}`],
+      ['Lambda', `${int(s.lambda.maxConcurrency)} concurrent at peak`, '', `${int(s.lambda.invocations)} invocations, ${int(s.lambda.gbSeconds)} GB-s`],
+      ['DynamoDB', s.dynamodb.mode === 'on-demand' ? 'on-demand' : `up to ${int(s.dynamodb.writeCapacityMax)} WCU`, `${int(s.dynamodb.throttledRequests)} requests`, `${s.dynamodb.tables} table${s.dynamodb.tables === 1 ? '' : 's'}${s.dynamodb.tableRefusals.length ? `, ${s.dynamodb.tableRefusals.length} refused` : ''}`],
+      ['Firehose', '', `${int(s.firehose.throttledRecords)} records`, `${int(s.firehose.objects)} S3 objects, ${bytes(s.firehose.bytes)}`],
+    ], '  '),
+  );
+  if (timeline) {
+    out.push('');
+    out.push(bold('Kinesis write demand vs capacity (records/s)') + '  ' + legend(options.color));
+    out.push(chart(timeline, options));
+  }
+  out.push('');
+  out.push(bold('Scaling'));
+  const sk = s.scaling.kinesis;
+  out.push(
+    table([
+      ['kinesis', `lag ${seconds(sk.lagSeconds)}`, `under-provisioned ${seconds(sk.underProvisionedSeconds)} in all`, sk.firstScaleUpAtSeconds === null ? 'no scale-up' : `first scale-up at ${seconds(sk.firstScaleUpAtSeconds)}`],
+      ['dynamodb', `lag ${seconds(s.scaling.dynamodb.lagSeconds)}`, `under-provisioned ${seconds(s.scaling.dynamodb.underProvisionedSeconds)} in all`, ''],
+    ], '  '),
+  );
+  for (const a of s.scaling.actions) {
+    const what = `${a.service} ${a.resource}: ${int(a.from)} → ${int(a.to)}`;
+    out.push(`  ${seconds(a.atSeconds).padStart(7)}  ${what}${a.refusal ? `  REFUSED (${a.refusal})` : ''}`);
+    out.push(`           ${a.reason}`);
+  }
+  if (s.scaling.actions.length === 0) out.push('  no scaling actions');
+  out.push('');
+  out.push(bold('Latency') + `  end to end p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}; API p99 ${ms(s.ingestLatencyMs.p99)}`);
+  out.push(
+    bold('Cost') +
+      `     ${money(s.cost.totalUsd)} for the run · ${s.cost.perMillionEventsUsd === null ? 'no accepted events' : `${money(s.cost.perMillionEventsUsd)} per million events`}`,
+  );
+  const services: [string, string][] = [['apiGateway', 'API Gateway'], ['kinesis', 'Kinesis'], ['lambda', 'Lambda'], ['dynamodb', 'DynamoDB'], ['firehose', 'Firehose'], ['s3', 'S3']];
+  out.push('         ' + services.map(([key, label]) => `${label} ${money(s.cost.byService[key] ?? 0)}`).join(' · '));
+  return out.join('\n');
+}
+
+function rejectionDetail(s: Summary): string {
+  const a = s.apiGateway;
+  const parts = [
+    a.rejectedTenantLimit >= 1 ? `${int(a.rejectedTenantLimit)} over tenant limit` : '',
+    a.rejectedAccountLimit >= 1 ? `${int(a.rejectedAccountLimit)} over account limit` : '',
+    a.rejectedPayload >= 1 ? `${int(a.rejectedPayload)} over 10 MB` : '',
+  ].filter(Boolean);
+  return `${int(a.requests)} requests${parts.length ? '; ' + parts.join(', ') : ''}`;
+}
+
+function firstSentence(text: string): string {
+  const m = /^(.*?[.!?])(\s|$)/.exec(text);
+  return m ? m[1]! : text;
+}
+
+function legend(color?: boolean): string {
+  return color ? `\x1b[36m── demand\x1b[39m  \x1b[33m── capacity\x1b[39m` : '(upper line: demand; flat line: capacity)';
+}
+
+/** Demand and capacity resampled to the chart width (max per column, so short bursts stay visible). */
+function chart(timeline: Timeline, options: SummaryTextOptions): string {
+  const width = Math.max(20, Math.min(options.width ?? 72, 120));
+  const demand = resample(timeline.columns.kinesisDemandRps, width);
+  const capacity = resample(timeline.columns.kinesisCapacityRps, width);
+  const plot = asciichart.plot([demand, capacity], {
+    height: 8,
+    format: (x: number) => int(x).padStart(9),
+    ...(options.color ? { colors: [asciichart.cyan, asciichart.yellow] } : {}),
+  });
+  const end = seconds(timeline.rows * timeline.step);
+  return plot + '\n' + ' '.repeat(11) + '0' + end.padStart(width - 1);
+}
+
+function resample(series: Float64Array, width: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < width; i++) {
+    const from = Math.floor((i * series.length) / width);
+    const to = Math.max(from + 1, Math.floor(((i + 1) * series.length) / width));
+    let max = 0;
+    for (let j = from; j < to && j < series.length; j++) max = Math.max(max, series[j]!);
+    out.push(max);
+  }
+  return out;
+}

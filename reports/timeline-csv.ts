@@ -1,0 +1,15 @@
+/** timeline.csv: one row per timeline step, one column per series, seconds since start first. */
+import { TIMELINE_COLUMN_NAMES, type Timeline } from '../sim/timeline.ts';
+
+export function timelineCsv(timeline: Timeline): string {
+  const lines = [['t', ...TIMELINE_COLUMN_NAMES].join(',')];
+  for (let r = 0; r < timeline.rows; r++) {
+    const cells = [String(timeline.time(r))];
+    for (const name of TIMELINE_COLUMN_NAMES) {
+      const v = timeline.columns[name][r]!;
+      cells.push(Number.isInteger(v) ? String(v) : v.toFixed(3));
+    }
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
