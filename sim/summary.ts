@@ -75,6 +75,8 @@ export interface Summary {
     dynamodb: LagSummary;
     actions: ScalingAction[];
   };
+  /** Parameters the model needs that AWS does not document (UNCONFIRMED in aws-reference.md) and simplifications. */
+  assumptions: Assumption[];
   cost: {
     totalUsd: number;
     perMillionEventsUsd: number | null;
@@ -83,6 +85,32 @@ export interface Summary {
     priceDate: string | null;
     lines: CostReport['lines'];
   };
+}
+
+export interface Assumption {
+  parameter: string;
+  value: string;
+  why: string;
+}
+
+/** The scenario's values of every parameter that is a guess rather than a documented AWS figure. */
+export function assumptionsOf(s: Scenario): Assumption[] {
+  const list: Assumption[] = [
+    { parameter: 'kinesis.reshardSeconds', value: `${s.kinesis.reshardSeconds} s`, why: 'UpdateShardCount takes "a few minutes" (aws-reference §1.3); UNCONFIRMED' },
+    { parameter: 'cloudwatch.publishDelay', value: `${s.cloudwatch.publishDelay} s`, why: 'delay before a minute datapoint is visible is undocumented (§1.5); UNCONFIRMED' },
+    { parameter: 'dynamodb.updateSeconds', value: `${s.dynamodb.updateSeconds} s`, why: 'UpdateTable "can take several minutes" (§3.5); UNCONFIRMED' },
+    { parameter: 'apiGateway.latencyMs', value: `${s.apiGateway.latencyMs} ms`, why: 'gateway and integration overhead per request; not in aws-reference; UNCONFIRMED' },
+    { parameter: 'lambda.batchMs / perRecordMs', value: `${s.lambda.batchMs} ms + ${s.lambda.perRecordMs} ms/record`, why: 'the processor\'s own speed: measure yours and set it' },
+    { parameter: 'lambda.retryBackoffMs', value: `${s.lambda.retryBackoffMs} ms`, why: 'wait before retrying throttled writes inside an invocation (SDK backoff)' },
+    { parameter: 'producer backoff', value: `${s.producer.backoffBaseMs} ms base, ${s.producer.backoffMaxMs} ms cap, ${s.producer.maxRetries} retries`, why: 'AWS SDK v3 standard retry strategy' },
+    { parameter: 'firehose quota era', value: s.firehose.quotaEra, why: 'Direct PUT quotas changed in 2018 and 2021 (§5)' },
+    { parameter: 'dynamodb.decreaseRule', value: s.dynamodb.decreaseRule, why: 'the daily decrease quota changed 4 → 9 → 27 (§3.4)' },
+  ];
+  if (s.dynamodb.mode === 'on-demand' || s.kinesis.mode === 'on-demand') {
+    list.push({ parameter: 'on-demand headroom', value: '2× previous peak, stepping after 15 min (Kinesis) / 30 min (DynamoDB)', why: 'AWS describes the rule in words only (§1.4, §3.6); modelled as a step' });
+  }
+  list.push({ parameter: 'not modelled', value: 'DynamoDB hot partitions; kinesis-scaling-utils split/merge fallback; KPL aggregation', why: 'see docs/model.md' });
+  return list;
 }
 
 export interface SummaryInput {
@@ -184,6 +212,7 @@ export function buildSummary(input: SummaryInput): Summary {
       dynamodb: { lagSeconds: round(input.ddbLag.longest), underProvisionedSeconds: round(input.ddbLag.total) },
       actions: input.actions,
     },
+    assumptions: assumptionsOf(s),
     cost: {
       totalUsd: usd(input.cost.totalUsd),
       perMillionEventsUsd: (() => {
