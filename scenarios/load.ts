@@ -94,7 +94,9 @@ export function parseScenario(
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       doc.errors.map((e) => {
-        const { line, col } = at(e.pos[0]);
+        // The parser reports an unclosed quote at the end of the file; point at the quote that opens it instead.
+        const opening = /Missing closing .*quote/.test(e.message) ? unclosedQuote(text) : undefined;
+        const { line, col } = opening ?? at(e.pos[0]);
         return { file, line, column: col, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` };
       }),
     );
@@ -158,7 +160,11 @@ function toProblem(
     node = keyNode(doc, path) ?? node;
   }
   const dotted = formatPath(path);
-  const override = Object.keys(overrides).find((k) => dotted === k || dotted.startsWith(`${k}.`) || dotted.startsWith(`${k}[`));
+  // Overrides are typed `tenants.0.rate`; paths print as `tenants[0].rate`.
+  const override = Object.keys(overrides).find((k) => {
+    const key = formatPath(k.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)));
+    return dotted === key || dotted.startsWith(`${key}.`) || dotted.startsWith(`${key}[`);
+  });
   if (override !== undefined) message += ` (from the override ${override}=${JSON.stringify(overrides[override])})`;
   const offset = node?.range?.[0] ?? 0;
   const { line, col } = at(offset);
@@ -210,6 +216,19 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value}"`;
   return String(value);
+}
+
+/** Line and column of the first quoted scalar whose line holds an odd number of its quote character. */
+function unclosedQuote(text: string): { line: number; col: number } | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /(?:^|[:\-[{,]\s*)(["'])/.exec(lines[i]!.replace(/\s#.*$/, ''));
+    if (!m) continue;
+    const quote = m[1]!;
+    const count = lines[i]!.split(quote).length - 1;
+    if (count % 2 === 1) return { line: i + 1, col: m.index + m[0].length };
+  }
+  return undefined;
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
