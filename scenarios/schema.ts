@@ -5,9 +5,11 @@
  * the ones marked UNCONFIRMED there are parameters with a stated default.
  */
 import { z } from 'zod';
+import { albFleetSchema } from '../sim/api-gateway.ts';
 import { cloudwatchConfigSchema } from '../sim/cloudwatch.ts';
 import { dynamoDbConfigSchema } from '../sim/dynamodb.ts';
 import { firehoseConfigSchema } from '../sim/firehose.ts';
+import { kclConfigSchema } from '../sim/kcl.ts';
 import { lambdaConfigSchema } from '../sim/lambda.ts';
 import { duration } from './duration.ts';
 
@@ -52,8 +54,10 @@ const tenantGroup = z
   });
 
 const apiGateway = z.strictObject({
-  /** REST and HTTP APIs differ in price only in this model (§6). */
-  type: z.enum(['rest', 'http']).default('rest'),
+  /** REST and HTTP APIs differ in price only in this model (§6); `alb` is a load balancer with a fixed fleet. */
+  type: z.enum(['rest', 'http', 'alb']).default('rest'),
+  /** The instances behind `type: alb` (ignored otherwise). */
+  fleet: albFleetSchema.prefault({}),
   /** Events/s per tenant (a usage-plan token bucket); `none` turns it off. */
   tenantLimit: z.union([positive(), z.literal('none')]).default('none'),
   /** Bucket size per tenant in events; defaults to one second of `tenantLimit`. */
@@ -119,7 +123,10 @@ export const scenarioSchema = z.strictObject({
   apiGateway: apiGateway.prefault({}),
   kinesis: kinesis.prefault({}),
   producer: producer.prefault({}),
+  /** What reads the stream: Lambda (event-source mapping) or a KCL consumer on a fixed fleet (`kcl:`). */
+  processor: z.enum(['lambda', 'kcl']).default('lambda'),
   lambda: lambdaConfigSchema.prefault({}),
+  kcl: kclConfigSchema.prefault({}),
   dynamodb: dynamoDbConfigSchema.prefault({}),
   firehose: firehoseConfigSchema.prefault({}),
   cloudwatch: cloudwatchConfigSchema.prefault({}),

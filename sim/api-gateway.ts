@@ -2,9 +2,29 @@
  * API Gateway in front of the ingest API (§6): a per-tenant usage-plan bucket in events/s, the account bucket of
  * 10,000 requests/s with a 5,000-request burst shared by every API, and the 10 MB payload cap. Throttled requests get
  * 429, oversized ones 413; both count as rejected, and clients do not retry them in this model.
+ *
+ * `type: alb` replaces the gateway with an Application Load Balancer in front of a fixed fleet of instances: no
+ * account throttle (that is API Gateway's), but the fleet serves at most `instances × requestsPerInstance` requests/s
+ * (a bucket holding one second of that) and refuses the rest with 503. The per-tenant limit still applies (the
+ * application enforces it as a usage plan would). The ALB bills hours and LCU-hours (new connections and processed
+ * bytes dimensions only; active connections and rule evaluations are not modelled).
  */
+import { z } from 'zod';
 import type { Scenario } from '../scenarios/schema.ts';
 import { TokenBucket } from './token-bucket.ts';
+
+/** ALB LCU dimensions (not in aws-reference.md: UNCONFIRMED): 25 new connections/s, 1 GB/h processed for EC2 targets. */
+export const ALB_LCU = { newConnectionsPerSecond: 25, processedBytesPerHour: 2 ** 30 } as const;
+
+/** The fleet behind `apiGateway.type: alb`. Every default is a guess: measure yours (UNCONFIRMED). */
+export const albFleetSchema = z.strictObject({
+  instances: z.number().int().positive().default(2),
+  /** Requests/s one instance serves; above the fleet's total, requests are refused (503). */
+  requestsPerInstance: z.number().positive().default(2_000),
+  /** Requests per client connection (keep-alive); 1 = a new connection per request, the LCU worst case. */
+  requestsPerConnection: z.number().positive().default(1),
+});
+export type AlbFleetConfig = z.output<typeof albFleetSchema>;
 
 export interface ApiGatewayTick {
   /** Events admitted per group. */
@@ -16,11 +36,18 @@ export interface ApiGatewayTick {
   rejectedTenantLimit: number;
   rejectedAccountLimit: number;
   rejectedPayload: number;
+  /** Events refused because the ALB's fleet was full (type alb only). */
+  rejectedFleetCapacity: number;
+  /** ALB LCUs used this tick (max of its dimensions), type alb only. */
+  lcu: number;
 }
 
 export class ApiGatewayModel {
   private readonly tenantBuckets: (TokenBucket | undefined)[];
   private readonly account: TokenBucket;
+  /** The ALB's fleet, when `type: alb`; it replaces the account bucket. */
+  private readonly fleet: TokenBucket | undefined;
+  private readonly meanBytes: readonly number[];
   private readonly oversized: boolean[];
   private readonly perTenant: Float64Array;
   readonly tick: ApiGatewayTick;
@@ -35,6 +62,9 @@ export class ApiGatewayModel {
       tenantLimit === 'none' ? undefined : new TokenBucket(tenantLimit, tenantBurst ?? tenantLimit),
     );
     this.account = new TokenBucket(accountRate, accountBurst);
+    const { type, fleet } = scenario.apiGateway;
+    this.fleet = type === 'alb' ? new TokenBucket(fleet.instances * fleet.requestsPerInstance, fleet.instances * fleet.requestsPerInstance) : undefined;
+    this.meanBytes = meanBytes;
     // A request is one multi-put of batchSize events; at the mean size, does it fit the 10 MB cap?
     this.oversized = scenario.tenants.map((g, i) => g.batchSize * meanBytes[i]! > maxPayloadBytes);
     this.perTenant = new Float64Array(scenario.tenants.length);
@@ -45,6 +75,8 @@ export class ApiGatewayModel {
       rejectedTenantLimit: 0,
       rejectedAccountLimit: 0,
       rejectedPayload: 0,
+      rejectedFleetCapacity: 0,
+      lcu: 0,
     };
   }
 
@@ -52,7 +84,7 @@ export class ApiGatewayModel {
   admit(offered: Float64Array, dt: number): ApiGatewayTick {
     const groups = this.scenario.tenants;
     const tick = this.tick;
-    tick.rejectedTenantLimit = tick.rejectedAccountLimit = tick.rejectedPayload = 0;
+    tick.rejectedTenantLimit = tick.rejectedAccountLimit = tick.rejectedPayload = tick.rejectedFleetCapacity = 0;
     let requestDemand = 0;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
@@ -68,18 +100,28 @@ export class ApiGatewayModel {
       this.perTenant[g] = passed;
       requestDemand += passed / group.batchSize;
     }
-    const admittedRequests = this.account.take(requestDemand, dt);
+    const admittedRequests = (this.fleet ?? this.account).take(requestDemand, dt);
     const share = requestDemand > 0 ? admittedRequests / requestDemand : 1;
     let rejectedRequests = 0;
+    let bytes = 0;
     for (let g = 0; g < groups.length; g++) {
       const batch = groups[g]!.batchSize;
       const passed = this.perTenant[g]!;
       tick.acceptedEvents[g] = passed * share;
-      tick.rejectedAccountLimit += passed * (1 - share);
+      if (this.fleet) tick.rejectedFleetCapacity += passed * (1 - share);
+      else tick.rejectedAccountLimit += passed * (1 - share);
       rejectedRequests += (offered[g]! - passed * share) / batch;
+      bytes += passed * share * this.meanBytes[g]!;
     }
     tick.acceptedRequests = admittedRequests;
     tick.rejectedRequests = rejectedRequests;
+    if (this.fleet) {
+      // LCUs per hour are the largest dimension; measured per tick here (refused requests are not processed).
+      const perConnection = this.scenario.apiGateway.fleet.requestsPerConnection;
+      const newConnections = admittedRequests / perConnection / dt / ALB_LCU.newConnectionsPerSecond;
+      const processed = (bytes / dt) * 3600 / ALB_LCU.processedBytesPerHour;
+      tick.lcu = Math.max(newConnections, processed);
+    } else tick.lcu = 0;
     return tick;
   }
 }

@@ -135,7 +135,8 @@ export class LambdaConsumer {
   };
 
   constructor(
-    private readonly config: LambdaConfig,
+    /** Not readonly: the KCL consumer (kcl.ts) re-derives it when the shard count changes. */
+    protected config: LambdaConfig,
     shards: number,
     private readonly dt: number,
   ) {
@@ -256,17 +257,35 @@ export class LambdaConsumer {
     t.fhBytes += q.fhPending * (q.total > 0 ? q.unreadBytes / Math.max(q.unread, 1) : 0);
   }
 
-  /** Drops unread cohorts older than the stream's retention: those records are lost. */
+  /**
+   * Expires records older than the stream's retention: they are lost (never stored). Unread ones simply vanish; ones
+   * in flight (a batch retried until its records expire, §4) leave the processor's pending writes too. In-flight
+   * records sit at the front of the queue, so they are the first to expire.
+   */
   private expire(now: number, q: ShardQueue): void {
     const limit = now - this.config.retention;
-    let expired = 0;
-    while (q.size > 0 && q.times[q.head]! < limit && q.unread > 0 && q.total - q.inFlight > 0) {
-      const r = Math.min(q.records[q.head]!, q.unread);
-      q.unreadBytes -= q.bytes[q.head]! * (r / q.records[q.head]!);
-      q.unread -= r;
-      q.pop(r, () => {});
-      expired += r;
+    if (q.size === 0 || q.times[q.head]! >= limit) return;
+    let inFlightLeft = q.total - q.unread;
+    let expiredInFlight = 0;
+    let expiredUnread = 0;
+    let expiredUnreadBytes = 0;
+    while (q.size > 0 && q.times[q.head]! < limit) {
+      const records = q.records[q.head]!;
+      const inFlight = Math.min(records, inFlightLeft);
+      inFlightLeft -= inFlight;
+      expiredInFlight += inFlight;
+      expiredUnread += records - inFlight;
+      expiredUnreadBytes += q.bytes[q.head]! * ((records - inFlight) / records);
+      q.head = (q.head + 1) % COHORTS;
+      q.size--;
     }
-    this.tick.expired += expired;
+    q.total -= expiredInFlight + expiredUnread;
+    q.unread -= expiredUnread;
+    q.unreadBytes -= expiredUnreadBytes;
+    if (q.unread < 1e-9 || q.size === 0) q.unread = q.unreadBytes = 0;
+    if (q.size === 0) q.total = 0;
+    q.ddbPending = Math.max(0, q.ddbPending - expiredInFlight);
+    q.fhPending = Math.max(0, q.fhPending - expiredInFlight);
+    this.tick.expired += expiredInFlight + expiredUnread;
   }
 }

@@ -246,6 +246,28 @@ export class Simulation {
     };
   }
 
+  /**
+   * What the run has consumed so far, as if it ended now: a copy of `usage` with DynamoDB capacity filled in the way
+   * `result()` fills it, and the hours simulated so far. The dashboard prices it for the running cost; nothing here
+   * changes the run.
+   */
+  usageSoFar(): Usage {
+    const d = this.capacityAtEnd ?? this.dynamodb.usage();
+    const usage = structuredClone(this.usage);
+    usage.hours = Math.min(this.now, this.duration) / 3600;
+    usage.dynamodb.writeCapacityUnitHours = d.writeCapacityUnitHours;
+    usage.dynamodb.readCapacityUnitHours = d.readCapacityUnitHours;
+    usage.dynamodb.writeRequestUnits = d.writeRequestUnits;
+    usage.dynamodb.readRequestUnits = d.readRequestUnits;
+    if (this.kinesis.mode === 'provisioned') {
+      usage.kinesis.onDemandIngestBytesBilled = 0;
+      usage.kinesis.onDemandRetrievalBytes = 0;
+    } else {
+      usage.kinesis.putPayloadUnits = 0;
+    }
+    return usage;
+  }
+
   result(): SimulationResult {
     this.timeline.finish();
     const usage = this.finalUsage();
@@ -262,6 +284,7 @@ export class Simulation {
       kinesis: this.kinesis,
       shardsInitial: this.shardsInitial,
       dynamodb: this.dynamodb,
+      dynamodbUsage: this.capacityAtEnd ?? this.dynamodb.usage(),
       firehose: this.firehose,
       usage,
       cost,

@@ -121,6 +121,7 @@ export interface SummaryInput {
   kinesis: KinesisModel;
   shardsInitial: number;
   dynamodb: DynamoDbModel;
+  dynamodbUsage: ReturnType<DynamoDbModel['usage']>;
   firehose: FirehoseModel;
   usage: Usage;
   cost: CostReport;
@@ -138,7 +139,8 @@ const usd = (x: number) => Number(x.toFixed(6));
 
 export function buildSummary(input: SummaryInput): Summary {
   const { scenario: s, totals: t, kinesis: k } = input;
-  const d = input.dynamodb.usage();
+  // Capacity as billed: up to the end of the scenario (the drain only finishes the work).
+  const d = input.dynamodbUsage;
   const inFlight = input.inFlightAtEnd;
   const pending = inFlight.kinesisRetries + inFlight.stream + inFlight.firehoseBuffer;
   const offeredGap = t.offered - (t.accepted + t.rejected + t.dropped);
@@ -194,7 +196,7 @@ export function buildSummary(input: SummaryInput): Summary {
     lambda: { invocations: count(t.lambdaInvocations), gbSeconds: round(input.usage.lambda.gbSeconds), maxConcurrency: round(t.maxLambdaConcurrency, 1) },
     dynamodb: {
       mode: s.dynamodb.mode,
-      throttledRequests: count(d.throttledRequests),
+      throttledRequests: count(input.dynamodb.usage().throttledRequests),
       writeCapacityMax: round(d.writeCapacityMax),
       capacityUnitHours: round(d.writeCapacityUnitHours + d.readCapacityUnitHours),
       tables: d.tables,
