@@ -324,7 +324,7 @@ describe('scenario runs', () => {
   });
 
   test('--out holds summary.json byte-identical to stdout and timeline.csv with one row per second', () => {
-    expect(readdirSync(base.out).sort()).toEqual(['summary.json', 'timeline.csv']);
+    expect(readdirSync(base.out).sort()).toEqual(['charts', 'report.html', 'report.md', 'summary.json', 'timeline.csv']);
     expect(base.summaryFile).toBe(base.stdout);
     expectTimeline(base.timeline, 180);
   });

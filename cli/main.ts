@@ -5,8 +5,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ExitCode, ScenarioError, UsageError } from '../sim/errors.ts';
 import { runScenarioCommand } from './scenario-command.ts';
+import { runDashboardCommand } from './dashboard-command.ts';
 import { listCommand } from './list-command.ts';
+import { runReportCommand } from './report-command.ts';
+import { runCompareCommand } from './compare-command.ts';
 import { benchCommand } from './bench-command.ts';
+import { DEFAULT_BASELINE_DIR, runCheckCommand } from './check-command.ts';
 
 const program = new Command('ingestlab')
   .description('Capacity lab for serverless ingest pipelines: API Gateway → Kinesis → Lambda → DynamoDB and Firehose → S3')
@@ -31,9 +35,11 @@ program
   .option('--set <key=value>', 'override any scenario key, e.g. kinesis.shards=8 (repeatable)', collect, [])
   .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
   .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+  .option('--infracost-usage <file>', "also write the run's usage as an Infracost usage file (monthly, placeholders to rename)")
   .option('--json', 'print only summary.json on stdout')
   .option('-q, --quiet', 'no progress output')
   .option('--no-color', 'no ANSI colours')
+  .option('--dashboard', 'watch the run live in the terminal (see `ingestlab dashboard --help`); files are written when it completes')
   .addHelpText(
     'after',
     `
@@ -43,7 +49,37 @@ Examples:
   npm run scenario -- ./my-scenario.yaml --duration 7d --resolution 10s --json > summary.json`,
   )
   .action(async (scenario: string, options) => {
-    process.exitCode = await runScenarioCommand(scenario, options);
+    process.exitCode = options.dashboard
+      ? await runDashboardCommand(scenario, { ...options, writeFiles: true })
+      : await runScenarioCommand(scenario, options);
+  });
+
+program
+  .command('dashboard')
+  .description('watch a run live in the terminal: capacity charts, throttles, scaling actions, cost, audit, expectations')
+  .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
+  .option('--speed <x>', 'simulated seconds per wall second (default 60); + and - double and halve it while running')
+  .option('--target <t>', 'what to run: sim (the pipeline targets embedded, localstack and aws are not built yet)', 'sim')
+  .option('--seed <n>', 'override the scenario seed', integer)
+  .option('--duration <d>', 'override the duration, e.g. 2h or 7d')
+  .option('--resolution <d>', 'override the tick, e.g. 1s or 10s')
+  .option('--set <key=value>', 'override any scenario key, e.g. kinesis.shards=8 (repeatable)', collect, [])
+  .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
+  .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+  .option('--json', 'print summary.json instead of the readable summary on quit')
+  .option('--no-color', 'no ANSI colours')
+  .addHelpText(
+    'after',
+    `
+Keys: space pause/resume · + faster · - slower · q quit (stops the run and prints its summary, partial if early).
+Without a terminal (CI, pipes) it prints plain progress lines and the summary instead.
+
+Examples:
+  npm run dashboard -- burst-spike --speed 600
+  npm run scenario -- burst-spike --dashboard`,
+  )
+  .action(async (scenario: string, options) => {
+    process.exitCode = await runDashboardCommand(scenario, options);
   });
 
 program.command('list').description('list the bundled scenarios').action(() => listCommand());
@@ -54,6 +90,72 @@ program
   .option('--quick', 'shorter runs (for a smoke test)')
   .action(async (options) => {
     process.exitCode = await benchCommand(options);
+  });
+
+program
+  .command('check')
+  .description('run scenarios, check their expect: blocks and baselines; exit 0 pass, 99 fail, 2 invalid input')
+  .argument('[scenarios...]', 'bundled scenario names or .yaml paths (default: every bundled scenario)')
+  .option('--junit <file>', 'write JUnit XML: one testcase per expectation and per baseline figure')
+  .option('--markdown <file>', 'write a markdown summary for a pull-request comment')
+  .option('--baseline <dir>', 'folder of baseline files', DEFAULT_BASELINE_DIR)
+  .option('--no-baseline', 'do not compare with (or write) baselines')
+  .option('--update-baseline', "write each scenario's key figures to <dir>/<scenario>.json instead of comparing")
+  .option('--tolerance <list>', 'allowed rise in percent before a regression, e.g. cost=5,lag=10,throttled=10,dropped=10,latency=10')
+  .option('--set <key=value>', 'override a scenario key in every scenario, e.g. kinesis.shards=8 (repeatable)', collect, [])
+  .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
+  .option('-q, --quiet', 'no progress output')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npm run check
+  npm run check -- burst-spike --junit check.xml --markdown check.md
+  npm run check -- burst-spike --set kinesis.autoscaler.scaleUp.scaleThresholdPct=50
+  npm run check -- --update-baseline`,
+  )
+  .action(async (scenarios: string[], options) => {
+    process.exitCode = await runCheckCommand(scenarios, options);
+  });
+
+program
+  .command('report')
+  .description('rebuild report.md, charts/ and report.html from a saved run (timeline.csv beside it feeds the charts)')
+  .argument('<run>', 'a summary.json, or the folder holding it')
+  .option('-o, --out <dir>', 'output folder (default: beside summary.json)')
+  .option('--infracost-usage <file>', "also write the run's usage as an Infracost usage file (monthly, placeholders to rename)")
+  .option('-q, --quiet', 'print nothing')
+  .addHelpText('after', '\nExamples:\n  npm run report -- reports/out/burst-spike\n  npm run report -- reports/out/burst-spike/summary.json --infracost-usage infracost-usage.yml')
+  .action(async (run: string, options) => {
+    process.exitCode = await runReportCommand(run, options);
+  });
+
+program
+  .command('compare')
+  .description('run a scenario once per variant (and per swept value) and write compare.md / compare.html, cheapest first')
+  .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
+  .option('--variant <label:key=value,...>', 'a variant: scenario keys to change, e.g. ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand (repeatable)', collect, [])
+  .option('--sweep <key=from..to[xF|+S]>', 'run every variant across a range, e.g. tenants.0.count=10..10000x10, and name the crossovers')
+  .option('-o, --out <dir>', 'output folder (default reports/out/<name>/compare)')
+  .option('--seed <n>', 'override the scenario seed', integer)
+  .option('--duration <d>', 'override the duration, e.g. 2h')
+  .option('--resolution <d>', 'override the tick, e.g. 10s (sweeps run faster)')
+  .option('--set <key=value>', 'override a scenario key in every variant (repeatable)', collect, [])
+  .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
+  .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+  .option('-q, --quiet', 'no progress output')
+  .addHelpText(
+    'after',
+    `
+The scenario as written is the variant "baseline"; a variants: section in the scenario adds more.
+
+Examples:
+  npm run compare -- burst-spike --variant ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand
+  npm run compare -- steady --variant http:apiGateway.type=http --variant alb:apiGateway.type=alb,apiGateway.fleet.instances=2
+  npm run compare -- steady --variant ondemand:kinesis.mode=on-demand --sweep tenants.0.count=10..10000x10 --resolution 10s`,
+  )
+  .action(async (scenario: string, options) => {
+    process.exitCode = await runCompareCommand(scenario, options);
   });
 
 try {

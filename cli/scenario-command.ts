@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
+import { evaluateExpectations } from '../sim/expectations.ts';
 import { mergePriceTables, parsePriceEntries } from '../sim/pricing/cost-meter.ts';
 import { PRICE_TABLE, type PriceEntry } from '../sim/pricing/price-table.ts';
 import { Simulation, type Progress } from '../sim/simulation.ts';
@@ -20,6 +21,8 @@ export interface ScenarioOptions {
   set: string[];
   prices?: string;
   priceDate?: string;
+  /** Also write an Infracost usage file here. */
+  infracostUsage?: string;
   json?: boolean;
   quiet?: boolean;
   color: boolean;
@@ -46,7 +49,12 @@ export async function runScenarioCommand(nameOrPath: string, options: ScenarioOp
   progress?.done();
 
   const dir = options.out ?? join('reports', 'out', scenario.name);
-  const files = writeRun(dir, summary, timeline);
+  // The report shows the scenario's expect: results beside the verdict (`ingestlab check` gates on them).
+  const expectations = scenario.expect.length > 0 ? evaluateExpectations(scenario.expect, summary, timeline) : undefined;
+  const files = writeRun(dir, summary, timeline, {
+    ...(expectations ? { expectations } : {}),
+    ...(options.infracostUsage ? { infracostUsage: options.infracostUsage } : {}),
+  });
   if (options.json) {
     process.stdout.write(summaryJson(summary));
   } else {

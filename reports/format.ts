@@ -31,3 +31,14 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
+
+/** A unit price with enough digits to be exact as listed ($0.0000166667, $0.015, $3.50). */
+export const unitPrice = (usd: number): string => {
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (!(usd > 0)) return '$0';
+  const digits = Math.min(20, Math.max(2, 5 - Math.floor(Math.log10(usd))));
+  return `$${usd.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '')}`;
+};
+
+/** A fixed-precision number with thousands separators and up to `digits` decimals (trailing zeros dropped). */
+export const num = (x: number, digits = 2): string => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(x);

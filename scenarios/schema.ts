@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { albFleetSchema } from '../sim/api-gateway.ts';
 import { cloudwatchConfigSchema } from '../sim/cloudwatch.ts';
 import { dynamoDbConfigSchema } from '../sim/dynamodb.ts';
+import { expectationsSchema } from '../sim/expectations.ts';
 import { firehoseConfigSchema } from '../sim/firehose.ts';
 import { kclConfigSchema } from '../sim/kcl.ts';
 import { lambdaConfigSchema } from '../sim/lambda.ts';
@@ -130,7 +131,8 @@ export const scenarioSchema = z.strictObject({
   dynamodb: dynamoDbConfigSchema.prefault({}),
   firehose: firehoseConfigSchema.prefault({}),
   cloudwatch: cloudwatchConfigSchema.prefault({}),
-  expect: reserved,
+  /** k6-style thresholds over summary fields and timeline windows, checked by `ingestlab check` (docs/check.md). */
+  expect: expectationsSchema,
   variants: reserved,
 });
 

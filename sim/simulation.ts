@@ -17,6 +17,7 @@ import { createRandom } from './engine/random.ts';
 import { sizeStats, type SizeStats } from './event-size.ts';
 import { FirehoseModel } from './firehose.ts';
 import { KinesisModel, SHARD_LIMITS } from './kinesis.ts';
+import { KclConsumer } from './kcl.ts';
 import { LambdaConsumer } from './lambda.ts';
 import { LatencyRecorder } from './latency.ts';
 import type { ScalingPolicy } from './policies/policy.ts';
@@ -79,6 +80,7 @@ export interface Totals {
   rejectedTenantLimit: number;
   rejectedAccountLimit: number;
   rejectedPayload: number;
+  rejectedFleetCapacity: number;
   kinesisAccepted: number;
   kinesisThrottled: number;
   dropped: number;
@@ -104,7 +106,7 @@ export class Simulation {
   readonly timeline: Timeline;
   readonly actions: ScalingAction[] = [];
   readonly totals: Totals = {
-    offered: 0, accepted: 0, rejected: 0, rejectedTenantLimit: 0, rejectedAccountLimit: 0, rejectedPayload: 0,
+    offered: 0, accepted: 0, rejected: 0, rejectedTenantLimit: 0, rejectedAccountLimit: 0, rejectedPayload: 0, rejectedFleetCapacity: 0,
     kinesisAccepted: 0, kinesisThrottled: 0, dropped: 0, stored: 0, delivered: 0, expired: 0, ddbThrottledItems: 0,
     ddbMissingTableItems: 0, firehoseThrottled: 0, lambdaInvocations: 0, maxIteratorAgeMs: 0, maxLambdaConcurrency: 0,
   };
@@ -165,7 +167,10 @@ export class Simulation {
       this.dt,
     );
     this.shardsInitial = this.kinesis.shards;
-    this.consumer = new LambdaConsumer(scenario.lambda, this.kinesis.shards, this.dt);
+    this.consumer =
+      scenario.processor === 'kcl'
+        ? new KclConsumer(scenario.kcl, scenario.lambda, this.kinesis.shards, this.dt)
+        : new LambdaConsumer(scenario.lambda, this.kinesis.shards, this.dt);
     this.dynamodb = new DynamoDbModel(scenario.dynamodb);
     this.firehose = new FirehoseModel(scenario.firehose, scenario.region);
     this.cloudwatch = new CloudWatch(scenario.cloudwatch.publishDelay);
@@ -270,7 +275,7 @@ export class Simulation {
 
   result(): SimulationResult {
     this.timeline.finish();
-    const usage = this.finalUsage();
+    const usage = this.usageSoFar();
     const cost = priceUsage(usage, {
       region: this.scenario.region,
       ...(this.options.priceDate ? { priceDate: this.options.priceDate } : {}),
@@ -337,6 +342,7 @@ export class Simulation {
     totals.rejectedTenantLimit += api.rejectedTenantLimit;
     totals.rejectedAccountLimit += api.rejectedAccountLimit;
     totals.rejectedPayload += api.rejectedPayload;
+    totals.rejectedFleetCapacity += api.rejectedFleetCapacity;
     this.usage.apiGateway.requests += api.acceptedRequests;
 
     const k = this.kinesis.put(t, this.kinesisFresh);
@@ -379,11 +385,15 @@ export class Simulation {
     totals.stored += ddbAccepted;
     totals.expired += c.expired;
     totals.lambdaInvocations += c.invocations;
-    this.usage.lambda.requests += c.invocations;
-    this.usage.lambda.gbSeconds += c.gbSeconds;
+    // A KCL fleet is billed by the instance-hour below, not per invocation; its consumer counts worker-seconds as GB-s.
+    const kcl = s.processor === 'kcl';
+    if (!kcl) {
+      this.usage.lambda.requests += c.invocations;
+      this.usage.lambda.gbSeconds += c.gbSeconds;
+    }
     this.usage.kinesis.onDemandRetrievalBytes += c.readBytes;
     if (c.iteratorAgeMs > totals.maxIteratorAgeMs) totals.maxIteratorAgeMs = c.iteratorAgeMs;
-    const concurrency = c.gbSeconds / dt / (s.lambda.memoryMb / 1024);
+    const concurrency = c.gbSeconds / dt / (kcl ? 1 : s.lambda.memoryMb / 1024);
     if (concurrency > totals.maxLambdaConcurrency) totals.maxLambdaConcurrency = concurrency;
     this.cw.getBytes!.add(c.readBytes);
     this.cw.getRecords!.add(c.readRecords);
@@ -413,6 +423,12 @@ export class Simulation {
     if (!draining) {
       if (this.kinesis.mode === 'provisioned') this.usage.kinesis.shardHours += (this.kinesis.shards * dt) / 3600;
       else this.usage.kinesis.streamHours += dt / 3600;
+      if (s.apiGateway.type === 'alb') {
+        this.usage.alb.hours += dt / 3600;
+        this.usage.alb.lcuHours += (api.lcu * dt) / 3600;
+        this.usage.alb.instanceHours += (s.apiGateway.fleet.instances * dt) / 3600;
+      }
+      if (s.processor === 'kcl') this.usage.kcl.instanceHours += (s.kcl.instances * dt) / 3600;
       this.kinesisLag.observe(t, dt, k.demandRecords > k.capacityRecords + 1e-9 || k.demandBytes > k.capacityBytes + 1e-9);
       this.ddbLag.observe(t, dt, ddbDemand > ddbCapacity + 1e-9 && ddb.throttledItems > 0);
       const r = this.timeline.row(t);
@@ -468,23 +484,6 @@ export class Simulation {
   private drained(): boolean {
     const f = this.inFlight();
     return f.kinesisRetries < 0.5 && f.stream < 0.5 && f.firehoseBuffer < 0.5;
-  }
-
-  private finalUsage(): Usage {
-    const d = this.capacityAtEnd ?? this.dynamodb.usage();
-    const usage = this.usage;
-    usage.hours = this.duration / 3600;
-    usage.dynamodb.writeCapacityUnitHours = d.writeCapacityUnitHours;
-    usage.dynamodb.readCapacityUnitHours = d.readCapacityUnitHours;
-    usage.dynamodb.writeRequestUnits = d.writeRequestUnits;
-    usage.dynamodb.readRequestUnits = d.readRequestUnits;
-    if (this.kinesis.mode === 'provisioned') {
-      usage.kinesis.onDemandIngestBytesBilled = 0;
-      usage.kinesis.onDemandRetrievalBytes = 0;
-    } else {
-      usage.kinesis.putPayloadUnits = 0;
-    }
-    return usage;
   }
 
   private tableMetrics(table: string) {

@@ -47,7 +47,19 @@ export interface Summary {
     inFlightAtEnd: { kinesisRetries: number; stream: number; firehoseBuffer: number };
     notes: string[];
   };
-  apiGateway: { type: 'rest' | 'http'; requests: number; rejectedTenantLimit: number; rejectedAccountLimit: number; rejectedPayload: number };
+  apiGateway: {
+    type: 'rest' | 'http' | 'alb';
+    requests: number;
+    rejectedTenantLimit: number;
+    rejectedAccountLimit: number;
+    rejectedPayload: number;
+    /** Events the ALB's fleet had no room for (type alb; absent in older files). */
+    rejectedFleetCapacity?: number;
+    /** Requests/s the ALB's fleet serves (type alb only). */
+    fleetRequestsPerSecond?: number;
+  };
+  /** What read the stream (absent in older files: lambda). */
+  processor?: { type: 'lambda' | 'kcl'; instances?: number; recordsPerSecondPerWorker?: number };
   kinesis: {
     mode: 'provisioned' | 'on-demand';
     shardsInitial: number;
@@ -58,7 +70,7 @@ export interface Summary {
     shardHours: number;
     maxIteratorAgeMs: number;
   };
-  lambda: { invocations: number; gbSeconds: number; maxConcurrency: number };
+  lambda: { invocations: number; gbSeconds: number; maxConcurrency: number; /** Absent in older files. */ memoryMb?: number };
   dynamodb: {
     mode: 'provisioned' | 'on-demand';
     throttledRequests: number;
@@ -108,6 +120,14 @@ export function assumptionsOf(s: Scenario): Assumption[] {
   ];
   if (s.dynamodb.mode === 'on-demand' || s.kinesis.mode === 'on-demand') {
     list.push({ parameter: 'on-demand headroom', value: '2× previous peak, stepping after 15 min (Kinesis) / 30 min (DynamoDB)', why: 'AWS describes the rule in words only (§1.4, §3.6); modelled as a step' });
+  }
+  if (s.apiGateway.type === 'alb') {
+    const f = s.apiGateway.fleet;
+    list.push({ parameter: 'apiGateway.fleet', value: `${f.instances} instances × ${f.requestsPerInstance} requests/s, ${f.requestsPerConnection} request(s) per connection`, why: 'your fleet\'s capacity: measure it; ALB and instance prices are ingestlab defaults (UNCONFIRMED)' });
+  }
+  if (s.processor === 'kcl') {
+    const k = s.kcl;
+    list.push({ parameter: 'kcl', value: `${k.instances} instances, ${k.recordsPerSecondPerWorker} records/s per worker, ≤ ${k.maxLeasesPerInstance} leases per instance`, why: 'your consumer\'s speed: measure it; instance-hour price is an ingestlab default (UNCONFIRMED)' });
   }
   list.push({ parameter: 'not modelled', value: 'DynamoDB hot partitions; kinesis-scaling-utils split/merge fallback; KPL aggregation', why: 'see docs/model.md' });
   return list;
@@ -182,6 +202,9 @@ export function buildSummary(input: SummaryInput): Summary {
       rejectedTenantLimit: count(t.rejectedTenantLimit),
       rejectedAccountLimit: count(t.rejectedAccountLimit),
       rejectedPayload: count(t.rejectedPayload),
+      ...(s.apiGateway.type === 'alb'
+        ? { rejectedFleetCapacity: count(t.rejectedFleetCapacity), fleetRequestsPerSecond: s.apiGateway.fleet.instances * s.apiGateway.fleet.requestsPerInstance }
+        : {}),
     },
     kinesis: {
       mode: k.mode,
@@ -193,7 +216,11 @@ export function buildSummary(input: SummaryInput): Summary {
       shardHours: round(input.usage.kinesis.shardHours),
       maxIteratorAgeMs: count(t.maxIteratorAgeMs),
     },
-    lambda: { invocations: count(t.lambdaInvocations), gbSeconds: round(input.usage.lambda.gbSeconds), maxConcurrency: round(t.maxLambdaConcurrency, 1) },
+    processor:
+      s.processor === 'kcl'
+        ? { type: 'kcl', instances: s.kcl.instances, recordsPerSecondPerWorker: s.kcl.recordsPerSecondPerWorker }
+        : { type: 'lambda' },
+    lambda: { invocations: count(t.lambdaInvocations), gbSeconds: round(input.usage.lambda.gbSeconds), maxConcurrency: round(t.maxLambdaConcurrency, 1), memoryMb: s.lambda.memoryMb },
     dynamodb: {
       mode: s.dynamodb.mode,
       throttledRequests: count(input.dynamodb.usage().throttledRequests),

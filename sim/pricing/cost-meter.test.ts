@@ -321,7 +321,12 @@ describe('PRICE_TABLE integrity', () => {
     }
   });
 
-  it('has no ALB or EC2 prices (the reference gives none)', () => {
-    expect(PRICE_TABLE.some((e) => /alb|load.?balancer|ec2|instance-hour/i.test(e.item))).toBe(false);
+  it('marks its ALB and EC2 prices UNCONFIRMED, pointing to --prices (the reference gives none)', () => {
+    const fleet = PRICE_TABLE.filter((e) => /alb|load.?balancer|ec2|instance-hour/i.test(e.item) || e.service === 'elb' || e.service === 'ec2');
+    expect(fleet.map((e) => e.item).sort()).toEqual(['alb-hours', 'alb-lcu-hours', 'api-fleet-instance-hours', 'kcl-fleet-instance-hours']);
+    for (const e of fleet) {
+      expect(e.confidence, e.item).toBe('UNCONFIRMED');
+      expect(e.note, e.item).toMatch(/--prices/);
+    }
   });
 });

@@ -64,10 +64,17 @@ const MILLION = 1_000_000;
  */
 function meters(u: Usage): Meter[] {
   const gb = (bytes: number): number => bytes / BYTES_PER_GB;
+  // An ALB bills hours and LCUs, not requests (its fleet's instance-hours are ec2).
+  const apiItem = u.apiGateway.type === 'alb' ? undefined : u.apiGateway.type === 'rest' ? 'rest-requests' : 'http-requests';
+  // Older Usage objects (tests, saved files) may lack the fleet sections.
+  const alb = u.alb ?? { hours: 0, lcuHours: 0, instanceHours: 0 };
+  const kcl = u.kcl ?? { instanceHours: 0 };
   return [
-    u.apiGateway.type === 'rest'
-      ? { service: 'apiGateway', item: 'rest-requests', unit: '1M requests', quantity: u.apiGateway.requests / MILLION }
-      : { service: 'apiGateway', item: 'http-requests', unit: '1M requests', quantity: u.apiGateway.requests / MILLION },
+    { service: 'apiGateway', item: apiItem ?? 'rest-requests', unit: '1M requests', quantity: apiItem ? u.apiGateway.requests / MILLION : 0 },
+    { service: 'elb', item: 'alb-hours', unit: 'ALB-hour', quantity: alb.hours },
+    { service: 'elb', item: 'alb-lcu-hours', unit: 'LCU-hour', quantity: alb.lcuHours },
+    { service: 'ec2', item: 'api-fleet-instance-hours', unit: 'instance-hour', quantity: alb.instanceHours },
+    { service: 'ec2', item: 'kcl-fleet-instance-hours', unit: 'instance-hour', quantity: kcl.instanceHours },
     { service: 'kinesis', item: 'shard-hours', unit: 'shard-hour', quantity: u.kinesis.shardHours },
     { service: 'kinesis', item: 'put-payload-units', unit: '1M PUT payload units', quantity: u.kinesis.putPayloadUnits / MILLION },
     { service: 'kinesis', item: 'on-demand-stream-hours', unit: 'stream-hour', quantity: u.kinesis.streamHours },
@@ -163,7 +170,7 @@ export function priceUsage(usage: Usage, opts: PriceOptions): CostReport {
   if (opts.priceDate !== undefined && !ISO_DATE.test(opts.priceDate)) {
     throw new UsageError(`price date must be YYYY-MM-DD, got "${opts.priceDate}"`);
   }
-  const byService: ServiceCosts = { apiGateway: 0, kinesis: 0, lambda: 0, dynamodb: 0, firehose: 0, s3: 0 };
+  const byService: ServiceCosts = { apiGateway: 0, kinesis: 0, lambda: 0, dynamodb: 0, firehose: 0, s3: 0, elb: 0, ec2: 0 };
   const lines: CostLine[] = [];
 
   for (const m of meters(usage)) {
@@ -219,7 +226,7 @@ export function perMillionEvents(totalUsd: number, acceptedEvents: number): numb
 
 const priceEntrySchema = z.strictObject({
   region: z.string().min(1),
-  service: z.enum(['apiGateway', 'kinesis', 'lambda', 'dynamodb', 'firehose', 's3']),
+  service: z.enum(['apiGateway', 'kinesis', 'lambda', 'dynamodb', 'firehose', 's3', 'elb', 'ec2']),
   item: z.string().min(1),
   unit: z.string().min(1),
   usd: z.number().nonnegative(),

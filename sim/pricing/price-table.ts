@@ -4,10 +4,11 @@
  * where each price came from and how sure we are. Nothing here is fetched: the AWS Price List is not consulted at run
  * time, and a user file (`--prices FILE`, see `mergePriceTables`) is the way to correct or add a price.
  *
- * Not in the table because the reference has no number for them: an ALB hour and an EC2 instance-hour.
+ * The reference has no number for an ALB hour, an LCU-hour or an EC2 instance-hour; the entries for them (service
+ * `elb` and `ec2`, us-east-1 only) are ingestlab's defaults, marked UNCONFIRMED: supply your own with `--prices FILE`.
  */
 
-export type PricedService = 'apiGateway' | 'kinesis' | 'lambda' | 'dynamodb' | 'firehose' | 's3';
+export type PricedService = 'apiGateway' | 'kinesis' | 'lambda' | 'dynamodb' | 'firehose' | 's3' | 'elb' | 'ec2';
 
 export type PriceConfidence = 'AWS-doc' | 'price-db' | '3rd-party' | 'UNCONFIRMED';
 
@@ -458,6 +459,52 @@ const US_EAST_1: readonly PriceEntry[] = [
     source: 'price-db s3_bucket_test.golden',
     confidence: 'price-db',
     note: 'Bands above 50 TB UNCONFIRMED.',
+  },
+
+  // ---- Load balancer and instance fleets (not in aws-reference.md: UNCONFIRMED defaults) ----
+  {
+    region: 'us-east-1',
+    service: 'elb',
+    item: 'alb-hours',
+    unit: 'ALB-hour',
+    usd: 0.0225,
+    asOf: COMPILED,
+    source: 'ingestlab default (Application Load Balancer hour as commonly quoted for us-east-1); not in aws-reference.md',
+    confidence: 'UNCONFIRMED',
+    note: 'Supply your own price with --prices FILE.',
+  },
+  {
+    region: 'us-east-1',
+    service: 'elb',
+    item: 'alb-lcu-hours',
+    unit: 'LCU-hour',
+    usd: 0.008,
+    asOf: COMPILED,
+    source: 'ingestlab default (ALB LCU-hour as commonly quoted for us-east-1); not in aws-reference.md',
+    confidence: 'UNCONFIRMED',
+    note: 'LCU = max(new connections/s ÷ 25, processed GB/h); active connections and rule evaluations not modelled. Supply your own with --prices FILE.',
+  },
+  {
+    region: 'us-east-1',
+    service: 'ec2',
+    item: 'api-fleet-instance-hours',
+    unit: 'instance-hour',
+    usd: 0.096,
+    asOf: COMPILED,
+    source: 'ingestlab default (an m5.large Linux on-demand hour as commonly quoted for us-east-1); not in aws-reference.md',
+    confidence: 'UNCONFIRMED',
+    note: 'The fleet behind apiGateway.type: alb. Supply your instance type\'s price with --prices FILE.',
+  },
+  {
+    region: 'us-east-1',
+    service: 'ec2',
+    item: 'kcl-fleet-instance-hours',
+    unit: 'instance-hour',
+    usd: 0.096,
+    asOf: COMPILED,
+    source: 'ingestlab default (an m5.large Linux on-demand hour as commonly quoted for us-east-1); not in aws-reference.md',
+    confidence: 'UNCONFIRMED',
+    note: 'The KCL consumer fleet (processor: kcl). Supply your instance type\'s price with --prices FILE.',
   },
 ];
 

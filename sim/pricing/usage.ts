@@ -11,7 +11,11 @@
 export interface Usage {
   /** Run length in hours. */
   hours: number;
-  apiGateway: { type: 'rest' | 'http'; requests: number };
+  apiGateway: { type: 'rest' | 'http' | 'alb'; requests: number };
+  /** The load balancer and its fleet, when apiGateway.type is `alb`. */
+  alb: { hours: number; lcuHours: number; instanceHours: number };
+  /** The KCL consumer's fleet, when the processor is `kcl`. */
+  kcl: { instanceHours: number };
   kinesis: {
     mode: 'provisioned' | 'on-demand';
     shardHours: number;
@@ -47,6 +51,8 @@ export function emptyUsage(
   return {
     hours,
     apiGateway: { type: modes.apiGateway ?? 'rest', requests: 0 },
+    alb: { hours: 0, lcuHours: 0, instanceHours: 0 },
+    kcl: { instanceHours: 0 },
     kinesis: {
       mode: modes.kinesis ?? 'provisioned',
       shardHours: 0,

@@ -1,0 +1,212 @@
+/**
+ * `ingestlab check`: runs scenarios in the simulator (in worker threads when there is more than one core), evaluates
+ * their `expect:` blocks, compares key figures with committed baselines, prints a table and writes JUnit and markdown.
+ * Exit 0 when everything passes, 99 when an expectation fails or a figure regresses, 2 for invalid input.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import {
+  baselineFileName,
+  baselineJson,
+  compareWithBaseline,
+  effectiveTolerances,
+  keyFigures,
+  makeBaseline,
+  parseBaseline,
+  parseTolerances,
+  type Baseline,
+} from '../reports/baseline.ts';
+import { checkMarkdown } from '../reports/check-markdown.ts';
+import { scenarioPassed, type BaselineCheck, type ScenarioCheck } from '../reports/check-result.ts';
+import { checkText } from '../reports/check-text.ts';
+import { junitXml } from '../reports/junit.ts';
+import { CHECK_WORKER_MARK, runCheckJob, type CheckJob, type CheckJobResult } from './check-worker.ts';
+import { parseOverrides } from './overrides.ts';
+
+export interface CheckOptions {
+  junit?: string;
+  markdown?: string;
+  /** A folder, or false for --no-baseline. */
+  baseline: string | false;
+  updateBaseline?: boolean;
+  tolerance?: string;
+  set: string[];
+  jobs?: number;
+  quiet?: boolean;
+}
+
+export const DEFAULT_BASELINE_DIR = join('reports', 'baselines');
+
+export async function runCheckCommand(names: readonly string[], options: CheckOptions): Promise<number> {
+  const log = (line: string) => {
+    if (!options.quiet) process.stderr.write(`${line}\n`);
+  };
+  if (options.updateBaseline && options.baseline === false) {
+    throw new UsageError('--update-baseline writes baselines and --no-baseline turns them off; use one of them');
+  }
+  if (options.updateBaseline && options.set.length > 0) {
+    throw new UsageError('--update-baseline records the scenario files as they are, so it cannot take --set overrides; edit the file instead');
+  }
+  const overrides = parseOverrides(options.set);
+  const flagTolerances = options.tolerance ? parseTolerances(options.tolerance) : {};
+  const threads = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got ${threads}`);
+
+  // Validate every scenario first, so invalid input stops the run with all its problems and nothing simulated.
+  const paths = [...new Set((names.length > 0 ? names : listBundled()).map(resolveScenarioPath))];
+  const problems: ScenarioProblem[] = [];
+  const loaded: { path: string; name: string; text: string }[] = [];
+  for (const path of paths) {
+    try {
+      const { scenario } = await loadScenario(path, overrides);
+      loaded.push({ path, name: scenario.name, text: readFileSync(path, 'utf8') });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+  const byName = new Map<string, string>();
+  for (const { name, path } of loaded) {
+    const other = byName.get(name);
+    if (other) throw new UsageError(`two scenarios are named "${name}" (${display(other)} and ${display(path)}); baselines and reports are keyed by name`);
+    byName.set(name, path);
+  }
+
+  const jobs: CheckJob[] = loaded.map(({ path }, index) => ({ index, path, overrides }));
+  const workers = Math.min(threads, jobs.length);
+  log(`checking ${jobs.length} scenario${jobs.length === 1 ? '' : 's'}${workers > 1 ? ` on ${workers} worker threads` : ''}…`);
+  const results = await runJobs(jobs, workers, log, (r) => log(`  ${r.ok ? 'ran' : 'failed'} ${loaded[r.index]!.name}`));
+
+  const checks: ScenarioCheck[] = [];
+  const runProblems: ScenarioProblem[] = [];
+  for (const result of results) {
+    const { path, name, text } = loaded[result.index]!;
+    if (!result.ok) {
+      if (result.problems) runProblems.push(...result.problems);
+      else throw new Error(`simulating ${display(path)} failed: ${result.message}`);
+      continue;
+    }
+    const notes: string[] = [];
+    if (options.set.length > 0) notes.push(`run with overrides: ${options.set.join(', ')}`);
+    const sha = createHash('sha256').update(text).digest('hex');
+    let baseline: BaselineCheck = { state: 'off' };
+    if (options.baseline !== false) {
+      const file = join(options.baseline, baselineFileName(name));
+      const previous = existsSync(file) ? parseBaseline(readFileSync(file, 'utf8'), display(file)) : undefined;
+      if (options.updateBaseline) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, baselineJson(makeBaseline(result.summary, sha, previous)));
+        baseline = { state: 'updated', file: display(file) };
+        notes.push(`baseline written to ${display(file)}`);
+      } else if (previous) {
+        baseline = comparedBaseline(previous, result.summary, flagTolerances, display(file));
+        if (previous.scenario !== name) notes.push(`baseline ${display(file)} was made for scenario "${previous.scenario}"`);
+        if (previous.scenarioSha256 !== sha) notes.push(`${display(path)} changed since its baseline was made; the figures show what the change does`);
+      } else {
+        baseline = { state: 'missing', file: display(file) };
+        notes.push(`no baseline at ${display(file)}; run check --update-baseline to create one`);
+      }
+    }
+    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes });
+  }
+  if (runProblems.length > 0) throw new ScenarioError(runProblems);
+
+  process.stdout.write(checkText(checks));
+  if (options.junit) writeReport(options.junit, junitXml(checks), log);
+  if (options.markdown) writeReport(options.markdown, checkMarkdown(checks), log);
+  return checks.every(scenarioPassed) ? ExitCode.ok : ExitCode.expectationsFailed;
+}
+
+function comparedBaseline(previous: Baseline, summary: Parameters<typeof keyFigures>[0], flags: ReturnType<typeof parseTolerances>, file: string): BaselineCheck {
+  const tolerances = effectiveTolerances(flags, previous);
+  return { state: 'compared', file, tolerances, comparisons: compareWithBaseline(previous, keyFigures(summary), tolerances) };
+}
+
+/** Paths as the user would type them: relative to the working directory, with forward slashes. */
+function display(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return (rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
+}
+
+function writeReport(file: string, text: string, log: (line: string) => void): void {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  writeFileSync(file, text);
+  log(`wrote ${file}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running jobs: a small pool of worker threads, results put back in input order so output never depends on timing.
+
+async function runJobs(
+  jobs: readonly CheckJob[],
+  workers: number,
+  log: (line: string) => void,
+  onResult: (r: CheckJobResult) => void,
+): Promise<CheckJobResult[]> {
+  if (workers > 1) {
+    try {
+      return await runInWorkers(jobs, workers, onResult);
+    } catch (error) {
+      log(`note: worker threads failed (${(error as Error).message.split('\n')[0]}); running the scenarios one after another`);
+    }
+  }
+  const results: CheckJobResult[] = [];
+  for (const job of jobs) {
+    const result = await runCheckJob(job);
+    onResult(result);
+    results.push(result);
+  }
+  return results;
+}
+
+/**
+ * A worker thread does not inherit tsx's loader for its own entry module (Node 20 refuses the .ts file), so each
+ * worker starts from a line of JavaScript that imports the worker module through tsx's API.
+ */
+function workerSource(): string {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const module = new URL('./check-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
+}
+
+function runInWorkers(jobs: readonly CheckJob[], count: number, onResult: (r: CheckJobResult) => void): Promise<CheckJobResult[]> {
+  const source = workerSource();
+  return new Promise((resolvePool, rejectPool) => {
+    const results: CheckJobResult[] = new Array(jobs.length);
+    const pool: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const w of pool) void w.terminate();
+      if (error) rejectPool(error);
+      else resolvePool(results);
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(source, { eval: true, workerData: { mark: CHECK_WORKER_MARK } });
+      pool.push(worker);
+      const feed = () => {
+        if (next < jobs.length) worker.postMessage(jobs[next++]);
+      };
+      worker.on('message', (result: CheckJobResult) => {
+        results[result.index] = result;
+        onResult(result);
+        if (++done === jobs.length) settle();
+        else feed();
+      });
+      worker.on('error', (error) => settle(error));
+      worker.on('exit', (code) => {
+        if (!settled) settle(new Error(`a worker exited with code ${code} before the scenarios were done`));
+      });
+      feed();
+    }
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * `ingestlab dashboard` (and `scenario --dashboard`): watch a run live in the terminal. On a terminal it renders the
+ * ink dashboard on stderr and prints the summary on stdout when the user quits; without one (CI, pipes) it runs
+ * to the end with plain progress lines, then prints the same summary.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { parse as parseYaml } from 'yaml';
+import { Dashboard } from '../dashboard/Dashboard.tsx';
+import { plainProgress } from '../dashboard/plain-progress.ts';
+import type { RunOutcome } from '../dashboard/run-source.ts';
+import { MAX_SPEED, MIN_SPEED, SimRunSource } from '../dashboard/sim-run-source.ts';
+import { seconds } from '../reports/format.ts';
+import { summaryText } from '../reports/summary-text.ts';
+import { summaryJson, writeRun } from '../reports/write-run.ts';
+import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, UsageError } from '../sim/errors.ts';
+import { mergePriceTables, parsePriceEntries } from '../sim/pricing/cost-meter.ts';
+import { PRICE_TABLE, type PriceEntry } from '../sim/pricing/price-table.ts';
+import { Simulation } from '../sim/simulation.ts';
+import { parseOverrides } from './overrides.ts';
+
+export interface DashboardOptions {
+  /** Simulated seconds per wall second, as typed (validated here). */
+  speed?: string;
+  target?: string;
+  seed?: number;
+  duration?: string;
+  resolution?: string;
+  set?: string[];
+  prices?: string;
+  priceDate?: string;
+  color?: boolean;
+  /** Print summary.json instead of the readable summary. */
+  json?: boolean;
+  /** Write summary.json and timeline.csv when the run completes (`scenario --dashboard`). */
+  writeFiles?: boolean;
+  out?: string;
+}
+
+export const DEFAULT_SPEED = 60;
+export const TARGETS = ['sim'] as const;
+const PLANNED_TARGETS = ['embedded', 'localstack', 'aws'];
+
+/** Checks `--target` and `--speed`; every problem in one UsageError. */
+export function validateDashboardOptions(options: Pick<DashboardOptions, 'speed' | 'target'>): { speed: number } {
+  const problems: string[] = [];
+  const target = options.target ?? 'sim';
+  if (target !== 'sim') {
+    problems.push(
+      PLANNED_TARGETS.includes(target)
+        ? `--target ${target}: the real-pipeline targets (${PLANNED_TARGETS.join(', ')}) are not built yet; only --target sim works for now`
+        : `--target expects sim (the pipeline targets ${PLANNED_TARGETS.join(', ')} are not built yet), got "${target}"`,
+    );
+  }
+  const speed = options.speed === undefined ? DEFAULT_SPEED : Number(options.speed);
+  if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
+    problems.push(`--speed expects simulated seconds per wall second between ${MIN_SPEED} and ${MAX_SPEED}, e.g. 60 or 600, got "${options.speed}"`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n       '));
+  return { speed };
+}
+
+/** True when the dashboard can take the terminal: a TTY for output and for keys, and not in CI. */
+export function interactive(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  return Boolean(process.stderr.isTTY && process.stdin.isTTY) && !ci;
+}
+
+export async function runDashboardCommand(nameOrPath: string, options: DashboardOptions): Promise<number> {
+  const { speed } = validateDashboardOptions(options);
+  const path = resolveScenarioPath(nameOrPath);
+  const overrides = parseOverrides(options.set ?? []);
+  if (options.seed !== undefined) overrides.seed = options.seed;
+  if (options.duration !== undefined) overrides.duration = options.duration;
+  if (options.resolution !== undefined) overrides.resolution = options.resolution;
+  const { scenario, resolvePolicy } = await loadScenario(path, overrides);
+  const prices = options.prices ? loadPrices(options.prices) : undefined;
+  const pricing = { ...(prices ? { prices } : {}), ...(options.priceDate ? { priceDate: options.priceDate } : {}) };
+  const color = options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+  let outcome: RunOutcome;
+  if (interactive()) {
+    const sim = new Simulation(scenario, { resolvePolicy, ...pricing });
+    const source = new SimRunSource(sim, { speed, ...pricing });
+    const app = render(createElement(Dashboard, { source, color: options.color !== false && !process.env.NO_COLOR }), {
+      stdout: process.stderr,
+      maxFps: 15,
+      incrementalRendering: false,
+      exitOnCtrlC: false,
+    });
+    source.start();
+    try {
+      await app.waitUntilExit();
+    } finally {
+      source.stop();
+    }
+    outcome = source.outcome();
+  } else {
+    const progress = plainProgress((line) => process.stderr.write(line + '\n'));
+    const sim = new Simulation(scenario, { resolvePolicy, ...pricing, onProgress: (p) => progress.update(p) });
+    const { summary, timeline } = sim.run();
+    outcome = { summary, timeline, partial: false, stoppedAt: sim.time };
+  }
+
+  const { summary, timeline } = outcome;
+  if (options.json) {
+    process.stdout.write(summaryJson(summary));
+  } else {
+    if (outcome.partial) {
+      process.stdout.write(
+        `PARTIAL RUN: stopped at ${seconds(outcome.stoppedAt)} of ${seconds(scenario.duration)} simulated; the summary covers only that part` +
+          ` (events still in flight are not yet stored or delivered).\n\n`,
+      );
+    }
+    process.stdout.write(summaryText(summary, timeline, { color, width: Math.min(100, (process.stdout.columns ?? 84) - 14) }) + '\n');
+  }
+  if (options.writeFiles) {
+    if (outcome.partial) {
+      process.stderr.write('files not written: the run was stopped before the end (run it to the end to write summary.json)\n');
+    } else {
+      const files = writeRun(options.out ?? join('reports', 'out', scenario.name), summary, timeline);
+      if (!options.json) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
+    }
+  }
+  return ExitCode.ok;
+}
+
+function loadPrices(file: string): PriceEntry[] {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read price file ${file}: ${(error as Error).message}`);
+  }
+  return mergePriceTables(PRICE_TABLE, parsePriceEntries(data, file));
+}

@@ -1,0 +1,42 @@
+/** The terminal view of `check`: per scenario, each expectation's actual against expected, then moved baseline figures. */
+import { changeText, num, scenarioPassed, tally, tallyLine, type ScenarioCheck } from './check-result.ts';
+import { table } from './format.ts';
+
+export function checkText(checks: readonly ScenarioCheck[]): string {
+  const out: string[] = [];
+  for (const c of checks) {
+    out.push(`${scenarioPassed(c) ? '✓' : '✗'} ${c.name}  ${c.file}`);
+    if (c.expectations.length > 0) {
+      out.push(
+        table(
+          c.expectations.map((e) => [e.pass ? '✓' : '✗', e.key, num(e.actual), e.expected, e.detail ?? '']),
+          '    ',
+        ).replace(/ +$/gm, ''),
+      );
+    } else {
+      out.push('    (no expectations)');
+    }
+    if (c.baseline.state === 'compared') {
+      const moved = c.baseline.comparisons.filter((f) => f.status !== 'unchanged');
+      out.push(`  baseline ${c.baseline.file}: ${moved.length === 0 ? 'all key figures unchanged' : `${moved.length} of ${c.baseline.comparisons.length} key figures changed`}`);
+      if (moved.length > 0) {
+        out.push(
+          table(
+            moved.map((f) => [
+              f.status === 'regressed' ? '✗' : ' ',
+              f.key,
+              `${num(f.before)} → ${num(f.after)}`,
+              changeText(f),
+              `tolerance +${f.tolerancePct}%${f.status === 'regressed' ? '  REGRESSION' : f.status === 'better' ? '  better' : ''}`,
+            ]),
+            '    ',
+          ),
+        );
+      }
+    }
+    for (const note of c.notes) out.push(`  note: ${note}`);
+    out.push('');
+  }
+  out.push(`${tally(checks).failedScenarios === 0 ? '✓' : '✗'} ${tallyLine(tally(checks))}`);
+  return out.join('\n') + '\n';
+}

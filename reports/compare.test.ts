@@ -1,0 +1,124 @@
+// Variant and sweep parsing, ranking, crossovers, and a crossover the simulator must find where hand arithmetic
+// from the price table puts it.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareScenario } from '../cli/compare-command.ts';
+import type { Summary } from '../sim/summary.ts';
+import { findCrossovers, parseSweep, parseVariant, rankVariants, variantsFromScenario, type SweepPoint } from './compare.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ingestlab-compare-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('--variant and variants:', () => {
+  it('parses a label and dotted keys with YAML values', () => {
+    expect(parseVariant('ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand')).toEqual({
+      label: 'ondemand',
+      overrides: { 'kinesis.mode': 'on-demand', 'dynamodb.mode': 'on-demand' },
+    });
+    expect(parseVariant('pertenant:kinesis.shards=200,kinesis.partitionKey=tenant').overrides).toEqual({ 'kinesis.shards': 200, 'kinesis.partitionKey': 'tenant' });
+    expect(parseVariant('kcl:processor=kcl,kcl.instances=3').overrides).toEqual({ processor: 'kcl', 'kcl.instances': 3 });
+  });
+
+  it('says what is wrong with a malformed variant', () => {
+    expect(() => parseVariant('kinesis.mode=on-demand')).toThrow(/label:key=value/);
+    expect(() => parseVariant('x:')).toThrow(/sets nothing/);
+  });
+
+  it('flattens a scenario variants: section to dotted keys, keeping policy sections whole', () => {
+    const v = variantsFromScenario({ daily: { dynamodb: { tablePer: 'day' } }, ksu: { kinesis: { autoscaler: { policy: 'none' } } } });
+    expect(v).toEqual([
+      { label: 'daily', overrides: { 'dynamodb.tablePer': 'day' } },
+      { label: 'ksu', overrides: { 'kinesis.autoscaler': { policy: 'none' } } },
+    ]);
+  });
+});
+
+describe('--sweep', () => {
+  it('multiplies, adds, or spreads five points', () => {
+    expect(parseSweep('tenants.0.count=10..10000x10')).toEqual({ key: 'tenants.0.count', values: [10, 100, 1000, 10000], multiplicative: true });
+    expect(parseSweep('kinesis.shards=2..8+2')).toEqual({ key: 'kinesis.shards', values: [2, 4, 6, 8], multiplicative: false });
+    expect(parseSweep('tenants.0.rate=0..1').values).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+
+  it('rejects ranges it cannot walk', () => {
+    expect(() => parseSweep('tenants.0.count=10..1')).toThrow(/from ≤ to/);
+    expect(() => parseSweep('tenants.0.count=0..100x10')).toThrow(/factor/);
+    expect(() => parseSweep('tenants.0.count')).toThrow(/key=from..to/);
+  });
+});
+
+const fake = (cpm: number | null) => ({ cost: { perMillionEventsUsd: cpm } }) as unknown as Summary;
+
+describe('ranking and crossovers', () => {
+  it('ranks cheapest first, runs with no accepted events last', () => {
+    const ranked = rankVariants([{ label: 'a', summary: fake(2) }, { label: 'b', summary: fake(null) }, { label: 'c', summary: fake(1) }]);
+    expect(ranked.map((r) => r.label)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('interpolates where two variants swap order', () => {
+    // a − b = −1 at x = 100 and +3 at x = 200: zero at 100 + 100 · 1/4 = 125.
+    const point = (value: number, a: number, b: number): SweepPoint => ({
+      value,
+      runs: [
+        { label: 'a', overrides: {}, summary: fake(a), expectations: null },
+        { label: 'b', overrides: {}, summary: fake(b), expectations: null },
+      ],
+    });
+    const c = findCrossovers([point(10, 1, 3), point(100, 2, 3), point(200, 6, 3)], 'tenants.0.count');
+    expect(c).toHaveLength(1);
+    expect(c[0]!.at).toBeCloseTo(125, 9);
+    expect(c[0]!.text).toBe('a is cheaper below 125 tenants; b above');
+  });
+});
+
+describe('a provisioned/on-demand crossover, by hand', () => {
+  // Only Kinesis differs between the two variants, and nothing is throttled, so every other service costs the same
+  // in both and the crossover is where their Kinesis bills per event meet. With N tenants at 0.1 events/s of 900 B for
+  // one hour, E = 360·N events:
+  //   provisioned: 4 shard-hours × $0.015 + E × 1 PPU × $0.014/1e6                            (§1.6)
+  //   on-demand:   1 stream-hour × $0.04 + E × 1,024 B (rounded up to 1 KB) × $0.08/GB
+  //                + E × (900 + 26 B partition key) read by Lambda × $0.04/GB, GB = 2^30 B      (§1.6)
+  // on-demand − provisioned = −$0.02 + E · k, with k = (1024·0.08 + 926·0.04)/2^30 − 0.014e-6.
+  const k = (1024 * 0.08 + 926 * 0.04) / 2 ** 30 - 0.014e-6;
+  const exactTenants = 0.02 / k / 360; // ≈ 574
+  // The sweep runs N = 100, 200, …, 1000; the report interpolates the difference in cost per million linearly
+  // between the two points that bracket it (500 and 600).
+  const d = (n: number) => ((-0.02 + 360 * n * k) / (360 * n)) * 1e6;
+  const interpolated = 500 + (100 * d(500)) / (d(500) - d(600)); // ≈ 577.3
+
+  it('names the crossover the arithmetic predicts', async () => {
+    const file = join(tmp, 'crossover.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: crossover',
+        'duration: 1h',
+        'resolution: 10s',
+        'tenants: [{ name: t, count: 100, rate: 0.1, noise: none, eventBytes: 900, batchSize: 1 }]',
+        'kinesis: { mode: provisioned, shards: 4, partitionKey: tenant-timestamp }',
+        'dynamodb: { writeCapacity: 1000 }',
+        'firehose: { bufferSeconds: 60s }',
+      ].join('\n'),
+    );
+    const out = join(tmp, 'out');
+    const result = await compareScenario(file, { variant: ['ondemand:kinesis.mode=on-demand'], sweep: 'tenants.0.count=100..1000+100', set: [], out, quiet: true });
+    // The premise: the other services cost the same in both variants at every point.
+    for (const p of result.sweep!.points) {
+      const [prov, od] = p.runs;
+      for (const service of ['apiGateway', 'lambda', 'dynamodb', 'firehose', 's3']) {
+        expect(od!.summary.cost.byService[service], `${service} at ${p.value}`).toBeCloseTo(prov!.summary.cost.byService[service]!, 6);
+      }
+    }
+    expect(exactTenants).toBeGreaterThan(570);
+    expect(exactTenants).toBeLessThan(578);
+    const crossings = findCrossovers(result.sweep!.points, 'tenants.0.count');
+    expect(crossings).toHaveLength(1);
+    expect(crossings[0]!.cheaperBelow).toBe('ondemand');
+    expect(crossings[0]!.at).toBeCloseTo(interpolated, 0);
+    const md = readFileSync(join(out, 'compare.md'), 'utf8');
+    expect(md).toContain(`ondemand is cheaper below ${Math.round(interpolated)} tenants; baseline above`);
+    expect(md).toContain('![Cost per million events vs tenants](charts/sweep-cost.svg)');
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * Architecture comparison and sweeps: parsing `--variant label:key=value,...` and `--sweep key=from..to[xF|+S]`,
+ * ranking variants by cost per million events, finding crossovers in a sweep, and the side-by-side report
+ * (compare.md / compare.html). Running the simulations is the CLI's job; everything here is pure.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { ExpectationResult } from '../sim/expectations.ts';
+import type { Summary } from '../sim/summary.ts';
+import { type Block, renderHtml, renderMarkdown } from './doc.ts';
+import { int, money, ms, num, pct, seconds, unitPrice } from './format.ts';
+import { architectureLine, costServices, serviceColor, serviceLabel, verdict } from './run-report.ts';
+import { CATEGORICAL, compact, lineChart, stackedBars } from './svg-chart.ts';
+
+export interface VariantSpec {
+  label: string;
+  /** Dotted scenario keys → values, as `loadScenario` takes them. */
+  overrides: Record<string, unknown>;
+}
+
+export interface VariantRun {
+  label: string;
+  overrides: Record<string, unknown>;
+  summary: Summary;
+  /** null when the scenario has no `expect:` section. */
+  expectations: readonly ExpectationResult[] | null;
+}
+
+export class CompareSyntaxError extends Error {
+  override name = 'CompareSyntaxError';
+}
+
+/** `ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand` → a variant. Values are YAML scalars. */
+export function parseVariant(text: string): VariantSpec {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new CompareSyntaxError(`--variant expects label:key=value[,key=value], got "${text}"`);
+  const label = text.slice(0, colon).trim();
+  const body = text.slice(colon + 1);
+  // Split on commas that start a new key=, so a value may itself hold commas (e.g. a flow list).
+  const pairs = body.split(/,(?=\s*[\w.-]+\s*=)/).filter((p) => p.trim().length > 0);
+  if (pairs.length === 0) throw new CompareSyntaxError(`--variant "${label}" sets nothing; expected label:key=value[,key=value]`);
+  const overrides: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CompareSyntaxError(`--variant "${label}": expected key=value, got "${pair}"`);
+    overrides[pair.slice(0, eq).trim()] = parseYaml(pair.slice(eq + 1));
+  }
+  return { label, overrides };
+}
+
+/**
+ * The scenario's `variants:` section: a mapping of label → mapping of keys to values. Nested mappings are flattened
+ * to dotted keys (`kinesis: { mode: on-demand }` = `kinesis.mode: on-demand`), so a variant changes only what it names.
+ */
+export function variantsFromScenario(section: unknown): VariantSpec[] {
+  if (section === undefined || section === null) return [];
+  if (typeof section !== 'object' || Array.isArray(section)) {
+    throw new CompareSyntaxError('variants: expected a mapping of label → { key: value }');
+  }
+  return Object.entries(section as Record<string, unknown>).map(([label, body]) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new CompareSyntaxError(`variants.${label}: expected a mapping of scenario keys to values`);
+    }
+    const overrides: Record<string, unknown> = {};
+    const walk = (prefix: string, value: unknown) => {
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(prefix.endsWith('autoscaler') || prefix.endsWith('autoscaling'))) {
+        for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}.${k}` : k, v);
+      } else overrides[prefix] = value;
+    };
+    walk('', body);
+    return { label, overrides };
+  });
+}
+
+export interface SweepSpec {
+  key: string;
+  values: number[];
+  /** Multiplicative ranges chart on a log axis. */
+  multiplicative: boolean;
+}
+
+/** `tenants.0.count=10..10000x10` (×10 each step) or `...=100..1000+100`; without a step, five even points. */
+export function parseSweep(text: string): SweepSpec {
+  const m = /^([\w.-]+)=([\d.eE+-]+)\.\.([\d.eE+-]+?)(?:([x+])([\d.eE+-]+))?$/.exec(text.trim());
+  if (!m) throw new CompareSyntaxError(`--sweep expects key=from..to[x<factor>|+<step>] (e.g. tenants.0.count=10..10000x10), got "${text}"`);
+  const [, key, a, b, op, s] = m;
+  const from = Number(a);
+  const to = Number(b);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) throw new CompareSyntaxError(`--sweep ${key}: expected from ≤ to, got ${a}..${b}`);
+  const values: number[] = [];
+  if (op === 'x') {
+    const factor = Number(s);
+    if (!(factor > 1) || !(from > 0)) throw new CompareSyntaxError(`--sweep ${key}: a factor needs from > 0 and factor > 1, got ${a} and x${s}`);
+    for (let v = from; v <= to * (1 + 1e-9); v *= factor) values.push(Number(v.toPrecision(12)));
+  } else if (op === '+') {
+    const step = Number(s);
+    if (!(step > 0)) throw new CompareSyntaxError(`--sweep ${key}: the step must be > 0, got +${s}`);
+    for (let i = 0; from + i * step <= to + step * 1e-9; i++) values.push(Number((from + i * step).toPrecision(12)));
+  } else {
+    for (let i = 0; i < 5; i++) values.push(Number((from + ((to - from) * i) / 4).toPrecision(12)));
+  }
+  if (values.length > 50) throw new CompareSyntaxError(`--sweep ${key}: ${values.length} points is too many (at most 50)`);
+  return { key: key!, values: [...new Set(values)], multiplicative: op === 'x' };
+}
+
+/** Cheapest first by cost per million events; runs with nothing accepted last. Stable for equal costs. */
+export function rankVariants<T extends { summary: Summary }>(runs: readonly T[]): T[] {
+  const cpm = (r: T) => r.summary.cost.perMillionEventsUsd ?? Infinity;
+  return runs.map((r, i) => ({ r, i })).sort((a, b) => cpm(a.r) - cpm(b.r) || a.i - b.i).map((x) => x.r);
+}
+
+export function meetsLabel(run: Pick<VariantRun, 'expectations'>): string {
+  if (run.expectations === null) return '—';
+  const failed = run.expectations.filter((e) => !e.pass).length;
+  return failed === 0 ? `yes (${run.expectations.length})` : `no (${failed} of ${run.expectations.length} failed)`;
+}
+
+/** The noun a swept key counts, for sentences: `tenants.0.count` → "tenants". */
+export function sweepNoun(key: string): string {
+  if (/^tenants\.\d+\.count$/.test(key)) return 'tenants';
+  if (/^tenants\.\d+\.rate$/.test(key)) return 'events/s per tenant';
+  if (key === 'kinesis.shards') return 'shards';
+  return key;
+}
+
+export interface SweepPoint {
+  value: number;
+  runs: VariantRun[];
+}
+
+export interface Crossover {
+  cheaperBelow: string;
+  cheaperAbove: string;
+  at: number;
+  text: string;
+}
+
+/**
+ * Where the cost-per-million ordering of two variants flips between adjacent sweep points, found by linear
+ * interpolation of their difference: at = x₀ + (x₁ − x₀) · d₀ / (d₀ − d₁), with d = cost(a) − cost(b).
+ */
+export function findCrossovers(points: readonly SweepPoint[], key: string): Crossover[] {
+  const labels = points[0]?.runs.map((r) => r.label) ?? [];
+  const cpm = (p: SweepPoint, label: string) => p.runs.find((r) => r.label === label)?.summary.cost.perMillionEventsUsd ?? null;
+  const out: Crossover[] = [];
+  const noun = sweepNoun(key);
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = i + 1; j < labels.length; j++) {
+      const a = labels[i]!;
+      const b = labels[j]!;
+      for (let k = 0; k + 1 < points.length; k++) {
+        const p0 = points[k]!;
+        const p1 = points[k + 1]!;
+        const a0 = cpm(p0, a);
+        const b0 = cpm(p0, b);
+        const a1 = cpm(p1, a);
+        const b1 = cpm(p1, b);
+        if (a0 === null || b0 === null || a1 === null || b1 === null) continue;
+        const d0 = a0 - b0;
+        const d1 = a1 - b1;
+        if (d0 === 0 || d1 === 0 || Math.sign(d0) === Math.sign(d1)) continue;
+        const at = p0.value + ((p1.value - p0.value) * d0) / (d0 - d1);
+        const below = d0 < 0 ? a : b;
+        const above = d0 < 0 ? b : a;
+        const shown = at >= 100 ? int(at) : num(at, 2);
+        out.push({ cheaperBelow: below, cheaperAbove: above, at, text: `${below} is cheaper below ${shown} ${noun}; ${above} above` });
+      }
+    }
+  }
+  return out.sort((x, y) => x.at - y.at);
+}
+
+/** Every price printed, once per (service, item, tier, unit price), with its source, date and confidence. */
+function pricesUsed(runs: readonly VariantRun[]): Block {
+  const seen = new Map<string, string[]>();
+  for (const r of runs) {
+    for (const l of r.summary.cost.lines) {
+      const key = `${l.service}|${l.item}|${l.tier ?? ''}|${l.unitPriceUsd}`;
+      if (!seen.has(key)) seen.set(key, [serviceLabel(l.service), l.item, l.tier ?? '', unitPrice(l.unitPriceUsd), l.unit, l.source, l.asOf, l.confidence]);
+    }
+  }
+  return { kind: 'table', head: ['service', 'item', 'tier', 'unit price', 'per', 'source', 'as of', 'confidence'], align: ['l', 'l', 'l', 'r', 'l', 'l', 'l', 'l'], rows: [...seen.values()] };
+}
+
+function overridesText(o: Record<string, unknown>): string {
+  const entries = Object.entries(o);
+  return entries.length === 0 ? 'as written' : entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+}
+
+export interface CompareReportInput {
+  scenario: string;
+  description: string;
+  runs: readonly VariantRun[];
+  sweep?: { spec: SweepSpec; points: readonly SweepPoint[] };
+  /** Whether sim/expectations.ts was available to evaluate `expect:`. */
+  expectationsNote?: string;
+}
+
+function sideBySide(runs: readonly VariantRun[]): Block[] {
+  const ranked = rankVariants(runs);
+  const services = costServices(Object.fromEntries(runs.flatMap((r) => Object.entries(r.summary.cost.byService)).map(([k, v]) => [k, v]).filter(([, v]) => (v as number) > 0)) as Record<string, number>);
+  const b: Block[] = [];
+  b.push({
+    kind: 'table',
+    head: ['rank', 'variant', 'cost / M events', 'run cost', 'Kinesis throttled', 'dropped', 'rejected', 'Kinesis lag', 'p99 latency', 'max iterator age', 'meets expectations'],
+    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows: ranked.map((r, i) => {
+      const s = r.summary;
+      return [
+        String(i + 1),
+        r.label,
+        s.cost.perMillionEventsUsd === null ? '—' : money(s.cost.perMillionEventsUsd),
+        money(s.cost.totalUsd),
+        int(s.kinesis.throttledRecords),
+        `${int(s.events.dropped)} (${pct(s.events.dropped, s.events.offered)})`,
+        `${int(s.events.rejected)} (${pct(s.events.rejected, s.events.offered)})`,
+        seconds(s.scaling.kinesis.lagSeconds),
+        ms(s.latencyMs.p99),
+        ms(s.kinesis.maxIteratorAgeMs),
+        meetsLabel(r),
+      ];
+    }),
+  });
+  b.push({ kind: 'h3', text: 'Cost by service (for the run)' });
+  b.push({
+    kind: 'table',
+    head: ['variant', ...services.map(serviceLabel), 'total'],
+    align: ['l', ...services.map(() => 'r' as const), 'r'],
+    rows: ranked.map((r) => [r.label, ...services.map((sv) => ((r.summary.cost.byService[sv] ?? 0) > 0 ? money(r.summary.cost.byService[sv]!) : '—')), money(r.summary.cost.totalUsd)]),
+  });
+  b.push({
+    kind: 'chart',
+    chart: {
+      id: 'compare-cost-by-service',
+      title: 'Cost by service per variant',
+      caption: 'Cheapest first. Hover a segment in the HTML for its amount; the table above has the numbers.',
+      svg: stackedBars({
+        id: 'compare-cost-by-service',
+        title: 'Cost by service per variant (for the run), cheapest first',
+        bars: ranked.map((r) => ({ label: r.label, segments: services.map((sv) => ({ label: serviceLabel(sv), value: r.summary.cost.byService[sv] ?? 0, color: serviceColor(sv) })) })),
+        format: money,
+      }),
+    },
+  });
+  return b;
+}
+
+function sweepBlocks(spec: SweepSpec, points: readonly SweepPoint[]): Block[] {
+  const b: Block[] = [];
+  const labels = points[0]?.runs.map((r) => r.label) ?? [];
+  const noun = sweepNoun(spec.key);
+  const x = points.map((p) => p.value);
+  const series = (f: (s: Summary) => number | null) =>
+    labels.map((label, i) => ({
+      label,
+      values: points.map((p) => f(p.runs.find((r) => r.label === label)!.summary) ?? Number.NaN),
+      color: CATEGORICAL[i % CATEGORICAL.length]!,
+    }));
+  b.push({ kind: 'h2', text: `Sweep: ${spec.key} from ${compact(x[0] ?? 0)} to ${compact(x.at(-1) ?? 0)}` });
+  const crossings = findCrossovers(points, spec.key);
+  if (crossings.length > 0) b.push({ kind: 'list', items: crossings.map((c) => c.text + '.') });
+  else if (labels.length > 1) b.push({ kind: 'p', text: 'No crossover in this range: the cost-per-million ordering of the variants does not change.' });
+  b.push({
+    kind: 'chart',
+    chart: {
+      id: 'sweep-cost',
+      title: `Cost per million events vs ${noun}`,
+      caption: `Each point is one simulated run; crossovers are interpolated linearly between adjacent points.${spec.multiplicative ? ' Logarithmic x axis.' : ''}`,
+      svg: lineChart({ id: 'sweep-cost', title: `Cost per million events vs ${noun}`, x, series: series((s) => s.cost.perMillionEventsUsd), xLabel: spec.key, yLabel: 'USD per million events', logX: spec.multiplicative, formatY: (v) => `$${compact(v)}` }),
+    },
+  });
+  const share = (s: Summary) => (s.events.offered > 0 ? (100 * (s.kinesis.throttledRecords + s.events.rejected)) / s.events.offered : 0);
+  b.push({
+    kind: 'chart',
+    chart: {
+      id: 'sweep-throttling',
+      title: `Throttling vs ${noun}`,
+      caption: 'Kinesis throttled records plus events rejected at the API, as a share of offered events (a throttled record retried twice counts twice).',
+      svg: lineChart({ id: 'sweep-throttling', title: `Throttled + rejected, % of offered, vs ${noun}`, x, series: series(share), xLabel: spec.key, yLabel: '% of offered events', logX: spec.multiplicative }),
+    },
+  });
+  b.push({
+    kind: 'table',
+    head: [spec.key, ...labels.map((l) => `${l}: cost / M`), ...labels.map((l) => `${l}: dropped`)],
+    align: ['r', ...labels.map(() => 'r' as const), ...labels.map(() => 'r' as const)],
+    rows: points.map((p) => [
+      num(p.value, 4),
+      ...labels.map((l) => {
+        const c = p.runs.find((r) => r.label === l)!.summary.cost.perMillionEventsUsd;
+        return c === null ? '—' : money(c);
+      }),
+      ...labels.map((l) => {
+        const s = p.runs.find((r) => r.label === l)!.summary;
+        return pct(s.events.dropped, s.events.offered);
+      }),
+    ]),
+  });
+  return b;
+}
+
+export function compareBlocks(input: CompareReportInput): Block[] {
+  const b: Block[] = [];
+  b.push({ kind: 'h1', text: `Architecture comparison: ${input.scenario}` });
+  if (input.description.trim()) b.push({ kind: 'p', text: input.description.trim() });
+  b.push({ kind: 'h2', text: 'Variants' });
+  b.push({
+    kind: 'table',
+    head: ['variant', 'overrides', 'architecture'],
+    rows: input.runs.map((r) => [r.label, overridesText(r.overrides), architectureLine(r.summary)]),
+  });
+  if (input.runs.length > 0) {
+    const ranked = rankVariants(input.runs);
+    const best = ranked[0]!;
+    const meeting = ranked.filter((r) => r.expectations !== null && r.expectations.every((e) => e.pass));
+    const bestCost = best.summary.cost.perMillionEventsUsd;
+    const text =
+      `Cheapest: ${best.label} at ${bestCost === null ? '—' : money(bestCost)} per million events` +
+      (ranked.some((r) => r.expectations !== null)
+        ? meeting.length > 0
+          ? `; cheapest meeting the expectations: ${meeting[0]!.label}`
+          : '; no variant meets every expectation'
+        : '') +
+      '.';
+    b.push({ kind: 'verdict', text, ok: meeting.length > 0 && meeting[0] === best });
+    if (input.expectationsNote) b.push({ kind: 'note', text: input.expectationsNote });
+    b.push({ kind: 'h2', text: input.sweep ? `Side by side (at ${input.sweep.spec.key} = ${compact(input.sweep.points.at(-1)?.value ?? 0)} for the swept runs)` : 'Side by side, cheapest first' });
+    b.push(...sideBySide(input.runs));
+    b.push({ kind: 'h3', text: 'Per variant' });
+    b.push({ kind: 'list', items: rankVariants(input.runs).map((r) => `${r.label}: ${verdict(r.summary, undefined, r.expectations ?? undefined).text}`) });
+  }
+  if (input.sweep) b.push(...sweepBlocks(input.sweep.spec, input.sweep.points));
+  b.push({ kind: 'h2', text: 'Prices used' });
+  b.push({ kind: 'p', text: 'Every price in this report, with its source, the date it was observed and how sure it is. Override any with --prices FILE.' });
+  const all = input.sweep ? input.sweep.points.flatMap((p) => p.runs) : [];
+  b.push(pricesUsed([...input.runs, ...all]));
+  const first = input.runs[0] ?? all[0];
+  if (first) {
+    b.push({ kind: 'h2', text: 'Assumptions (first variant)' });
+    b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: first.summary.assumptions.map((x) => [x.parameter, x.value, x.why]) });
+  }
+  return b;
+}
+
+export function compareMarkdown(input: CompareReportInput): string {
+  return renderMarkdown(compareBlocks(input));
+}
+
+export function compareHtml(input: CompareReportInput): string {
+  return renderHtml(`ingestlab comparison: ${input.scenario}`, compareBlocks(input));
+}

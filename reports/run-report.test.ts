@@ -1,0 +1,125 @@
+// The run report: verdict, charts, tables, traceable prices; the timeline.csv round trip; the Infracost usage file.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { simulate } from '../sim/simulation.ts';
+import type { Summary } from '../sim/summary.ts';
+import type { Timeline } from '../sim/timeline.ts';
+import { run, tenants } from '../test/builders.ts';
+import { unitPrice } from './format.ts';
+import { infracostUsage } from './infracost-usage.ts';
+import { runReportHtml, runReportMarkdown, verdict } from './run-report.ts';
+import { parseTimelineCsv } from './timeline-data.ts';
+import { timelineCsv } from './timeline-csv.ts';
+import { writeReport, writeRun } from './write-run.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ingestlab-report-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let burst: { summary: Summary; timeline: Timeline };
+beforeAll(async () => {
+  const { scenario, resolvePolicy } = await loadScenario(resolveScenarioPath('burst-spike'));
+  burst = simulate(scenario, { resolvePolicy });
+});
+
+describe('the run report of burst-spike', () => {
+  it('judges the run in one line: how long under-provisioned, what was lost, cost per million', () => {
+    const v = verdict(burst.summary, burst.timeline);
+    expect(v.ok).toBe(false);
+    expect(v.text).toMatch(/^Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d.]+% of events dropped; .*\$[\d.]+ per million events\.$/);
+  });
+
+  it('shows capacity stepping up behind the burst, with the scaling actions marked', () => {
+    const html = runReportHtml(burst.summary, burst.timeline);
+    const kinesis = /<svg[^>]*id="kinesis-capacity"[\s\S]*?<\/svg>/.exec(html)![0];
+    const ups = burst.summary.scaling.actions.filter((a) => a.service === 'kinesis' && a.to > a.from);
+    expect(ups.length).toBeGreaterThan(0);
+    expect((kinesis.match(/class="marker"/g) ?? []).length).toBe(burst.summary.scaling.actions.filter((a) => a.service === 'kinesis').length);
+    for (const a of ups) expect(kinesis).toContain(`${a.from}→${a.to} shards`);
+    expect(kinesis).toContain('capacity (shards × 1,000 records/s)');
+    for (const id of ['dynamodb-capacity', 'throttles', 'iterator-age', 'cost-by-service']) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toMatch(/<script|<link|@import|url\(http/);
+  });
+
+  it('writes markdown with tables and image links only (no raw HTML)', () => {
+    const md = runReportMarkdown(burst.summary, burst.timeline);
+    expect(md).not.toMatch(/<[a-z]/i);
+    expect(md).toContain('![Kinesis: offered write load vs provisioned capacity (records/s)](charts/kinesis-capacity.svg)');
+    expect(md).toMatch(/^> \*\*Verdict:\*\* /m);
+    expect(md).toContain('| service | item | tier | quantity | unit | unit price | cost | source | as of | confidence |');
+    for (const a of burst.summary.assumptions) expect(md).toContain(a.parameter.replace(/\|/g, '\\|'));
+  });
+
+  it('prints every price next to its source and date', () => {
+    const md = runReportMarkdown(burst.summary, burst.timeline);
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    for (const l of burst.summary.cost.lines) {
+      const row = rows.find((r) => r.includes(`| ${l.item} |`) && r.includes(`| ${unitPrice(l.unitPriceUsd)} |`));
+      expect(row, l.item).toBeDefined();
+      expect(row).toContain(l.asOf);
+      expect(row).toContain(l.confidence);
+      expect(row).toContain(l.source.slice(0, 20).replace(/\|/g, '\\|'));
+    }
+  });
+
+  it('is deterministic: the same run gives the same bytes', () => {
+    expect(runReportHtml(burst.summary, burst.timeline)).toBe(runReportHtml(burst.summary, burst.timeline));
+  });
+});
+
+describe('ingestlab report from a saved run', () => {
+  it('reads timeline.csv back into the same columns', () => {
+    const parsed = parseTimelineCsv(timelineCsv(burst.timeline));
+    expect(parsed.rows).toBe(burst.timeline.rows);
+    expect(parsed.step).toBe(burst.timeline.step);
+    expect(parsed.missing).toEqual([]);
+    expect(Array.from(parsed.columns.shards)).toEqual(Array.from(burst.timeline.columns.shards));
+    expect(parsed.columns.kinesisDemandRps[700]).toBeCloseTo(burst.timeline.columns.kinesisDemandRps[700]!, 3);
+  });
+
+  it('writes report.md, report.html and the chart files; without a timeline the charts over time are left out with a note', () => {
+    const dir = join(tmp, 'run');
+    writeRun(dir, burst.summary, burst.timeline);
+    expect(readdirSync(dir).sort()).toEqual(['charts', 'report.html', 'report.md', 'summary.json', 'timeline.csv']);
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(['cost-by-service.svg', 'dynamodb-capacity.svg', 'iterator-age.svg', 'kinesis-capacity.svg', 'throttles.svg']);
+    const bare = join(tmp, 'bare');
+    writeReport(bare, burst.summary, undefined);
+    const md = readFileSync(join(bare, 'report.md'), 'utf8');
+    expect(md).toContain('No timeline.csv beside summary.json');
+    expect(md).not.toContain('kinesis-capacity.svg');
+    expect(md).toContain('cost-by-service.svg');
+  });
+});
+
+describe('the Infracost usage file', () => {
+  it('scales the run to a month (× 730 h / run hours) under the Infracost keys', () => {
+    // Half an hour of 10 tenants × 50 events/s of 1,000 B in batches of 10: 900,000 events, 90,000 REST requests.
+    const { summary } = run({
+      duration: '30m',
+      resolution: '10s',
+      tenants: tenants(10, 50, { eventBytes: 1000, batchSize: 10 }),
+      kinesis: { shards: 2 },
+      dynamodb: { writeCapacity: 1000 },
+      firehose: { bufferSeconds: '60s' },
+      lambda: { memoryMb: 256 },
+    });
+    const text = infracostUsage(summary);
+    expect(text).toMatch(/^# .*× 730 h \/ 0\.5 h simulated \(× 1460\)/m);
+    const doc = parseYaml(text) as { version: number; resource_usage: Record<string, Record<string, number>> };
+    expect(doc.version).toBe(0.1);
+    const u = doc.resource_usage;
+    // 90,000 requests × 1,460 = 131,400,000 a month.
+    expect(u['aws_api_gateway_rest_api.ingest']!.monthly_requests).toBe(131_400_000);
+    // One 25 KB PUT payload unit per record: 900,000 × 1,460.
+    expect(u['aws_kinesis_stream.ingest']!.monthly_provisioned_put_units).toBe(1_314_000_000);
+    // Every record billed as 5,120 B: 900,000 × 5,120 / 2^30 GB × 1,460.
+    expect(u['aws_kinesis_firehose_delivery_stream.raw']!.monthly_data_ingested_gb).toBeCloseTo(((900_000 * 5120) / 2 ** 30) * 1460, 1);
+    // Lambda: invocations × 1,460, and the mean duration = GB-s / 0.25 GB / invocations.
+    expect(u['aws_lambda_function.processor']!.monthly_requests).toBe(Math.round(summary.lambda.invocations * 1460));
+    expect(u['aws_lambda_function.processor']!.request_duration_ms).toBe(Math.round((summary.lambda.gbSeconds / 0.25 / summary.lambda.invocations) * 1000));
+    expect(text).toContain('write_capacity comes from Terraform; this run averaged 1000 WCU');
+  });
+});

@@ -1,0 +1,419 @@
+/**
+ * The run report (report.md and report.html): the scenario in a paragraph, a verdict, charts of offered load against
+ * provisioned capacity with the scaling actions marked, throttles, iterator age and cost by service, the summary's
+ * tables, the price table used (each price with its source, date and confidence) and the model's assumptions.
+ * Writers are pure: `(summary, timeline, options) => string`.
+ */
+import type { ExpectationResult } from '../sim/expectations.ts';
+import type { Summary } from '../sim/summary.ts';
+import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
+import { bytes, int, money, ms, num, pct, seconds, unitPrice } from './format.ts';
+import { CATEGORICAL, PALETTE, type Marker, compact, downsample, lineChart, stackedBars } from './svg-chart.ts';
+import type { TimelineData } from './timeline-data.ts';
+
+export interface RunReportOptions {
+  /** Results of the scenario's `expect:` section, when the caller evaluated them. */
+  expectations?: readonly ExpectationResult[];
+  /** Points per chart line; longer timelines are bucketed (max per bucket for spikes). Default 600. */
+  maxPoints?: number;
+  /** Where report.md finds the chart images, relative to it. Default `charts`. */
+  chartDir?: string;
+}
+
+/** Display names of the cost meter's services; the ingest tier and processor follow the run's architecture. */
+export function serviceLabel(service: string): string {
+  return (
+    ({
+      apiGateway: 'API Gateway',
+      kinesis: 'Kinesis',
+      lambda: 'Lambda',
+      dynamodb: 'DynamoDB',
+      firehose: 'Firehose',
+      s3: 'S3',
+      elb: 'Load balancer (ALB)',
+      ec2: 'EC2 fleets',
+    }) as Record<string, string>
+  )[service] ?? service;
+}
+
+export const SERVICE_ORDER = ['apiGateway', 'elb', 'kinesis', 'lambda', 'ec2', 'dynamodb', 'firehose', 's3'] as const;
+
+/** One colour per service, the same in every report, kept apart from each other in a stacked bar. */
+const SERVICE_COLORS: Record<string, string> = {
+  apiGateway: '#1c7ed6',
+  elb: '#e8590c',
+  kinesis: '#2b8a3e',
+  lambda: '#862e9c',
+  ec2: '#c92a2a',
+  dynamodb: '#0b7285',
+  firehose: '#f59f00',
+  s3: '#868e96',
+};
+
+export function serviceColor(service: string): string {
+  return SERVICE_COLORS[service] ?? CATEGORICAL[8]!;
+}
+
+/** The run's services with a cost, in pipeline order (then any others). */
+export function costServices(byService: Record<string, number>): string[] {
+  const known = SERVICE_ORDER.filter((s) => (byService[s] ?? 0) > 0);
+  const other = Object.keys(byService).filter((s) => !(SERVICE_ORDER as readonly string[]).includes(s) && (byService[s] ?? 0) > 0).sort();
+  return [...known, ...other];
+}
+
+/** The pipeline as the run modelled it, in one line. */
+export function architectureLine(s: Summary): string {
+  const api =
+    s.apiGateway.type === 'alb'
+      ? `an ALB in front of a fixed fleet (${int(s.apiGateway.fleetRequestsPerSecond ?? 0)} requests/s)`
+      : `API Gateway (${s.apiGateway.type.toUpperCase()} API)`;
+  const k = s.kinesis;
+  const stream =
+    k.mode === 'on-demand'
+      ? 'Kinesis on-demand'
+      : `Kinesis provisioned, ${k.shardsInitial} shard${k.shardsInitial === 1 ? '' : 's'}${k.shardsMax !== k.shardsInitial ? ` (up to ${k.shardsMax})` : ''}`;
+  const p = s.processor;
+  const processor =
+    p?.type === 'kcl' ? `a KCL consumer on ${p.instances} instance${p.instances === 1 ? '' : 's'} (${int(p.recordsPerSecondPerWorker ?? 0)} records/s per worker)` : 'Lambda';
+  const ddb = s.dynamodb.mode === 'on-demand' ? 'DynamoDB on-demand' : `DynamoDB provisioned (up to ${int(s.dynamodb.writeCapacityMax)} WCU)`;
+  return `${api} → ${stream} → ${processor} → ${ddb} (${s.dynamodb.tables} table${s.dynamodb.tables === 1 ? '' : 's'}) and Firehose → S3`;
+}
+
+/** The scenario in one paragraph: what it sends, for how long, into which architecture. */
+export function scenarioParagraph(s: Summary): string {
+  const desc = s.description.trim();
+  const run = `Simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution (seed ${s.seed}, ${s.region}): ${int(s.events.offered)} events offered through ${architectureLine(s)}.`;
+  return desc ? `${desc} ${run}` : run;
+}
+
+/** First time (s) the timeline shows Kinesis demand above capacity, if any. */
+function firstUnderProvisioned(t: TimelineData | undefined): number | null {
+  if (!t) return null;
+  const d = t.columns.kinesisDemandRps;
+  const c = t.columns.kinesisCapacityRps;
+  for (let r = 0; r < t.rows; r++) if (d[r]! > c[r]! * 1.000001 && c[r]! > 0) return r * t.step;
+  return null;
+}
+
+/** A one-line judgement of the run, from the summary (and timeline, for when trouble started). */
+export function verdict(s: Summary, timeline?: TimelineData, expectations?: readonly ExpectationResult[]): { text: string; ok: boolean } {
+  const e = s.events;
+  const parts: string[] = [];
+  const k = s.scaling.kinesis;
+  const d = s.scaling.dynamodb;
+  const troubled = e.dropped >= 1 || e.rejected >= 1 || e.lost >= 1 || s.kinesis.throttledRecords >= 1 || s.dynamodb.throttledRequests >= 1 || s.firehose.throttledRecords >= 1;
+  const lagged: string[] = [];
+  if (k.underProvisionedSeconds > 0) {
+    const from = firstUnderProvisioned(timeline);
+    lagged.push(`Kinesis under-provisioned for ${seconds(k.underProvisionedSeconds)}${from !== null ? ` from ${seconds(from)}` : ''} (longest ${seconds(k.lagSeconds)}${k.firstScaleUpAtSeconds !== null ? `, first scale-up at ${seconds(k.firstScaleUpAtSeconds)}` : ''})`);
+  }
+  if (d.underProvisionedSeconds > 0) lagged.push(`DynamoDB under-provisioned for ${seconds(d.underProvisionedSeconds)} (longest ${seconds(d.lagSeconds)})`);
+  if (lagged.length) parts.push(lagged.join('; '));
+  else if (!troubled) parts.push('Capacity kept up: nothing rejected, throttled, dropped or lost');
+  if (e.dropped >= 1) parts.push(`${pct(e.dropped, e.offered)} of events dropped`);
+  if (e.rejected >= 1) parts.push(`${pct(e.rejected, e.offered)} rejected at the API`);
+  if (e.lost >= 1) parts.push(`${int(e.lost)} lost (expired unread)`);
+  if (s.kinesis.throttledRecords >= 1 && e.dropped < 1) parts.push(`${int(s.kinesis.throttledRecords)} Kinesis records throttled, all retried`);
+  if (s.dynamodb.throttledRequests >= 1) parts.push(`${int(s.dynamodb.throttledRequests)} DynamoDB writes throttled`);
+  if (s.kinesis.maxIteratorAgeMs >= 60_000) parts.push(`iterator age up to ${ms(s.kinesis.maxIteratorAgeMs)}`);
+  parts.push(s.cost.perMillionEventsUsd === null ? 'no accepted events to price' : `${money(s.cost.perMillionEventsUsd)} per million events`);
+  let ok = !troubled && s.kinesis.maxIteratorAgeMs < 60_000;
+  if (expectations && expectations.length > 0) {
+    const failed = expectations.filter((x) => !x.pass);
+    parts.push(failed.length === 0 ? `all ${expectations.length} expectations met` : `${failed.length} of ${expectations.length} expectations failed (${failed.map((f) => `${f.key} ${f.expected}`).join('; ')})`);
+    ok = failed.length === 0 && ok;
+  }
+  return { text: parts.join('; ') + '.', ok };
+}
+
+/** Time axis in the unit that suits the run's length. */
+function timeAxis(durationSeconds: number): { unit: number; label: string; format: (v: number) => string } {
+  if (durationSeconds <= 3 * 3600) return { unit: 60, label: 'time since start (minutes)', format: (v) => compact(v / 60) };
+  if (durationSeconds <= 4 * 86_400) return { unit: 3600, label: 'time since start (hours)', format: (v) => compact(v / 3600) };
+  return { unit: 86_400, label: 'time since start (days)', format: (v) => compact(v / 86_400) };
+}
+
+function actionMarkers(s: Summary, service: 'kinesis' | 'dynamodb'): Marker[] {
+  return s.scaling.actions
+    .filter((a) => a.service === service)
+    .map((a) => ({
+      x: a.atSeconds,
+      label: a.refusal ? `refused ${int(a.to)}` : `${int(a.from)}→${int(a.to)}${service === 'kinesis' ? ' shards' : ' WCU'}`,
+      color: a.refusal ? PALETTE.drop : PALETTE.marker,
+    }));
+}
+
+/** The run's charts; those needing the timeline are left out without one. */
+export function runCharts(s: Summary, t: TimelineData | undefined, options: RunReportOptions = {}): Chart[] {
+  const charts: Chart[] = [];
+  const max = options.maxPoints ?? 600;
+  if (t && t.rows > 0) {
+    const axis = timeAxis(t.rows * t.step);
+    const x = Float64Array.from({ length: t.rows }, (_, r) => r * t.step);
+    const ds = (col: ArrayLike<number>, how: 'max' | 'mean' = 'max', scale = 1) => {
+      const d = downsample(x, col, max, how);
+      return { x: d.x, values: scale === 1 ? d.values : d.values.map((v) => v * scale) };
+    };
+    const kd = ds(t.columns.kinesisDemandRps);
+    const kc = ds(t.columns.kinesisCapacityRps);
+    charts.push({
+      id: 'kinesis-capacity',
+      title: 'Kinesis: offered write load vs provisioned capacity (records/s)',
+      svg: lineChart({
+        id: 'kinesis-capacity',
+        title: 'Kinesis: offered write load vs provisioned capacity (records/s)',
+        x: kd.x,
+        series: [
+          { label: s.kinesis.mode === 'on-demand' ? 'capacity (on-demand)' : 'capacity (shards × 1,000 records/s)', values: kc.values, color: PALETTE.capacity, step: true, fill: true },
+          { label: 'offered (first attempts)', values: kd.values, color: PALETTE.demand },
+        ],
+        markers: actionMarkers(s, 'kinesis'),
+        xLabel: axis.label,
+        yLabel: 'records/s',
+        formatX: axis.format,
+        xUnit: axis.unit,
+      }),
+      caption: 'Pink above the blue step is load the stream could not take; dashed lines are autoscaler actions (UpdateShardCount requests, capacity arrives after the reshard completes).',
+    });
+    if (s.dynamodb.mode === 'provisioned') {
+      const dd = ds(t.columns.ddbDemandWcu);
+      const dc = ds(t.columns.ddbCapacityWcu);
+      const du = ds(t.columns.ddbConsumedWcu);
+      charts.push({
+        id: 'dynamodb-capacity',
+        title: 'DynamoDB: write demand vs provisioned WCU (current table)',
+        svg: lineChart({
+          id: 'dynamodb-capacity',
+          title: 'DynamoDB: write demand vs provisioned WCU (current table)',
+          x: dd.x,
+          series: [
+            { label: 'provisioned WCU', values: dc.values, color: PALETTE.capacity, step: true, fill: true },
+            { label: 'write demand (WCU/s attempted)', values: dd.values, color: PALETTE.demand },
+            { label: 'consumed WCU/s', values: du.values, color: PALETTE.age, dash: '5 3', width: 1.5 },
+          ],
+          markers: actionMarkers(s, 'dynamodb'),
+          xLabel: axis.label,
+          yLabel: 'write capacity units/s',
+          formatX: axis.format,
+        xUnit: axis.unit,
+        }),
+        caption: 'Demand includes retried writes; dashed lines are UpdateTable requests by the table autoscaler.',
+      });
+    }
+    const per = 1 / t.step;
+    const th = [
+      { label: 'Kinesis throttled records', col: t.columns.kinesisThrottled, color: PALETTE.throttle },
+      { label: 'dropped after retries', col: t.columns.dropped, color: PALETTE.drop },
+      { label: 'rejected at the API', col: t.columns.rejected, color: PALETTE.reject },
+      { label: 'DynamoDB throttled writes', col: t.columns.ddbThrottled, color: CATEGORICAL[5] },
+      { label: 'Firehose throttled records', col: t.columns.firehoseThrottled, color: CATEGORICAL[7] },
+    ].filter((c) => c.col.some((v) => v > 0));
+    if (th.length > 0) {
+      const first = ds(th[0]!.col, 'max', per);
+      charts.push({
+        id: 'throttles',
+        title: 'Throttles, rejections and drops (per second, peak per bucket)',
+        svg: lineChart({
+          id: 'throttles',
+          title: 'Throttles, rejections and drops (per second, peak per bucket)',
+          x: first.x,
+          series: th.map((c) => ({ label: c.label, values: ds(c.col, 'max', per).values, color: c.color })),
+          markers: actionMarkers(s, 'kinesis'),
+          xLabel: axis.label,
+          yLabel: 'per second',
+          formatX: axis.format,
+        xUnit: axis.unit,
+        }),
+        caption: 'Throttled records are retried (and counted again each time); dropped ones are lost to the client after the retry budget.',
+      });
+    }
+    const age = ds(t.columns.iteratorAgeMs, 'max', 1 / 1000);
+    charts.push({
+      id: 'iterator-age',
+      title: 'Iterator age: how far the processor is behind (seconds)',
+      svg: lineChart({
+        id: 'iterator-age',
+        title: 'Iterator age: how far the processor is behind (seconds)',
+        x: age.x,
+        series: [{ label: 'iterator age (max per bucket)', values: age.values, color: PALETTE.age }],
+        markers: actionMarkers(s, 'kinesis'),
+        xLabel: axis.label,
+        yLabel: 'seconds',
+        formatX: axis.format,
+        xUnit: axis.unit,
+      }),
+      caption: 'Age of the oldest record not yet written to DynamoDB and Firehose; 0–2 s means caught up.',
+    });
+  }
+  const services = costServices(s.cost.byService);
+  charts.push({
+    id: 'cost-by-service',
+    title: `Cost by service: ${money(s.cost.totalUsd)} for the run`,
+    svg: stackedBars({
+      id: 'cost-by-service',
+      title: `Cost by service: ${money(s.cost.totalUsd)} for the run${s.cost.perMillionEventsUsd !== null ? `, ${money(s.cost.perMillionEventsUsd)} per million events` : ''}`,
+      bars: [{ label: s.scenario, segments: services.map((sv) => ({ label: `${serviceLabel(sv)} ${money(s.cost.byService[sv] ?? 0)}`, value: s.cost.byService[sv] ?? 0, color: serviceColor(sv) })) }],
+      format: money,
+    }),
+    caption: 'List prices from the price table below; every line there names its source and date.',
+  });
+  return charts;
+}
+
+/** Every billed line with its price's source, date and confidence. */
+export function priceTable(s: Summary): Block {
+  return {
+    kind: 'table',
+    head: ['service', 'item', 'tier', 'quantity', 'unit', 'unit price', 'cost', 'source', 'as of', 'confidence'],
+    align: ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'l', 'l', 'l'],
+    rows: s.cost.lines.map((l) => [
+      serviceLabel(l.service),
+      l.item,
+      l.tier ?? '',
+      num(l.quantity, 4),
+      l.unit,
+      unitPrice(l.unitPriceUsd),
+      money(l.usd),
+      l.source + (l.sameAsRegion ? ` (stated equal to ${l.sameAsRegion})` : ''),
+      l.asOf,
+      l.confidence,
+    ]),
+  };
+}
+
+export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): Block[] {
+  const e = s.events;
+  const b: Block[] = [];
+  b.push({ kind: 'h1', text: `Run report: ${s.scenario}` });
+  b.push({ kind: 'p', text: scenarioParagraph(s) });
+  const v = verdict(s, timeline, options.expectations);
+  b.push({ kind: 'verdict', text: v.text, ok: v.ok });
+  if (!options.expectations) b.push({ kind: 'note', text: 'Expectations were not evaluated for this report (run `ingestlab check` on the scenario).' });
+
+  b.push({ kind: 'h2', text: 'Charts' });
+  if (!timeline) b.push({ kind: 'note', text: 'No timeline.csv beside summary.json: the charts over time are left out; only cost by service is shown.' });
+  for (const chart of runCharts(s, timeline, options)) b.push({ kind: 'chart', chart });
+
+  b.push({ kind: 'h2', text: 'Events' });
+  b.push({
+    kind: 'table',
+    head: ['', 'events', 'share'],
+    align: ['l', 'r', 'r'],
+    rows: [
+      ['offered', int(e.offered), ''],
+      ['accepted', int(e.accepted), pct(e.accepted, e.offered)],
+      ['rejected at the API', int(e.rejected), pct(e.rejected, e.offered)],
+      ['dropped after retries', int(e.dropped), pct(e.dropped, e.offered)],
+      ['stored (DynamoDB)', int(e.stored), `${pct(e.stored, e.accepted)} of accepted`],
+      ['delivered (S3)', int(e.delivered), `${pct(e.delivered, e.accepted)} of accepted`],
+      ['lost (expired unread)', int(e.lost), ''],
+    ],
+  });
+  b.push({ kind: 'p', text: `Audit: ${s.audit.balanced ? 'balanced' : 'NOT balanced'}${s.audit.notes.length ? ' — ' + s.audit.notes.join('; ') : ''}.` });
+
+  b.push({ kind: 'h2', text: 'Services' });
+  const a = s.apiGateway;
+  const k = s.kinesis;
+  b.push({
+    kind: 'table',
+    head: ['service', 'capacity', 'throttled / refused', 'detail'],
+    rows: [
+      [
+        a.type === 'alb' ? 'ALB + fleet' : 'API Gateway',
+        a.type === 'alb' ? `${int(a.fleetRequestsPerSecond ?? 0)} requests/s` : a.type.toUpperCase(),
+        `${int(e.rejected)} events rejected`,
+        [
+          `${int(a.requests)} requests`,
+          a.rejectedTenantLimit >= 1 ? `${int(a.rejectedTenantLimit)} over tenant limit` : '',
+          a.rejectedAccountLimit >= 1 ? `${int(a.rejectedAccountLimit)} over account limit` : '',
+          (a.rejectedFleetCapacity ?? 0) >= 1 ? `${int(a.rejectedFleetCapacity ?? 0)} over fleet capacity` : '',
+          a.rejectedPayload >= 1 ? `${int(a.rejectedPayload)} over 10 MB` : '',
+        ].filter(Boolean).join(', '),
+      ],
+      [
+        'Kinesis',
+        k.mode === 'on-demand' ? `on-demand (~${k.shardsMax} shards at peak)` : [...new Set([k.shardsInitial, k.shardsMax, k.shardsFinal])].join(' → ') + ' shards',
+        `${int(k.throttledRecords)} records`,
+        `${k.reshards} reshards, ${num(k.shardHours, 2)} shard-hours, max iterator age ${ms(k.maxIteratorAgeMs)}`,
+      ],
+      s.processor?.type === 'kcl'
+        ? ['KCL fleet', `${s.processor.instances} instances`, '', `${int(s.lambda.invocations)} GetRecords batches, ${num(s.lambda.maxConcurrency, 1)} workers busy at peak`]
+        : ['Lambda', `${num(s.lambda.maxConcurrency, 1)} concurrent at peak`, '', `${int(s.lambda.invocations)} invocations, ${int(s.lambda.gbSeconds)} GB-s`],
+      [
+        'DynamoDB',
+        s.dynamodb.mode === 'on-demand' ? 'on-demand' : `up to ${int(s.dynamodb.writeCapacityMax)} WCU`,
+        `${int(s.dynamodb.throttledRequests)} requests`,
+        `${s.dynamodb.tables} table${s.dynamodb.tables === 1 ? '' : 's'}, ${num(s.dynamodb.capacityUnitHours, 1)} capacity-unit-hours${s.dynamodb.tableRefusals.length ? `; refused: ${s.dynamodb.tableRefusals.join('; ')}` : ''}`,
+      ],
+      ['Firehose', '', `${int(s.firehose.throttledRecords)} records`, `${int(s.firehose.objects)} S3 objects, ${bytes(s.firehose.bytes)}`],
+    ],
+  });
+
+  b.push({ kind: 'h2', text: 'Scaling' });
+  b.push({
+    kind: 'table',
+    head: ['service', 'scaling lag (longest)', 'under-provisioned in all', 'first scale-up'],
+    rows: [
+      ['Kinesis', seconds(s.scaling.kinesis.lagSeconds), seconds(s.scaling.kinesis.underProvisionedSeconds), s.scaling.kinesis.firstScaleUpAtSeconds === null ? '—' : seconds(s.scaling.kinesis.firstScaleUpAtSeconds)],
+      ['DynamoDB', seconds(s.scaling.dynamodb.lagSeconds), seconds(s.scaling.dynamodb.underProvisionedSeconds), '—'],
+    ],
+  });
+  if (s.scaling.actions.length > 0) {
+    b.push({
+      kind: 'table',
+      head: ['at', 'service', 'resource', 'from → to', 'outcome', 'reason'],
+      rows: s.scaling.actions.map((x) => [seconds(x.atSeconds), x.service, x.resource, `${int(x.from)} → ${int(x.to)}`, x.refusal ? `REFUSED: ${x.refusal}` : 'applied', x.reason]),
+    });
+  } else b.push({ kind: 'p', text: 'No scaling actions.' });
+
+  b.push({ kind: 'h2', text: 'Latency' });
+  b.push({
+    kind: 'table',
+    head: ['', 'p50', 'p95', 'p99', 'max'],
+    align: ['l', 'r', 'r', 'r', 'r'],
+    rows: [
+      ['end to end (accepted → stored and delivered)', ms(s.latencyMs.p50), ms(s.latencyMs.p95), ms(s.latencyMs.p99), ms(s.latencyMs.max)],
+      ['ingest API (incl. PutRecords retries)', ms(s.ingestLatencyMs.p50), ms(s.ingestLatencyMs.p95), ms(s.ingestLatencyMs.p99), ms(s.ingestLatencyMs.max)],
+    ],
+  });
+
+  if (options.expectations && options.expectations.length > 0) {
+    b.push({ kind: 'h2', text: 'Expectations' });
+    b.push({
+      kind: 'table',
+      head: ['key', 'expected', 'actual', 'result', 'detail'],
+      rows: options.expectations.map((x) => [x.key, x.expected, x.actual === null ? 'null' : num(x.actual, 4), x.pass ? 'met' : 'FAILED', x.detail ?? '']),
+    });
+  }
+
+  b.push({ kind: 'h2', text: 'Cost' });
+  b.push({
+    kind: 'p',
+    text: `${money(s.cost.totalUsd)} for the run (${seconds(s.durationSeconds)}), ${s.cost.perMillionEventsUsd === null ? 'no accepted events' : `${money(s.cost.perMillionEventsUsd)} per million accepted events`}; ${s.cost.region} list prices, ${s.cost.priceDate ? `in force on ${s.cost.priceDate}` : 'newest known'}. Tiers apply to this run's own usage; free tiers are not applied.`,
+  });
+  b.push({
+    kind: 'table',
+    head: ['service', 'cost', 'share'],
+    align: ['l', 'r', 'r'],
+    rows: costServices(s.cost.byService).map((sv) => [serviceLabel(sv), money(s.cost.byService[sv] ?? 0), pct(s.cost.byService[sv] ?? 0, s.cost.totalUsd)]),
+  });
+  b.push({ kind: 'h3', text: 'Price table used' });
+  b.push(priceTable(s));
+  const unconfirmed = s.cost.lines.filter((l) => l.confidence === 'UNCONFIRMED' || l.confidence === '3rd-party');
+  if (unconfirmed.length > 0) {
+    b.push({ kind: 'note', text: `${unconfirmed.length} line(s) priced from 3rd-party or UNCONFIRMED sources (${[...new Set(unconfirmed.map((l) => l.item))].join(', ')}): check them, or pass your own with --prices FILE.` });
+  }
+
+  b.push({ kind: 'h2', text: 'Assumptions' });
+  b.push({ kind: 'p', text: 'Parameters AWS does not document (UNCONFIRMED) and simplifications, with the values this run used:' });
+  b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: s.assumptions.map((x) => [x.parameter, x.value, x.why]) });
+  return b;
+}
+
+export function runReportMarkdown(summary: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): string {
+  return renderMarkdown(runReportBlocks(summary, timeline, options), options.chartDir !== undefined ? { chartDir: options.chartDir } : {});
+}
+
+export function runReportHtml(summary: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): string {
+  return renderHtml(`ingestlab run report: ${summary.scenario}`, runReportBlocks(summary, timeline, options));
+}
