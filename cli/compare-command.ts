@@ -3,14 +3,11 @@
  * per variant (the scenario as written is `baseline`; a `variants:` section adds more), or once per variant and swept
  * value, and writes compare.md / compare.html side by side, cheapest first, with crossovers named.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { evaluateExpectations } from '../sim/expectations.ts';
-import { mergePriceTables, parsePriceEntries } from '../sim/pricing/cost-meter.ts';
-import { PRICE_TABLE, type PriceEntry } from '../sim/pricing/price-table.ts';
 import { Simulation } from '../sim/simulation.ts';
 import {
   CompareSyntaxError,
@@ -28,7 +25,7 @@ import {
 } from '../reports/compare.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
 import { money } from '../reports/format.ts';
-import { parseOverrides } from './overrides.ts';
+import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
 
 export interface CompareOptions {
   variant: string[];
@@ -52,11 +49,8 @@ export interface CompareResult {
 /** The library entry point the command wraps (tests call it directly). */
 export async function compareScenario(nameOrPath: string, options: CompareOptions, log: (line: string) => void = () => {}): Promise<CompareResult> {
   const path = resolveScenarioPath(nameOrPath);
-  const base = parseOverrides(options.set);
-  if (options.seed !== undefined) base.seed = options.seed;
-  if (options.duration !== undefined) base.duration = options.duration;
-  if (options.resolution !== undefined) base.resolution = options.resolution;
-  const prices = options.prices ? loadPrices(options.prices) : undefined;
+  const base = overridesFrom(options);
+  const pricing = pricingFrom(options);
   const { scenario } = await loadScenario(path, base);
   let variants: VariantSpec[];
   let sweep: SweepSpec | undefined;
@@ -77,8 +71,7 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
     const loaded = await loadScenario(path, { ...base, ...overrides });
     const sim = new Simulation(loaded.scenario, {
       resolvePolicy: loaded.resolvePolicy,
-      ...(prices ? { prices } : {}),
-      ...(options.priceDate ? { priceDate: options.priceDate } : {}),
+      ...pricing,
     });
     const { summary, timeline } = sim.run();
     const expect = loaded.scenario.expect;
@@ -132,14 +125,4 @@ export async function runCompareCommand(nameOrPath: string, options: CompareOpti
   lines.push(`wrote ${result.files.join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
   return ExitCode.ok;
-}
-
-function loadPrices(file: string): PriceEntry[] {
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read price file ${file}: ${(error as Error).message}`);
-  }
-  return mergePriceTables(PRICE_TABLE, parsePriceEntries(data, file));
 }

@@ -3,11 +3,9 @@
  * ink dashboard on stderr and prints the summary on stdout when the user quits; without one (CI, pipes) it runs
  * to the end with plain progress lines, then prints the same summary.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { parse as parseYaml } from 'yaml';
 import { Dashboard } from '../dashboard/Dashboard.tsx';
 import { plainProgress } from '../dashboard/plain-progress.ts';
 import type { RunOutcome } from '../dashboard/run-source.ts';
@@ -17,10 +15,8 @@ import { summaryText } from '../reports/summary-text.ts';
 import { summaryJson, writeRun } from '../reports/write-run.ts';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
-import { mergePriceTables, parsePriceEntries } from '../sim/pricing/cost-meter.ts';
-import { PRICE_TABLE, type PriceEntry } from '../sim/pricing/price-table.ts';
 import { Simulation } from '../sim/simulation.ts';
-import { parseOverrides } from './overrides.ts';
+import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
 
 export interface DashboardOptions {
   /** Simulated seconds per wall second, as typed (validated here). */
@@ -72,13 +68,8 @@ export function interactive(env: NodeJS.ProcessEnv = process.env): boolean {
 export async function runDashboardCommand(nameOrPath: string, options: DashboardOptions): Promise<number> {
   const { speed } = validateDashboardOptions(options);
   const path = resolveScenarioPath(nameOrPath);
-  const overrides = parseOverrides(options.set ?? []);
-  if (options.seed !== undefined) overrides.seed = options.seed;
-  if (options.duration !== undefined) overrides.duration = options.duration;
-  if (options.resolution !== undefined) overrides.resolution = options.resolution;
-  const { scenario, resolvePolicy } = await loadScenario(path, overrides);
-  const prices = options.prices ? loadPrices(options.prices) : undefined;
-  const pricing = { ...(prices ? { prices } : {}), ...(options.priceDate ? { priceDate: options.priceDate } : {}) };
+  const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
+  const pricing = pricingFrom(options);
   const color = options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
   let outcome: RunOutcome;
@@ -126,14 +117,4 @@ export async function runDashboardCommand(nameOrPath: string, options: Dashboard
     }
   }
   return ExitCode.ok;
-}
-
-function loadPrices(file: string): PriceEntry[] {
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read price file ${file}: ${(error as Error).message}`);
-  }
-  return mergePriceTables(PRICE_TABLE, parsePriceEntries(data, file));
 }

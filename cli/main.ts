@@ -2,7 +2,7 @@
  * ingestlab's command line. Commands are thin: they parse flags, call the library, print, and map errors to exit
  * codes (0 ok, 2 invalid input, 99 expectations failed) in one place.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ExitCode, ScenarioError, UsageError } from '../sim/errors.ts';
 import { runScenarioCommand } from './scenario-command.ts';
 import { runDashboardCommand } from './dashboard-command.ts';
@@ -10,6 +10,7 @@ import { listCommand } from './list-command.ts';
 import { runReportCommand } from './report-command.ts';
 import { runCompareCommand } from './compare-command.ts';
 import { benchCommand } from './bench-command.ts';
+import { collect, integer, withScenarioInputs } from './scenario-inputs.ts';
 import { DEFAULT_BASELINE_DIR, runCheckCommand } from './check-command.ts';
 
 const program = new Command('ingestlab')
@@ -17,24 +18,14 @@ const program = new Command('ingestlab')
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text) });
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-const integer = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
-  return n;
-};
 
-program
-  .command('scenario')
-  .description('simulate a scenario and write summary.json and timeline.csv')
-  .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
-  .option('-o, --out <dir>', 'output folder (default reports/out/<name>)')
-  .option('--seed <n>', 'override the scenario seed', integer)
-  .option('--duration <d>', 'override the duration, e.g. 2h or 7d')
-  .option('--resolution <d>', 'override the tick, e.g. 1s or 10s')
-  .option('--set <key=value>', 'override any scenario key, e.g. kinesis.shards=8 (repeatable)', collect, [])
-  .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
-  .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+withScenarioInputs(
+  program
+    .command('scenario')
+    .description('simulate a scenario and write summary.json, timeline.csv, report.md and report.html')
+    .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
+    .option('-o, --out <dir>', 'output folder (default reports/out/<name>)'),
+)
   .option('--infracost-usage <file>', "also write the run's usage as an Infracost usage file (monthly, placeholders to rename)")
   .option('--json', 'print only summary.json on stdout')
   .option('-q, --quiet', 'no progress output')
@@ -54,18 +45,14 @@ Examples:
       : await runScenarioCommand(scenario, options);
   });
 
-program
-  .command('dashboard')
-  .description('watch a run live in the terminal: capacity charts, throttles, scaling actions, cost, audit, expectations')
-  .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
-  .option('--speed <x>', 'simulated seconds per wall second (default 60); + and - double and halve it while running')
-  .option('--target <t>', 'what to run: sim (the pipeline targets embedded, localstack and aws are not built yet)', 'sim')
-  .option('--seed <n>', 'override the scenario seed', integer)
-  .option('--duration <d>', 'override the duration, e.g. 2h or 7d')
-  .option('--resolution <d>', 'override the tick, e.g. 1s or 10s')
-  .option('--set <key=value>', 'override any scenario key, e.g. kinesis.shards=8 (repeatable)', collect, [])
-  .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
-  .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+withScenarioInputs(
+  program
+    .command('dashboard')
+    .description('watch a run live in the terminal: capacity charts, throttles, scaling actions, cost, audit, expectations')
+    .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
+    .option('--speed <x>', 'simulated seconds per wall second (default 60); + and - double and halve it while running')
+    .option('--target <t>', 'what to run: sim (the pipeline targets embedded, localstack and aws are not built yet)', 'sim'),
+)
   .option('--json', 'print summary.json instead of the readable summary on quit')
   .option('--no-color', 'no ANSI colours')
   .addHelpText(
@@ -130,19 +117,16 @@ program
     process.exitCode = await runReportCommand(run, options);
   });
 
-program
-  .command('compare')
-  .description('run a scenario once per variant (and per swept value) and write compare.md / compare.html, cheapest first')
-  .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
-  .option('--variant <label:key=value,...>', 'a variant: scenario keys to change, e.g. ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand (repeatable)', collect, [])
-  .option('--sweep <key=from..to[xF|+S]>', 'run every variant across a range, e.g. tenants.0.count=10..10000x10, and name the crossovers')
-  .option('-o, --out <dir>', 'output folder (default reports/out/<name>/compare)')
-  .option('--seed <n>', 'override the scenario seed', integer)
-  .option('--duration <d>', 'override the duration, e.g. 2h')
-  .option('--resolution <d>', 'override the tick, e.g. 10s (sweeps run faster)')
-  .option('--set <key=value>', 'override a scenario key in every variant (repeatable)', collect, [])
-  .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
-  .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)')
+withScenarioInputs(
+  program
+    .command('compare')
+    .description('run a scenario once per variant (and per swept value) and write compare.md / compare.html, cheapest first')
+    .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
+    .option('--variant <label:key=value,...>', 'a variant: scenario keys to change, e.g. ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand (repeatable)', collect, [])
+    .option('--sweep <key=from..to[xF|+S]>', 'run every variant across a range, e.g. tenants.0.count=10..10000x10, and name the crossovers')
+    .option('-o, --out <dir>', 'output folder (default reports/out/<name>/compare)'),
+  'a scenario key in every variant',
+)
   .option('-q, --quiet', 'no progress output')
   .addHelpText(
     'after',

@@ -56,6 +56,7 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
     out.push('');
     out.push(bold('Kinesis write demand vs capacity (records/s)') + '  ' + legend(options.color));
     out.push(chart(timeline, options));
+    out.push(`  capacity ${capacitySteps(timeline)}`);
   }
   out.push('');
   out.push(bold('Scaling'));
@@ -99,7 +100,19 @@ function firstSentence(text: string): string {
 }
 
 function legend(color?: boolean): string {
-  return color ? `\x1b[36m── demand\x1b[39m  \x1b[33m── capacity\x1b[39m` : '(upper line: demand; flat line: capacity)';
+  return color ? `\x1b[36m── demand\x1b[39m  \x1b[33m── capacity\x1b[39m` : '(two lines: demand, and capacity in steps)';
+}
+
+/** "4,000 → 8,000 at 15m → 16,000 at 20m": where the capacity line steps, so it reads without colour too. */
+function capacitySteps(timeline: Timeline): string {
+  const capacity = timeline.columns.kinesisCapacityRps;
+  const steps: string[] = [int(capacity[0] ?? 0)];
+  for (let r = 1; r < timeline.rows; r++) {
+    // Ignore the partial row a reshard lands in: report the new level where it first holds a whole row.
+    if (Math.abs(capacity[r]! - capacity[r - 1]!) < 0.5 || (r + 1 < timeline.rows && Math.abs(capacity[r + 1]! - capacity[r]!) >= 0.5)) continue;
+    steps.push(`${int(capacity[r]!)} at ${seconds(timeline.time(r))}`);
+  }
+  return steps.length > 8 ? `varies from ${int(Math.min(...capacity))} to ${int(Math.max(...capacity))}` : steps.join(' → ');
 }
 
 /** Demand and capacity resampled to the chart width (max per column, so short bursts stay visible). */

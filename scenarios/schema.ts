@@ -72,13 +72,6 @@ const apiGateway = z.strictObject({
   latencyMs: nonNegative().default(30),
 });
 
-const scaleRule = z.strictObject({
-  scaleThresholdPct: nonNegative(),
-  scaleAfterMins: count(),
-  scalePct: positive().optional(),
-  scaleCount: count().optional(),
-  coolOffMins: nonNegative().default(0),
-});
 
 const kinesisAutoscaler = z.union([
   z.literal('none'),
