@@ -180,7 +180,10 @@ export class LambdaConsumer {
     const fd = t.ddbAttempts > 0 ? ddbAccepted / t.ddbAttempts : 1;
     const ff = t.fhAttempts > 0 ? fhAccepted / t.fhAttempts : 1;
     const end = now + this.dt;
-    const processingSeconds = (this.config.batchMs + this.config.perRecordMs * this.config.batchSize) / 1000;
+    // A record waits on average half a poll interval (the mapping polls each shard once per second, or once per
+    // batching window, §4) and then one batch's processing time; time queued behind a backlog comes on top.
+    const processingSeconds =
+      Math.max(1, this.config.batchWindow) / 2 + (this.config.batchMs + this.config.perRecordMs * this.config.batchSize) / 1000;
     let oldest = Infinity;
     for (const q of this.readable()) {
       q.ddbPending = (q.ddbPending + q.read) * (1 - fd);
