@@ -13,6 +13,12 @@ import { benchCommand } from './bench-command.ts';
 import { collect, integer, withScenarioInputs } from './scenario-inputs.ts';
 import { DEFAULT_BASELINE_DIR, runCheckCommand } from './check-command.ts';
 
+// `ingestlab list | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('ingestlab')
   .description('Capacity lab for serverless ingest pipelines: API Gateway → Kinesis → Lambda → DynamoDB and Firehose → S3')
   .showHelpAfterError('(run with --help for usage)')
