@@ -24,7 +24,7 @@ import {
   variantsFromScenario,
 } from '../reports/compare.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
-import { money } from '../reports/format.ts';
+import { int, money } from '../reports/format.ts';
 import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
 
 export interface CompareOptions {
@@ -119,7 +119,7 @@ export async function runCompareCommand(nameOrPath: string, options: CompareOpti
   rankVariants(result.runs).forEach((r, i) => {
     const s = r.summary;
     const cpm = s.cost.perMillionEventsUsd;
-    lines.push(`${i + 1}. ${r.label.padEnd(14)} ${(cpm === null ? '—' : money(cpm)).padStart(8)} per million events · dropped ${s.events.dropped} · rejected ${s.events.rejected} · meets expectations: ${meetsLabel(r)}`);
+    lines.push(`${i + 1}. ${r.label.padEnd(14)} ${(cpm === null ? '—' : money(cpm)).padStart(8)} per million events · dropped ${int(s.events.dropped)} · rejected ${int(s.events.rejected)} · meets expectations: ${meetsLabel(r)}`);
   });
   if (result.sweep) for (const c of findCrossovers(result.sweep.points, result.sweep.spec.key)) lines.push(c.text);
   lines.push(`wrote ${result.files.join(', ')}`);
