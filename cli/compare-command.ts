@@ -116,6 +116,9 @@ export async function runCompareCommand(nameOrPath: string, options: CompareOpti
   const log = options.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
   const result = await compareScenario(nameOrPath, options, log);
   const lines: string[] = [];
+  // With a sweep, the side-by-side ranking is at the last (largest) swept value: say so.
+  const last = result.sweep?.points.at(-1);
+  if (result.sweep && last) lines.push(`at ${result.sweep.spec.key} = ${int(last.value)}:`);
   rankVariants(result.runs).forEach((r, i) => {
     const s = r.summary;
     const cpm = s.cost.perMillionEventsUsd;

@@ -57,8 +57,9 @@ describe('ranking and crossovers', () => {
     expect(ranked.map((r) => r.label)).toEqual(['c', 'a', 'b']);
   });
 
-  it('interpolates where two variants swap order', () => {
-    // a − b = −1 at x = 100 and +3 at x = 200: zero at 100 + 100 · 1/4 = 125.
+  it('interpolates where two variants swap order, in 1/x (cost per event = fixed/x + variable)', () => {
+    // a − b = −1 at x = 100 and +3 at x = 200. In u = 1/x the difference goes from −1 at 0.01 to +3 at 0.005: zero a
+    // quarter of the way, at u = 0.01 − 0.005/4 = 0.00875, i.e. x = 1/0.00875 ≈ 114.29.
     const point = (value: number, a: number, b: number): SweepPoint => ({
       value,
       runs: [
@@ -68,8 +69,8 @@ describe('ranking and crossovers', () => {
     });
     const c = findCrossovers([point(10, 1, 3), point(100, 2, 3), point(200, 6, 3)], 'tenants.0.count');
     expect(c).toHaveLength(1);
-    expect(c[0]!.at).toBeCloseTo(125, 9);
-    expect(c[0]!.text).toBe('a is cheaper below 125 tenants; b above');
+    expect(c[0]!.at).toBeCloseTo(1 / 0.00875, 9);
+    expect(c[0]!.text).toBe('a is cheaper below 114 tenants; b above');
   });
 });
 
@@ -83,10 +84,8 @@ describe('a provisioned/on-demand crossover, by hand', () => {
   // on-demand − provisioned = −$0.02 + E · k, with k = (1024·0.08 + 926·0.04)/2^30 − 0.014e-6.
   const k = (1024 * 0.08 + 926 * 0.04) / 2 ** 30 - 0.014e-6;
   const exactTenants = 0.02 / k / 360; // ≈ 574
-  // The sweep runs N = 100, 200, …, 1000; the report interpolates the difference in cost per million linearly
-  // between the two points that bracket it (500 and 600).
-  const d = (n: number) => ((-0.02 + 360 * n * k) / (360 * n)) * 1e6;
-  const interpolated = 500 + (100 * d(500)) / (d(500) - d(600)); // ≈ 577.3
+  // The sweep runs N = 100, 200, …, 1000. The difference in cost per event, −0.02/(360·N) + k, is linear in 1/N, and
+  // the report interpolates in 1/N between the two points that bracket it (500 and 600), so it finds the exact value.
 
   it('names the crossover the arithmetic predicts', async () => {
     const file = join(tmp, 'crossover.yaml');
@@ -116,9 +115,9 @@ describe('a provisioned/on-demand crossover, by hand', () => {
     const crossings = findCrossovers(result.sweep!.points, 'tenants.0.count');
     expect(crossings).toHaveLength(1);
     expect(crossings[0]!.cheaperBelow).toBe('ondemand');
-    expect(crossings[0]!.at).toBeCloseTo(interpolated, 0);
+    expect(crossings[0]!.at).toBeCloseTo(exactTenants, 0);
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
-    expect(md).toContain(`ondemand is cheaper below ${Math.round(interpolated)} tenants; baseline above`);
+    expect(md).toContain(`ondemand is cheaper below ${Math.round(exactTenants)} tenants; baseline above`);
     expect(md).toContain('![Cost per million events vs tenants](charts/sweep-cost.svg)');
   });
 });

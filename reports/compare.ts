@@ -158,7 +158,12 @@ export function findCrossovers(points: readonly SweepPoint[], key: string): Cros
         const d0 = a0 - b0;
         const d1 = a1 - b1;
         if (d0 === 0 || d1 === 0 || Math.sign(d0) === Math.sign(d1)) continue;
-        const at = p0.value + ((p1.value - p0.value) * d0) / (d0 - d1);
+        // A run's cost is mostly fixed (capacity) plus per event, so cost per event is F/x + v: linear in 1/x. Interpolating
+        // in 1/x makes the crossover exact for that shape, where interpolating in x would drift on coarse sweeps.
+        const u0 = p0.value > 0 && p1.value > 0 ? 1 / p0.value : p0.value;
+        const u1 = p0.value > 0 && p1.value > 0 ? 1 / p1.value : p1.value;
+        const u = u0 + ((u1 - u0) * d0) / (d0 - d1);
+        const at = p0.value > 0 && p1.value > 0 ? 1 / u : u;
         const below = d0 < 0 ? a : b;
         const above = d0 < 0 ? b : a;
         const shown = at >= 100 ? int(at) : num(at, 2);
