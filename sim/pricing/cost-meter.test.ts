@@ -220,6 +220,20 @@ describe('regions', () => {
     const r = priceUsage(u, { region: 'us-east-2' });
     expect(r.totalUsd).toBeCloseTo(4 * 0.015 + 100 * 0.00065 + 10 * 0.00013, 12);
     expect(r.lines.every((l) => l.sameAsRegion === 'us-east-1')).toBe(true);
+    // Stated equal by the source: the source's confidence is kept.
+    expect(r.lines.map((l) => l.confidence)).toEqual(['price-db', 'price-db', 'price-db']);
+  });
+
+  it('us-east-2 prices the rest as assumed equal to us-east-1, marked UNCONFIRMED', () => {
+    const u = emptyUsage(1);
+    u.apiGateway.requests = 1_000_000;
+    u.lambda.requests = 1_000_000;
+    const r = priceUsage(u, { region: 'us-east-2' });
+    expect(r.totalUsd).toBeCloseTo(3.5 + 0.2, 12);
+    for (const l of r.lines) {
+      expect(l.confidence, l.item).toBe('UNCONFIRMED');
+      expect(l.sameAsRegion, l.item).toBe('us-east-1');
+    }
   });
 
   it('us-east-2 on-demand DynamoDB has only the pre-cut price, so "newest" fails and an old date works', () => {
@@ -322,7 +336,7 @@ describe('PRICE_TABLE integrity', () => {
   });
 
   it('marks its ALB and EC2 prices UNCONFIRMED, pointing to --prices (the reference gives none)', () => {
-    const fleet = PRICE_TABLE.filter((e) => /alb|load.?balancer|ec2|instance-hour/i.test(e.item) || e.service === 'elb' || e.service === 'ec2');
+    const fleet = PRICE_TABLE.filter((e) => e.region === 'us-east-1' && (/alb|load.?balancer|ec2|instance-hour/i.test(e.item) || e.service === 'elb' || e.service === 'ec2'));
     expect(fleet.map((e) => e.item).sort()).toEqual(['alb-hours', 'alb-lcu-hours', 'api-fleet-instance-hours', 'kcl-fleet-instance-hours']);
     for (const e of fleet) {
       expect(e.confidence, e.item).toBe('UNCONFIRMED');

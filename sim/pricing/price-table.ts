@@ -522,8 +522,26 @@ function sameAsKey(e: PriceEntry): string {
   return `${e.service}/${e.item}${e.effectiveUntil !== undefined ? '@until' : ''}`;
 }
 
-const US_EAST_2: readonly PriceEntry[] = US_EAST_1.filter((e) => US_EAST_2_SAME_AS_US_EAST_1.has(sameAsKey(e))).map(
-  (e): PriceEntry => ({ ...e, region: 'us-east-2', sameAsRegion: 'us-east-1' }),
+/**
+ * us-east-2: the rows the reference states equal to us-east-1 keep their confidence; every other us-east-1 row is
+ * ASSUMED equal (AWS lists the two regions alike for these services, but aws-reference.md does not say so), marked
+ * UNCONFIRMED so every report shows it, and overridable with --prices. This lets a whole run be priced in a second
+ * region without pretending to a source.
+ */
+const US_EAST_2: readonly PriceEntry[] = US_EAST_1.filter(
+  // The dated DynamoDB on-demand rows are either stated (pre-cut) or left out (post-cut, 3rd-party in us-east-1 too).
+  (e) => US_EAST_2_SAME_AS_US_EAST_1.has(sameAsKey(e)) || (e.effectiveUntil === undefined && e.effectiveFrom === undefined),
+).map(
+  (e): PriceEntry =>
+    US_EAST_2_SAME_AS_US_EAST_1.has(sameAsKey(e))
+      ? { ...e, region: 'us-east-2', sameAsRegion: 'us-east-1' }
+      : {
+          ...e,
+          region: 'us-east-2',
+          sameAsRegion: 'us-east-1',
+          confidence: 'UNCONFIRMED',
+          note: `Assumed equal to us-east-1 (${e.confidence}: ${e.source}); aws-reference.md gives no us-east-2 price. Override with --prices.`,
+        },
 );
 
 const EU_WEST_2: readonly PriceEntry[] = [
