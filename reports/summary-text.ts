@@ -6,6 +6,7 @@ import asciichart from 'asciichart';
 import type { Summary } from '../sim/summary.ts';
 import type { Timeline } from '../sim/timeline.ts';
 import { bytes, int, money, ms, pct, seconds, table } from './format.ts';
+import { downsample } from './svg-chart.ts';
 
 export interface SummaryTextOptions {
   /** ANSI colours (only on a terminal). */
@@ -115,11 +116,12 @@ function capacitySteps(timeline: Timeline): string {
   return steps.length > 8 ? `varies from ${int(Math.min(...capacity))} to ${int(Math.max(...capacity))}` : steps.join(' → ');
 }
 
-/** Demand and capacity resampled to the chart width (max per column, so short bursts stay visible). */
+/** Demand and capacity reduced to the chart width (max per column, so short bursts stay visible). */
 function chart(timeline: Timeline, options: SummaryTextOptions): string {
   const width = Math.max(20, Math.min(options.width ?? 72, 120));
-  const demand = resample(timeline.columns.kinesisDemandRps, width);
-  const capacity = resample(timeline.columns.kinesisCapacityRps, width);
+  const x = timeline.columns.kinesisDemandRps.map((_, r) => timeline.time(r));
+  const demand = downsample(x, timeline.columns.kinesisDemandRps, width).values;
+  const capacity = downsample(x, timeline.columns.kinesisCapacityRps, width).values;
   const plot = asciichart.plot([demand, capacity], {
     height: 8,
     format: (x: number) => int(x).padStart(9),
@@ -127,16 +129,4 @@ function chart(timeline: Timeline, options: SummaryTextOptions): string {
   });
   const end = seconds(timeline.rows * timeline.step);
   return plot + '\n' + ' '.repeat(11) + '0' + end.padStart(width - 1);
-}
-
-function resample(series: Float64Array, width: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < width; i++) {
-    const from = Math.floor((i * series.length) / width);
-    const to = Math.max(from + 1, Math.floor(((i + 1) * series.length) / width));
-    let max = 0;
-    for (let j = from; j < to && j < series.length; j++) max = Math.max(max, series[j]!);
-    out.push(max);
-  }
-  return out;
 }
