@@ -86,9 +86,9 @@ describe.concurrent('broken scenario files exit 2 with file:line:col path: messa
     return stderr;
   }
 
-  test('unknown key (kinesis.shard typo) points at the key itself', async () => {
+  test('unknown key (kinesis.shard typo) points at the key itself and suggests the near miss', async () => {
     await expectProblems('unknown-key.yaml', [
-      { line: 9, column: 3, path: 'kinesis.shard', message: 'unknown key "shard"' },
+      { line: 9, column: 3, path: 'kinesis.shard', message: 'unknown key "shard"; did you mean "shards"?' },
     ]);
   });
 

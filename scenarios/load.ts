@@ -156,6 +156,8 @@ function toProblem(
   // An unknown key is reported at its parent; point at the key itself.
   if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
     const key = issue.keys[0]!;
+    const hint = keyHint(key, path);
+    if (hint) message += `; ${hint}`;
     path = [...path, key];
     node = keyNode(doc, path) ?? node;
   }
@@ -207,6 +209,45 @@ function unionExpectation(issue: Extract<Issue, { code: 'invalid_union' }>): str
     }
   }
   return options.size > 0 ? [...options].join(' or ') : 'a different value';
+}
+
+/** "did you mean `shards`?" for a near miss, else the keys allowed there (top-level and section keys only). */
+function keyHint(key: string, path: readonly (string | number)[]): string | undefined {
+  const allowed = keysAt(scenarioSchema, path);
+  if (!allowed) return undefined;
+  const near = allowed.filter((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= Math.max(1, Math.floor(key.length / 4)));
+  if (near.length > 0) return `did you mean ${near.map((k) => `"${k}"`).join(' or ')}?`;
+  return `expected one of ${allowed.join(', ')}`;
+}
+
+/** The keys an object schema accepts at `path`, unwrapping defaults, optionals, pipes and arrays. */
+function keysAt(schema: unknown, path: readonly (string | number)[]): string[] | undefined {
+  let def = (schema as { _zod?: { def?: any } })?._zod?.def;
+  for (let i = 0; ; ) {
+    while (def && ['default', 'prefault', 'optional', 'nullable', 'pipe', 'readonly'].includes(def.type)) {
+      def = (def.innerType ?? def.in)?._zod?.def;
+    }
+    if (!def) return undefined;
+    if (i === path.length) return def.type === 'object' ? Object.keys(def.shape) : undefined;
+    const step = path[i++]!;
+    if (def.type === 'array' && typeof step === 'number') def = def.element?._zod?.def;
+    else if (def.type === 'object' && typeof step === 'string') def = def.shape[step]?._zod?.def;
+    else return undefined;
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row[j]!;
+      row[j] = next;
+    }
+  }
+  return row[b.length]!;
 }
 
 function describeValue(value: unknown): string {
