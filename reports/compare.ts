@@ -269,7 +269,7 @@ function sweepBlocks(spec: SweepSpec, points: readonly SweepPoint[]): Block[] {
     chart: {
       id: 'sweep-cost',
       title: `Cost per million events vs ${noun}`,
-      caption: `Each point is one simulated run; crossovers are interpolated linearly between adjacent points.${spec.multiplicative ? ' Logarithmic x axis.' : ''}`,
+      caption: `Each point is one simulated run; crossovers are interpolated between adjacent points in 1/x (exact when cost is fixed + per event).${spec.multiplicative ? ' Logarithmic x axis.' : ''}`,
       svg: lineChart({ id: 'sweep-cost', title: `Cost per million events vs ${noun}`, x, series: series((s) => s.cost.perMillionEventsUsd), xLabel: spec.key, yLabel: 'USD per million events', logX: spec.multiplicative, formatY: (v) => `$${compact(v)}` }),
     },
   });
