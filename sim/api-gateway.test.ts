@@ -36,4 +36,14 @@ describe('API Gateway throttles (§6)', () => {
     expect(summary.apiGateway.rejectedPayload).toBe(100);
     expect(summary.events.accepted).toBe(0);
   });
+
+  it('bills an HTTP API request once per 512 KB of payload', () => {
+    // Batches of 100 events of 6,000 B = 600,000 B per request: two 512 KiB increments (524,288 B) each.
+    const input = { ...wide, duration: '10s', tenants: tenants(1, 100, { eventBytes: 6000, batchSize: 100 }) };
+    const http = run({ ...input, apiGateway: { type: 'http' } });
+    const rest = run({ ...input, apiGateway: { type: 'rest' } });
+    expect(rest.summary.apiGateway.requests).toBe(10);
+    expect(http.summary.apiGateway.requests).toBe(20);
+    expect(http.summary.cost.byService.apiGateway).toBeCloseTo(20 * (1.0 / 1e6), 9);
+  });
 });

@@ -26,11 +26,16 @@ export const albFleetSchema = z.strictObject({
 });
 export type AlbFleetConfig = z.output<typeof albFleetSchema>;
 
+/** HTTP APIs meter requests in 512 KB increments (emulators-and-peers.md §7, from Infracost's usage example). */
+export const HTTP_API_METERING_BYTES = 512 * 1024;
+
 export interface ApiGatewayTick {
   /** Events admitted per group. */
   readonly acceptedEvents: Float64Array;
   /** Requests admitted over all groups (billed). */
   acceptedRequests: number;
+  /** Requests as billed: an HTTP API request counts once per 512 KB of payload (emulators-and-peers §7, Infracost). */
+  billedRequests: number;
   rejectedRequests: number;
   /** Events refused per reason, summed over groups. */
   rejectedTenantLimit: number;
@@ -49,6 +54,8 @@ export class ApiGatewayModel {
   private readonly fleet: TokenBucket | undefined;
   private readonly meanBytes: readonly number[];
   private readonly oversized: boolean[];
+  /** Billed requests per request of each group (HTTP API metering). */
+  private readonly billingUnits: number[];
   private readonly perTenant: Float64Array;
   readonly tick: ApiGatewayTick;
 
@@ -67,10 +74,14 @@ export class ApiGatewayModel {
     this.meanBytes = meanBytes;
     // A request is one multi-put of batchSize events; at the mean size, does it fit the 10 MB cap?
     this.oversized = scenario.tenants.map((g, i) => g.batchSize * meanBytes[i]! > maxPayloadBytes);
+    this.billingUnits = scenario.tenants.map((g, i) =>
+      scenario.apiGateway.type === 'http' ? Math.max(1, Math.ceil((g.batchSize * meanBytes[i]!) / HTTP_API_METERING_BYTES)) : 1,
+    );
     this.perTenant = new Float64Array(scenario.tenants.length);
     this.tick = {
       acceptedEvents: new Float64Array(scenario.tenants.length),
       acceptedRequests: 0,
+      billedRequests: 0,
       rejectedRequests: 0,
       rejectedTenantLimit: 0,
       rejectedAccountLimit: 0,
@@ -103,6 +114,7 @@ export class ApiGatewayModel {
     const admittedRequests = (this.fleet ?? this.account).take(requestDemand, dt);
     const share = requestDemand > 0 ? admittedRequests / requestDemand : 1;
     let rejectedRequests = 0;
+    let billedRequests = 0;
     let bytes = 0;
     for (let g = 0; g < groups.length; g++) {
       const batch = groups[g]!.batchSize;
@@ -111,9 +123,11 @@ export class ApiGatewayModel {
       if (this.fleet) tick.rejectedFleetCapacity += passed * (1 - share);
       else tick.rejectedAccountLimit += passed * (1 - share);
       rejectedRequests += (offered[g]! - passed * share) / batch;
+      billedRequests += ((passed * share) / batch) * this.billingUnits[g]!;
       bytes += passed * share * this.meanBytes[g]!;
     }
     tick.acceptedRequests = admittedRequests;
+    tick.billedRequests = billedRequests;
     tick.rejectedRequests = rejectedRequests;
     if (this.fleet) {
       // LCUs per hour are the largest dimension; measured per tick here (refused requests are not processed).

@@ -343,7 +343,7 @@ export class Simulation {
     totals.rejectedAccountLimit += api.rejectedAccountLimit;
     totals.rejectedPayload += api.rejectedPayload;
     totals.rejectedFleetCapacity += api.rejectedFleetCapacity;
-    this.usage.apiGateway.requests += api.acceptedRequests;
+    this.usage.apiGateway.requests += api.billedRequests;
 
     const k = this.kinesis.put(t, this.kinesisFresh);
     if (this.consumerShards !== this.kinesis.shards) this.onReshard();
