@@ -25,18 +25,13 @@ import {
 } from '../reports/compare.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
 import { int, money } from '../reports/format.ts';
-import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
+import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
-export interface CompareOptions {
+export interface CompareOptions extends ScenarioInputs {
   variant: string[];
   sweep?: string;
   out?: string;
-  seed?: number;
-  duration?: string;
-  resolution?: string;
   set: string[];
-  prices?: string;
-  priceDate?: string;
   quiet?: boolean;
 }
 

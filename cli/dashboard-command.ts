@@ -16,18 +16,12 @@ import { summaryJson, writeRun } from '../reports/write-run.ts';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { Simulation } from '../sim/simulation.ts';
-import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
+import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
-export interface DashboardOptions {
+export interface DashboardOptions extends ScenarioInputs {
   /** Simulated seconds per wall second, as typed (validated here). */
   speed?: string;
   target?: string;
-  seed?: number;
-  duration?: string;
-  resolution?: string;
-  set?: string[];
-  prices?: string;
-  priceDate?: string;
   color?: boolean;
   /** Print summary.json instead of the readable summary. */
   json?: boolean;

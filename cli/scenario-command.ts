@@ -6,17 +6,12 @@ import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation, type Progress } from '../sim/simulation.ts';
 import { summaryText } from '../reports/summary-text.ts';
 import { summaryJson, writeRun } from '../reports/write-run.ts';
-import { overridesFrom, pricingFrom } from './scenario-inputs.ts';
+import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 import { progressPrinter } from './progress.ts';
 
-export interface ScenarioOptions {
+export interface ScenarioOptions extends ScenarioInputs {
   out?: string;
-  seed?: number;
-  duration?: string;
-  resolution?: string;
   set: string[];
-  prices?: string;
-  priceDate?: string;
   /** Also write an Infracost usage file here. */
   infracostUsage?: string;
   json?: boolean;
