@@ -149,5 +149,9 @@ describe('on-demand mode (§1.4)', () => {
     expect(span).toBeGreaterThanOrEqual(15 * 60);
     expect(span).toBeLessThanOrEqual(17 * 60);
     expect(summary.kinesis.reshards).toBe(0);
+    // The stream's shards grew with its capacity; every accepted record still reached the processor (stored, or in
+    // flight behind the 100-WCU default table when the drain limit came).
+    expect(summary.kinesis.shardsMax).toBeGreaterThan(4);
+    expect(summary.audit.balanced).toBe(true);
   });
 });

@@ -94,6 +94,8 @@ export class KinesisModel {
   private readonly peakByMinute: number[] = [];
   private minuteBytes = 0;
   private minuteIndex = 0;
+  /** On-demand shard count to switch to at the next put. */
+  private pendingLayout: number | null = null;
 
   constructor(
     private readonly config: KinesisConfig,
@@ -149,6 +151,10 @@ export class KinesisModel {
    * due. Results are in `this.tick` (reused).
    */
   put(now: number, fresh: Float64Array): KinesisTickResult {
+    if (this.pendingLayout !== null) {
+      this.relayout(this.pendingLayout);
+      this.pendingLayout = null;
+    }
     const dt = this.dt;
     const n = this.shards;
     const t = this.tick;
@@ -327,7 +333,8 @@ export class KinesisModel {
     if (capacity !== this.onDemandCapacity) {
       this.onDemandCapacity = capacity;
       const shards = this.onDemandShards();
-      if (shards !== this.shards) this.relayout(shards);
+      // Applied at the start of the next put: this tick's per-shard results must keep their layout for the consumer.
+      if (shards !== this.shards) this.pendingLayout = shards;
     }
   }
 
