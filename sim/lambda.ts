@@ -287,8 +287,10 @@ export class LambdaConsumer {
     q.unreadBytes -= expiredUnreadBytes;
     if (q.unread < 1e-9 || q.size === 0) q.unread = q.unreadBytes = 0;
     if (q.size === 0) q.total = 0;
-    q.ddbPending = Math.max(0, q.ddbPending - expiredInFlight);
+    // Of the expired in-flight records, those already written to DynamoDB were stored; only the rest are lost.
+    const lostInFlight = Math.min(expiredInFlight, q.ddbPending);
+    q.ddbPending -= lostInFlight;
     q.fhPending = Math.max(0, q.fhPending - expiredInFlight);
-    this.tick.expired += expiredInFlight + expiredUnread;
+    this.tick.expired += lostInFlight + expiredUnread;
   }
 }
