@@ -21,14 +21,15 @@ const ksu = {
 };
 
 const cases: [string, Record<string, unknown>][] = [];
-for (const kinesisMode of ['provisioned', 'on-demand']) {
+for (const resolution of ['1s', '10s']) for (const kinesisMode of ['provisioned', 'on-demand']) {
   for (const partitionKey of ['tenant', 'tenant-timestamp']) {
     for (const [front, apiGateway] of [['rest', { type: 'rest', tenantLimit: 60 }], ['alb', { type: 'alb', fleet: { instances: 1, requestsPerInstance: 600 } }]] as const) {
       for (const processor of ['lambda', 'kcl']) {
         cases.push([
-          `${kinesisMode} ${partitionKey} ${front} ${processor}`,
+          `${kinesisMode} ${partitionKey} ${front} ${processor} at ${resolution}`,
           {
             duration: '20m',
+            resolution,
             tenants: tenantsUnderBurst,
             apiGateway,
             processor,
@@ -53,6 +54,10 @@ describe('the audit balances in every architecture', () => {
     expect(summary.audit.balanced).toBe(true);
     expect(Math.abs(e.offered - (e.accepted + e.rejected + e.dropped))).toBeLessThanOrEqual(1);
     expect(Math.abs(e.accepted - (e.stored + e.lost + f.stream + f.kinesisRetries))).toBeLessThanOrEqual(2);
+    expect(e.stored).toBeLessThanOrEqual(e.accepted);
+    expect(e.delivered).toBeLessThanOrEqual(e.accepted);
+    const l = summary.latencyMs;
+    expect(l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max).toBe(true);
     // Under this pressure something throttles: the paths under test did run.
     expect(summary.kinesis.throttledRecords + e.rejected + summary.firehose.throttledRecords).toBeGreaterThan(0);
   });

@@ -34,11 +34,10 @@ export class LatencyRecorder {
   summary(): LatencySummary {
     if (!this.any) return { p50: 0, p95: 0, p99: 0, max: 0 };
     const h = this.histogram;
-    return {
-      p50: h.getValueAtPercentile(50),
-      p95: h.getValueAtPercentile(95),
-      p99: h.getValueAtPercentile(99),
-      max: h.maxValue,
-    };
+    // HDR reports a percentile as the top of its bucket (3 significant digits), which can sit above the recorded
+    // maximum; no percentile is above the maximum.
+    const max = h.maxValue;
+    const at = (p: number) => Math.min(h.getValueAtPercentile(p), max);
+    return { p50: at(50), p95: at(95), p99: at(99), max };
   }
 }
