@@ -25,6 +25,9 @@ import {
 } from '../reports/compare.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
 import { int, money } from '../reports/format.ts';
+import { writeRun } from '../reports/write-run.ts';
+import type { Summary } from '../sim/summary.ts';
+import type { Timeline } from '../sim/timeline.ts';
 import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
 export interface CompareOptions extends ScenarioInputs {
@@ -62,6 +65,8 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
     seen.add(v.label);
   }
 
+  /** Timelines of the side-by-side runs, for their per-variant files (a sweep keeps only its last point's). */
+  const timelines = new Map<Summary, Timeline>();
   const runOne = async (label: string, overrides: Record<string, unknown>): Promise<VariantRun> => {
     const loaded = await loadScenario(path, { ...base, ...overrides });
     const sim = new Simulation(loaded.scenario, {
@@ -73,6 +78,7 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
     const expectations = expect.length > 0 ? evaluateExpectations(expect, summary, timeline) : null;
     const cpm = summary.cost.perMillionEventsUsd;
     log(`  ${label}: ${cpm === null ? '—' : money(cpm)} per million events`);
+    timelines.set(summary, timeline);
     return { label, overrides, summary, expectations };
   };
 
@@ -84,6 +90,7 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
       const point: SweepPoint = { value, runs: [] };
       for (const v of variants) point.runs.push(await runOne(v.label, { ...v.overrides, [sweep.key]: value }));
       points.push(point);
+      if (value !== sweep.values.at(-1)) for (const r of point.runs) timelines.delete(r.summary);
     }
     // Side by side at the last (largest) swept value.
     runs.push(...points.at(-1)!.runs);
@@ -104,6 +111,12 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
   writeFileSync(files[0]!, renderMarkdown(blocks));
   writeFileSync(files[1]!, renderHtml(`ingestlab comparison: ${scenario.name}`, blocks));
   for (const c of chartsOf(blocks)) writeFileSync(join(dir, 'charts', `${c.id}.svg`), c.svg + '\n');
+  // Each side-by-side run's own files (summary.json, timeline.csv, report.md/html), to take any variant further.
+  for (const r of runs) {
+    const variantDir = join(dir, 'variants', r.label.replace(/[^\w.-]+/g, '_'));
+    writeRun(variantDir, r.summary, timelines.get(r.summary)!, r.expectations ? { expectations: r.expectations } : {});
+  }
+  files.push(join(dir, 'variants'));
   return { runs, ...(sweep ? { sweep: { spec: sweep, points } } : {}), files };
 }
 

@@ -119,5 +119,9 @@ describe('a provisioned/on-demand crossover, by hand', () => {
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
     expect(md).toContain(`ondemand is cheaper below ${Math.round(exactTenants)} tenants; baseline above`);
     expect(md).toContain('![Cost per million events vs tenants](charts/sweep-cost.svg)');
+    // Each side-by-side run (the last swept value) keeps its own files.
+    const variant = JSON.parse(readFileSync(join(out, 'variants', 'ondemand', 'summary.json'), 'utf8'));
+    expect(variant.kinesis.mode).toBe('on-demand');
+    expect(readFileSync(join(out, 'variants', 'baseline', 'timeline.csv'), 'utf8')).toMatch(/^t,/);
   });
 });
