@@ -121,6 +121,16 @@ export function downsample(x: ArrayLike<number>, values: ArrayLike<number>, buck
   return { x: xs, values: vs };
 }
 
+/** The opening of every chart: the <svg> element, its accessible title, a white background and the visible title. */
+function svgOpening(id: string, title: string, W: number, H: number, titleX: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${escapeXml(id)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${escapeXml(id)}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11">`,
+    `<title id="${escapeXml(id)}-title">${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${titleX}" y="16" font-size="13" font-weight="600" fill="${PALETTE.text}">${escapeXml(title)}</text>`,
+  ];
+}
+
 /** A line/step chart with axes, grid, legend and vertical markers, as one `<svg>` element. */
 export function lineChart(spec: LineChartSpec): string {
   const W = spec.width ?? 760;
@@ -145,12 +155,7 @@ export function lineChart(spec: LineChartSpec): string {
     M.left + (logX ? (Math.log10(v) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin)) : (v - xMin) / (xMax - xMin)) * pw;
   const sy = (v: number) => M.top + ph - (Math.max(0, v) / yTop) * ph;
   const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${escapeXml(spec.id)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${escapeXml(spec.id)}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11">`,
-  );
-  out.push(`<title id="${escapeXml(spec.id)}-title">${escapeXml(spec.title)}</title>`);
-  out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`);
-  out.push(`<text x="${M.left}" y="16" font-size="13" font-weight="600" fill="${PALETTE.text}">${escapeXml(spec.title)}</text>`);
+  out.push(...svgOpening(spec.id, spec.title, W, H, M.left));
   // Legend: capacity-like series show their fill swatch, markers their dashed line.
   const legend = [...spec.series.map((s) => ({ label: s.label, color: s.color, dash: s.dash, fill: s.fill })), ...(spec.markers?.length ? [{ label: 'scaling action', color: PALETTE.marker, dash: '3 3', fill: false }] : [])];
   legend.forEach((l, i) => {
@@ -241,12 +246,7 @@ export function stackedBars(spec: StackedBarSpec): string {
   const max = Math.max(1e-12, ...spec.bars.map((b) => b.segments.reduce((a, s) => a + Math.max(0, s.value), 0)));
   const pw = W - labelW - 90;
   const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${escapeXml(spec.id)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-labelledby="${escapeXml(spec.id)}-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11">`,
-  );
-  out.push(`<title id="${escapeXml(spec.id)}-title">${escapeXml(spec.title)}</title>`);
-  out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`);
-  out.push(`<text x="8" y="16" font-size="13" font-weight="600" fill="${PALETTE.text}">${escapeXml(spec.title)}</text>`);
+  out.push(...svgOpening(spec.id, spec.title, W, H, 8));
   [...legend].forEach(([label, color], i) => {
     const lx = 8 + (i % 4) * 180;
     const ly = 32 + Math.floor(i / 4) * 16;
