@@ -1,0 +1,51 @@
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { TargetEndpoints } from './targets/target.ts';
+
+export interface AwsClients {
+  kinesis: KinesisClient;
+  dynamodb: DynamoDBClient;
+  firehose: FirehoseClient;
+  s3: S3Client;
+  cloudwatch: CloudWatchClient;
+  destroy(): void;
+}
+
+/**
+ * SDK v3 clients for a target. HTTP/1.1 with keep-alive (kinesalite and kinesis-local fail on the SDK's HTTP/2 default,
+ * kinesalite#118); the SDK's own retries are off (`maxAttempts: 1`) because the pipeline retries with its own
+ * full-jitter backoff and counts every retry; S3 path-style with checksums only when required (s3rver, §4).
+ */
+export function createAwsClients(target: TargetEndpoints, options: { maxSockets?: number; sdkRetries?: boolean } = {}): AwsClients {
+  const maxSockets = options.maxSockets ?? 64;
+  const requestHandler = new NodeHttpHandler({
+    httpAgent: new Agent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+  });
+  const common = {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    requestHandler,
+    maxAttempts: options.sdkRetries ? 3 : 1,
+  };
+  const clients = {
+    kinesis: new KinesisClient(common),
+    dynamodb: new DynamoDBClient(common),
+    firehose: new FirehoseClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    cloudwatch: new CloudWatchClient(common),
+  };
+  return {
+    ...clients,
+    destroy() {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import kinesalite from 'kinesalite';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { startEdge, type RunningEdge } from '../edge/edge-server.ts';
+import type { EdgeBackend, EdgeMiddleware } from '../edge/edge-types.ts';
+import { EMULATOR_CREDENTIALS, type RunningTarget } from './target.ts';
+
+export interface EmbeddedOptions {
+  /** The edge port; 0 (default) picks a free one. */
+  port?: number;
+  region?: string;
+  /** Keep data on disk here instead of in memory. */
+  dataDir?: string;
+  /** In-process backends of our own (Firehose, CloudWatch), added by the pipeline. */
+  backends?: { firehose?: EdgeBackend; monitoring?: EdgeBackend };
+  /** The quota gateway and fault injection. */
+  middleware?: EdgeMiddleware[];
+}
+
+export interface EmbeddedTarget extends RunningTarget {
+  name: 'embedded';
+  endpoint: string;
+  edge: RunningEdge;
+  /** The emulators' own URLs, behind the edge (for measuring the edge's cost, and for tests). */
+  emulators: { kinesis: string; dynamodb: string; s3: string };
+}
+
+/**
+ * Kinesis (kinesalite), DynamoDB (dynalite) and S3 (s3rver) on free 127.0.0.1 ports, in this process, behind one edge
+ * port. Everything started here is stopped by `stop()`.
+ */
+export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
+  const region = options.region ?? 'us-east-1';
+  const started: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
+    const kinesisUrl = await listen(kinesis);
+    started.push(() => close(kinesis));
+
+    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) }) as Server;
+    const dynamoUrl = await listen(dynamo);
+    started.push(() => close(dynamo));
+
+    const s3Dir = options.dataDir ? join(options.dataDir, 's3') : await mkdtemp(join(tmpdir(), 'ingestlab-s3-'));
+    const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir, allowMismatchedSignatures: true });
+    const s3Address = (await s3.run()) as AddressInfo;
+    started.push(async () => {
+      await s3.close();
+      if (!options.dataDir) await rm(s3Dir, { recursive: true, force: true });
+    });
+    const s3Url = `http://127.0.0.1:${s3Address.port}`;
+
+    const edge = await startEdge({
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      backends: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url, ...options.backends },
+      ...(options.middleware ? { middleware: options.middleware } : {}),
+    });
+    started.push(() => edge.close());
+
+    return {
+      name: 'embedded',
+      region,
+      endpoint: edge.url,
+      credentials: { ...EMULATOR_CREDENTIALS },
+      edge,
+      emulators: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
