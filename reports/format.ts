@@ -1,5 +1,5 @@
 /** Number formats shared by the text, markdown and dashboard views. */
-import { formatDuration } from '../scenarios/duration.ts';
+import { formatDuration } from '../sim/duration.ts';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

@@ -10,8 +10,8 @@
  * bytes dimensions only; active connections and rule evaluations are not modelled).
  */
 import { z } from 'zod';
-import type { Scenario } from '../scenarios/schema.ts';
 import { TokenBucket } from './token-bucket.ts';
+import type { TenantGroup } from './traffic.ts';
 
 /** ALB LCU dimensions (not in aws-reference.md: UNCONFIRMED): 25 new connections/s, 1 GB/h processed for EC2 targets. */
 export const ALB_LCU = { newConnectionsPerSecond: 25, processedBytesPerHour: 2 ** 30 } as const;
@@ -25,6 +25,32 @@ export const albFleetSchema = z.strictObject({
   requestsPerConnection: z.number().positive().default(1),
 });
 export type AlbFleetConfig = z.output<typeof albFleetSchema>;
+
+/** The `apiGateway:` section. */
+export const apiGatewayConfigSchema = z.strictObject({
+  /** REST and HTTP APIs differ in price only in this model (§6); `alb` is a load balancer with a fixed fleet. */
+  type: z.enum(['rest', 'http', 'alb']).default('rest'),
+  /** The instances behind `type: alb` (ignored otherwise). */
+  fleet: albFleetSchema.prefault({}),
+  /** Events/s per tenant (a usage-plan token bucket); `none` turns it off. */
+  tenantLimit: z.union([z.number().positive(), z.literal('none')]).default('none'),
+  /** Bucket size per tenant in events; defaults to one second of `tenantLimit`. */
+  tenantBurst: z.number().positive().optional(),
+  /** Account throttle: 10,000 requests/s with a 5,000-request bucket, shared by all APIs (§6). */
+  accountRate: z.number().positive().default(10_000),
+  accountBurst: z.number().positive().default(5_000),
+  /** Request payload cap, 10 MB, cannot be raised (§6). */
+  maxPayloadBytes: z.number().positive().default(10_000_000),
+  /** Gateway + integration overhead per request. Not in aws-reference.md: UNCONFIRMED, a parameter. */
+  latencyMs: z.number().nonnegative().default(30),
+});
+export type ApiGatewayConfig = z.output<typeof apiGatewayConfigSchema>;
+
+/** What the gateway model reads: its section and the tenant groups behind it. */
+export interface ApiGatewayInput {
+  readonly apiGateway: ApiGatewayConfig;
+  readonly tenants: readonly TenantGroup[];
+}
 
 /** HTTP APIs meter requests in 512 KB increments (emulators-and-peers.md §7, from Infracost's usage example). */
 export const HTTP_API_METERING_BYTES = 512 * 1024;
@@ -60,7 +86,7 @@ export class ApiGatewayModel {
   readonly tick: ApiGatewayTick;
 
   constructor(
-    private readonly scenario: Scenario,
+    private readonly scenario: ApiGatewayInput,
     meanBytes: readonly number[],
   ) {
     const { tenantLimit, tenantBurst, accountRate, accountBurst, maxPayloadBytes } = scenario.apiGateway;

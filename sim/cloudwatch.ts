@@ -3,7 +3,7 @@
  * minute ends. The delay is not documented (§1.5, §8.12): a parameter, 2 minutes by default.
  */
 import { z } from 'zod';
-import { duration } from '../scenarios/duration.ts';
+import { duration } from './duration.ts';
 import type { Datapoint, MetricName } from './policies/policy.ts';
 
 export const cloudwatchConfigSchema = z.strictObject({

@@ -6,7 +6,7 @@
  * Section numbers (§) refer to ../shared/aws-reference.md.
  */
 import { z } from 'zod';
-import { duration } from '../scenarios/duration.ts';
+import { duration } from './duration.ts';
 
 const DAY = 86_400;
 const WEEK = 7 * DAY;

@@ -5,7 +5,21 @@
  * once per tenant group by integrating over the distribution's quantiles.
  */
 import { probit } from 'simple-statistics';
-import type { SizeDistribution } from '../scenarios/schema.ts';
+import { z } from 'zod';
+
+/** Bytes per event: a constant, or a distribution clamped to [min, max]. */
+export const sizeDistributionSchema = z.union([
+  z.number().positive(),
+  z.strictObject({
+    dist: z.enum(['normal', 'lognormal']),
+    mean: z.number().positive(),
+    sd: z.number().nonnegative(),
+    /** Sizes are clamped to [min, max]; Kinesis refuses records over 1 MiB by default (§1.1). */
+    min: z.number().positive().default(1),
+    max: z.number().positive().default(1_048_576),
+  }),
+]);
+export type SizeDistribution = z.output<typeof sizeDistributionSchema>;
 
 export interface SizeStats {
   readonly meanBytes: number;

@@ -8,7 +8,7 @@
  *   iteratorAgeMs: "< 60000"                     a series without a window: its value over the whole run
  */
 import { z } from 'zod';
-import { formatDuration, parseDuration } from '../scenarios/duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { PRICE_TABLE } from './pricing/price-table.ts';
 import type { Summary } from './summary.ts';
 import { TIMELINE_COLUMNS, type Timeline, type TimelineColumn } from './timeline.ts';

@@ -4,7 +4,7 @@
  * `bufferMb` or `bufferSeconds` comes first.
  */
 import { z } from 'zod';
-import { duration } from '../scenarios/duration.ts';
+import { duration } from './duration.ts';
 
 const MiB = 1_048_576;
 

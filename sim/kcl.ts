@@ -10,7 +10,7 @@
  * are billed by the hour whether busy or not (sim/pricing: `kcl-fleet-instance-hours`, UNCONFIRMED price).
  */
 import { z } from 'zod';
-import { duration } from '../scenarios/duration.ts';
+import { duration } from './duration.ts';
 import { LambdaConsumer, type LambdaConfig } from './lambda.ts';
 
 /** Every default here is a guess about your workload and instance type (UNCONFIRMED): set yours. */

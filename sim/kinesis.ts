@@ -5,7 +5,41 @@
  * Flows are aggregated per shard and tick; nothing here is per record.
  */
 import { createHash } from 'node:crypto';
-import type { KinesisConfig, Scenario } from '../scenarios/schema.ts';
+import { z } from 'zod';
+
+const kinesisAutoscalerSchema = z.union([
+  z.literal('none'),
+  // The named policy's own schema validates the rest of the section (see scenarios/load.ts).
+  z.looseObject({
+    /** A bundled policy name or a path to a TypeScript/JavaScript module exporting a policy. */
+    policy: z.string().min(1),
+  }),
+]);
+
+/** The `kinesis:` section. */
+export const kinesisConfigSchema = z.strictObject({
+  mode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
+  shards: z.number().int().positive().default(1),
+  partitionKey: z.enum(['tenant', 'tenant-timestamp', 'random']).default('tenant-timestamp'),
+  /** How long UpdateShardCount keeps the stream UPDATING: "a few minutes" (§1.3), UNCONFIRMED. */
+  reshardSeconds: z.number().nonnegative().default(180),
+  /** UpdateShardCount calls per rolling 24 h: 10 today, 2 before ~2020 (§1.3). */
+  updateShardCountPer24h: z.number().int().positive().default(10),
+  /** Shards per stream reachable by UpdateShardCount: 10,000 today (§1.3). */
+  maxShardsPerStream: z.number().int().positive().default(10_000),
+  autoscaler: kinesisAutoscalerSchema.default('none'),
+});
+export type KinesisConfig = z.output<typeof kinesisConfigSchema>;
+
+/** The `producer:` section: the ingest API's PutRecords client. */
+export const producerConfigSchema = z.strictObject({
+  /** PutRecords retries of failed records; after these the record is dropped. */
+  maxRetries: z.number().int().nonnegative().default(3),
+  /** Full-jitter exponential backoff, as the AWS SDK v3 standard retry strategy (base 100 ms, cap 20 s). */
+  backoffBaseMs: z.number().positive().default(100),
+  backoffMaxMs: z.number().positive().default(20_000),
+});
+export type ProducerConfig = z.output<typeof producerConfigSchema>;
 
 /** Per-shard limits (§1.1; byte figures as kinesis-scaling-utils uses them, §2.2). */
 export const SHARD_LIMITS = {
@@ -100,7 +134,7 @@ export class KinesisModel {
   constructor(
     private readonly config: KinesisConfig,
     private readonly groups: readonly GroupTraffic[],
-    producer: Scenario['producer'],
+    producer: ProducerConfig,
     private readonly dt: number,
   ) {
     this.mode = config.mode;

@@ -7,7 +7,7 @@
  * succeeded. After a reshard, children are read only once every parent has drained.
  */
 import { z } from 'zod';
-import { duration } from '../scenarios/duration.ts';
+import { duration } from './duration.ts';
 import { SHARD_LIMITS } from './kinesis.ts';
 
 export const lambdaConfigSchema = z.strictObject({

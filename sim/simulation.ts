@@ -7,7 +7,7 @@
  * delivery → CloudWatch → accounting. After the scenario's duration, a drain phase runs without new traffic until
  * every accepted event is stored and delivered (or an hour has passed), so the audit can account for all of them.
  */
-import type { Scenario } from '../scenarios/schema.ts';
+import type { SimulationConfig } from './simulation-config.ts';
 import { Autoscaler, type ScalableTarget, type ScalingAction } from './autoscaler.ts';
 import { ApiGatewayModel } from './api-gateway.ts';
 import { CloudWatch } from './cloudwatch.ts';
@@ -95,7 +95,7 @@ export interface Totals {
   maxLambdaConcurrency: number;
 }
 
-export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationResult {
+export function simulate(scenario: SimulationConfig, options: SimulateOptions = {}): SimulationResult {
   return new Simulation(scenario, options).run();
 }
 
@@ -139,7 +139,7 @@ export class Simulation {
   private capacityAtEnd: ReturnType<DynamoDbModel['usage']> | undefined;
 
   constructor(
-    readonly scenario: Scenario,
+    readonly scenario: SimulationConfig,
     private readonly options: SimulateOptions = {},
   ) {
     this.dt = scenario.resolution;

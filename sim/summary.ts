@@ -2,7 +2,7 @@
  * summary.json: the one result shape both engines produce (design.md). Built once at the end of a run from the
  * models' own counters; reports, the dashboard and `check` read only this and the timeline.
  */
-import type { Scenario } from '../scenarios/schema.ts';
+import type { SimulationConfig } from './simulation-config.ts';
 import type { ScalingAction } from './autoscaler.ts';
 import type { DynamoDbModel } from './dynamodb.ts';
 import type { FirehoseModel } from './firehose.ts';
@@ -106,7 +106,7 @@ export interface Assumption {
 }
 
 /** The scenario's values of every parameter that is a guess rather than a documented AWS figure. */
-export function assumptionsOf(s: Scenario): Assumption[] {
+export function assumptionsOf(s: SimulationConfig): Assumption[] {
   const list: Assumption[] = [
     { parameter: 'kinesis.reshardSeconds', value: `${s.kinesis.reshardSeconds} s`, why: 'UpdateShardCount takes "a few minutes" (aws-reference §1.3); UNCONFIRMED' },
     { parameter: 'cloudwatch.publishDelay', value: `${s.cloudwatch.publishDelay} s`, why: 'delay before a minute datapoint is visible is undocumented (§1.5); UNCONFIRMED' },
@@ -134,7 +134,7 @@ export function assumptionsOf(s: Scenario): Assumption[] {
 }
 
 export interface SummaryInput {
-  scenario: Scenario;
+  scenario: SimulationConfig;
   totals: Totals;
   drainSeconds: number;
   inFlightAtEnd: Summary['audit']['inFlightAtEnd'];

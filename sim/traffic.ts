@@ -2,8 +2,36 @@
  * Offered load: per tenant group, the rate at a given second (constant, k6-style stages, bursts) and the number of
  * events in one tick (Poisson around the rate, or exactly the rate). Groups of identical tenants are one flow.
  */
-import type { TenantGroup } from '../scenarios/schema.ts';
+import { z } from 'zod';
+import { duration } from './duration.ts';
 import type { Random } from './engine/random.ts';
+import { sizeDistributionSchema } from './event-size.ts';
+
+const stageSchema = z.strictObject({ duration: duration(), target: z.number().nonnegative() });
+const burstSchema = z.strictObject({ at: duration(), duration: duration(), multiplier: z.number().nonnegative() });
+
+/** One group of identical tenants: its rate over time, arrivals, event sizes and client batching. */
+export const tenantGroupSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    count: z.number().int().positive().default(1),
+    /** Events/s per tenant, constant. */
+    rate: z.number().nonnegative().optional(),
+    /** k6-style linear ramps from the previous target (or `rate`, or 0). */
+    stages: z.array(stageSchema).min(1).optional(),
+    bursts: z.array(burstSchema).default([]),
+    /** Poisson arrivals around the rate, or exactly the rate every tick. */
+    noise: z.enum(['poisson', 'none']).default('poisson'),
+    /** When the group starts sending. */
+    startAt: duration().default(0),
+    eventBytes: sizeDistributionSchema.default(512),
+    /** Events per API request (the client's multi-put). */
+    batchSize: z.number().int().positive().max(10_000).default(1),
+  })
+  .refine((g) => g.rate !== undefined || g.stages !== undefined, {
+    message: 'expected `rate` (events/s per tenant) or `stages`, found neither',
+  });
+export type TenantGroup = z.output<typeof tenantGroupSchema>;
 
 /** Events/s of ONE tenant of the group at time `t` (seconds since start), bursts included. */
 export function tenantRateAt(group: TenantGroup, t: number): number {

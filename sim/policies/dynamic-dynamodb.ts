@@ -6,7 +6,7 @@
  * circuit breaker, `always-decrease-rw-together`. Arithmetic follows the Python operation order so float results match.
  */
 import { z } from 'zod';
-import { duration } from '../../scenarios/duration.ts';
+import { duration } from '../duration.ts';
 import type { Datapoint, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
 
 const percent = () => z.number().min(0);

@@ -13,7 +13,7 @@
  * SNS notifications, and the tool's `int` overflow of stream capacity above ~1,024 shards.
  */
 import { z } from 'zod';
-import { duration } from '../../scenarios/duration.ts';
+import { duration } from '../duration.ts';
 import type { Datapoint, MetricName, PolicyAction, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
 
 export type KsuOperation = 'PUT' | 'GET';

@@ -5,7 +5,7 @@
  * policy only sees published datapoints. Section numbers (§) refer to ../shared/aws-reference.md.
  */
 import { z } from 'zod';
-import { duration } from '../../scenarios/duration.ts';
+import { duration } from '../duration.ts';
 import type { Datapoint, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
 
 export const targetTrackingConfigSchema = z

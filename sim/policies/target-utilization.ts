@@ -16,7 +16,7 @@
  * policy never acts on fewer minutes than configured, nor on minutes from before the run.
  */
 import { z } from 'zod';
-import { duration } from '../../scenarios/duration.ts';
+import { duration } from '../duration.ts';
 import type { Datapoint, PolicyAction, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
 
 const positiveSeconds = z.union([duration(), z.number()]).refine((s) => s > 0, 'expected a positive duration such as 60s');
