@@ -40,7 +40,7 @@ export interface CheckOptions {
   quiet?: boolean;
 }
 
-export const DEFAULT_BASELINE_DIR = join('reports', 'baselines');
+export { DEFAULT_BASELINE_DIR } from './flags.ts';
 
 export async function runCheckCommand(names: readonly string[], options: CheckOptions): Promise<number> {
   const log = (line: string) => {

@@ -1,17 +1,21 @@
 /**
- * ingestlab's command line. Commands are thin: they parse flags, call the library, print, and map errors to exit
- * codes (0 ok, 2 invalid input, 99 expectations failed) in one place.
+ * ingestlab's command line. Commands are thin: they parse flags, call the library, print, and return an exit code;
+ * every failure is mapped to a message and a code in one place (errors-to-exit.ts; codes in the README).
+ *
+ * Start-up is kept short: this file loads only commander. Each command imports its own module when it runs, so
+ * `--help` and `list` never load the simulator, the reports or ink. To add a command, copy one of the blocks below:
+ *
+ *   program
+ *     .command('name')
+ *     .description('…')
+ *     .action(async (…args, options) => {
+ *       const { runNameCommand } = await import('./name-command.ts');   // a literal path: the bundler follows it
+ *       process.exitCode = await runNameCommand(…args, options);
+ *     });
  */
 import { Command } from 'commander';
-import { ExitCode, ScenarioError, UsageError } from '../sim/errors.ts';
-import { runScenarioCommand } from './scenario-command.ts';
-import { runDashboardCommand } from './dashboard-command.ts';
-import { listCommand } from './list-command.ts';
-import { runReportCommand } from './report-command.ts';
-import { runCompareCommand } from './compare-command.ts';
-import { benchCommand } from './bench-command.ts';
-import { collect, integer, withScenarioInputs } from './scenario-inputs.ts';
-import { DEFAULT_BASELINE_DIR, runCheckCommand } from './check-command.ts';
+import { collect, DEFAULT_BASELINE_DIR, integer, withScenarioInputs } from './flags.ts';
+import { failureOf, npmSwallowHint } from './errors-to-exit.ts';
 
 // `ingestlab list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -19,11 +23,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// A hidden switch for developers: stack traces with every error.
+const debug = process.argv.includes('--debug') || Boolean(process.env.INGESTLAB_DEBUG);
+const argv = process.argv.filter((a) => a !== '--debug');
+
 const program = new Command('ingestlab')
   .description('Capacity lab for serverless ingest pipelines: API Gateway → Kinesis → Lambda → DynamoDB and Firehose → S3')
   .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text) });
-
+  .configureOutput({ outputError: (text, write) => write(text) })
+  // Commander's own errors (unknown flag, missing argument, --seed abc) come back as exceptions, so they get exit 2.
+  .exitOverride();
 
 withScenarioInputs(
   program
@@ -46,9 +55,13 @@ Examples:
   npm run scenario -- ./my-scenario.yaml --duration 7d --resolution 10s --json > summary.json`,
   )
   .action(async (scenario: string, options) => {
-    process.exitCode = options.dashboard
-      ? await runDashboardCommand(scenario, { ...options, writeFiles: true })
-      : await runScenarioCommand(scenario, options);
+    if (options.dashboard) {
+      const { runDashboardCommand } = await import('./dashboard-command.ts');
+      process.exitCode = await runDashboardCommand(scenario, { ...options, writeFiles: true });
+    } else {
+      const { runScenarioCommand } = await import('./scenario-command.ts');
+      process.exitCode = await runScenarioCommand(scenario, options);
+    }
   });
 
 withScenarioInputs(
@@ -72,16 +85,24 @@ Examples:
   npm run scenario -- burst-spike --dashboard`,
   )
   .action(async (scenario: string, options) => {
+    const { runDashboardCommand } = await import('./dashboard-command.ts');
     process.exitCode = await runDashboardCommand(scenario, options);
   });
 
-program.command('list').description('list the bundled scenarios').action(() => listCommand());
+program
+  .command('list')
+  .description('list the bundled scenarios')
+  .action(async () => {
+    const { listCommand } = await import('./list-command.ts');
+    await listCommand();
+  });
 
 program
   .command('bench')
   .description('measure simulator speed: simulated seconds per wall second')
   .option('--quick', 'shorter runs (for a smoke test)')
   .action(async (options) => {
+    const { benchCommand } = await import('./bench-command.ts');
     process.exitCode = await benchCommand(options);
   });
 
@@ -108,6 +129,7 @@ Examples:
   npm run check -- --update-baseline`,
   )
   .action(async (scenarios: string[], options) => {
+    const { runCheckCommand } = await import('./check-command.ts');
     process.exitCode = await runCheckCommand(scenarios, options);
   });
 
@@ -120,6 +142,7 @@ program
   .option('-q, --quiet', 'print nothing')
   .addHelpText('after', '\nExamples:\n  npm run report -- reports/out/burst-spike\n  npm run report -- reports/out/burst-spike/summary.json --infracost-usage infracost-usage.yml')
   .action(async (run: string, options) => {
+    const { runReportCommand } = await import('./report-command.ts');
     process.exitCode = await runReportCommand(run, options);
   });
 
@@ -145,24 +168,20 @@ Examples:
   npm run compare -- steady --variant ondemand:kinesis.mode=on-demand --sweep tenants.0.count=10..10000x10 --resolution 10s`,
   )
   .action(async (scenario: string, options) => {
+    const { runCompareCommand } = await import('./compare-command.ts');
     process.exitCode = await runCompareCommand(scenario, options);
   });
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (error) {
-  process.exitCode = reportError(error);
-}
-
-function reportError(error: unknown): number {
-  if (error instanceof ScenarioError) {
-    process.stderr.write(`${error.problems.length === 1 ? 'invalid scenario' : `invalid scenario (${error.problems.length} problems)`}:\n${error.message}\n`);
-    return ExitCode.invalidInput;
+  const { code, message } = failureOf(error, debug);
+  if (message) process.stderr.write(`${message}\n`);
+  if (code !== 0) {
+    // Under `npm run` without `--`, npm keeps our flags for itself; say what to type.
+    const longFlags = [...new Set(program.commands.flatMap((c) => c.options.filter((o) => o.long && !o.negate).map((o) => o.long!)))];
+    const hint = npmSwallowHint(longFlags, program.args.slice(1));
+    if (hint) process.stderr.write(`${hint}\n`);
   }
-  if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    return ExitCode.invalidInput;
-  }
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return ExitCode.failure;
+  process.exitCode = code;
 }

@@ -3,7 +3,6 @@
  * --price-date), declared once and turned into loader overrides and a price table in one place.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../sim/errors.ts';
 import { mergePriceTables, parsePriceEntries } from '../sim/pricing/cost-meter.ts';
@@ -19,24 +18,8 @@ export interface ScenarioInputs {
   priceDate?: string;
 }
 
-export const collect = (value: string, previous: string[]) => [...previous, value];
-
-export const integer = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
-  return n;
-};
-
-/** Adds the shared flags to a command; `what` words the --set help ("every variant", …). */
-export function withScenarioInputs(command: Command, what = 'any scenario key'): Command {
-  return command
-    .option('--seed <n>', 'override the scenario seed', integer)
-    .option('--duration <d>', 'override the duration, e.g. 2h or 7d')
-    .option('--resolution <d>', 'override the tick, e.g. 1s or 10s (long runs and sweeps go faster)')
-    .option('--set <key=value>', `override ${what}, e.g. kinesis.shards=8 (repeatable)`, collect, [])
-    .option('--prices <file>', 'YAML or JSON price entries that override the bundled price table')
-    .option('--price-date <date>', 'bill with the prices in force on this date (YYYY-MM-DD)');
-}
+// The flag declarations live in flags.ts (commander only, so --help stays fast); re-exported for older imports.
+export { collect, integer, withScenarioInputs } from './flags.ts';
 
 /** Loader overrides from --set and the shorthand flags. */
 export function overridesFrom(inputs: ScenarioInputs): Record<string, unknown> {

@@ -29,5 +29,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Exit codes, named as k6 names them. */
-export const ExitCode = { ok: 0, failure: 1, invalidInput: 2, expectationsFailed: 99 } as const;
+/**
+ * A user-written scaling policy that cannot be used: its module does not import, or its decide() throws or runs past
+ * its time budget. The message names the module and what went wrong; the CLI treats it as invalid input.
+ */
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
+
+/**
+ * Exit codes, named as k6 names them (README "Exit codes"). `eventsLost`: accepted events were lost, or the audit
+ * did not balance; it outranks `expectationsFailed`, because numbers that do not add up cannot be taken to a review.
+ */
+export const ExitCode = { ok: 0, failure: 1, invalidInput: 2, eventsLost: 98, expectationsFailed: 99 } as const;
