@@ -1,11 +1,27 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so the package needs no build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-const result = spawnSync(process.execPath, [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+/**
+ * The `ingestlab` command. Runs the CLI from its compiled bundle (cli/build.mjs; rebuilt here when a source changed)
+ * in this process, and falls back to compiling the TypeScript on the fly with tsx when no bundle can be built
+ * (INGESTLAB_NO_BUNDLE=1 forces that). Either way one node process, no build step for the user.
+ */
+const debug = process.argv.includes('--debug') || Boolean(process.env.INGESTLAB_DEBUG);
+let dir;
+if (!process.env.INGESTLAB_NO_BUNDLE) {
+  try {
+    const { ensureBuild } = await import('./build.mjs');
+    dir = await ensureBuild({ log: (line) => debug && process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    if (debug) process.stderr.write(`no bundle, running through tsx: ${error.stack ?? error}\n`);
+  }
+}
+if (dir) {
+  if (debug) process.setSourceMapsEnabled(true);
+  // Worker threads and the policy loader find the build through this (workers inherit the environment).
+  process.env.INGESTLAB_BUILD_DIR = dir;
+  const { pathToFileURL } = await import('node:url');
+  await import(pathToFileURL(`${dir}/main.js`).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./main.ts');
+}

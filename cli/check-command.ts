@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
@@ -166,17 +167,21 @@ async function runJobs(
 }
 
 /**
- * A worker thread does not inherit tsx's loader for its own entry module (Node 20 refuses the .ts file), so each
- * worker starts from a line of JavaScript that imports the worker module through tsx's API.
+ * The compiled CLI (cli/build.mjs) has the worker as a file of its own. From source, a worker thread does not inherit
+ * tsx's loader for its entry module (Node 20 refuses the .ts file), so it starts from a line of JavaScript that imports
+ * the worker module through tsx's API.
  */
-function workerSource(): string {
+function newWorker(): Worker {
+  const workerData = { mark: CHECK_WORKER_MARK };
+  const build = process.env.INGESTLAB_BUILD_DIR;
+  if (build) return new Worker(pathToFileURL(join(build, 'check-worker.js')), { workerData });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const module = new URL('./check-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
+  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(source, { eval: true, workerData });
 }
 
 function runInWorkers(jobs: readonly CheckJob[], count: number, onResult: (r: CheckJobResult) => void): Promise<CheckJobResult[]> {
-  const source = workerSource();
   return new Promise((resolvePool, rejectPool) => {
     const results: CheckJobResult[] = new Array(jobs.length);
     const pool: Worker[] = [];
@@ -191,7 +196,7 @@ function runInWorkers(jobs: readonly CheckJob[], count: number, onResult: (r: Ch
       else resolvePool(results);
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(source, { eval: true, workerData: { mark: CHECK_WORKER_MARK } });
+      const worker = newWorker();
       pool.push(worker);
       const feed = () => {
         if (next < jobs.length) worker.postMessage(jobs[next++]);
