@@ -8,6 +8,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { TargetEndpoints } from './targets/target.ts';
 
+/** Path-style, checksums only when required: s3rver handles neither virtual hosts nor trailing checksums (§4). */
+const S3_OPTIONS = { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
+
 export interface AwsClients {
   kinesis: KinesisClient;
   dynamodb: DynamoDBClient;
@@ -39,7 +42,7 @@ export function createAwsClients(target: TargetEndpoints, options: { maxSockets?
     kinesis: new KinesisClient(common),
     dynamodb: new DynamoDBClient(common),
     firehose: new FirehoseClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    s3: new S3Client({ ...common, ...S3_OPTIONS }),
     cloudwatch: new CloudWatchClient(common),
   };
   return {
@@ -48,4 +51,16 @@ export function createAwsClients(target: TargetEndpoints, options: { maxSockets?
       for (const client of Object.values(clients)) client.destroy();
     },
   };
+}
+
+/** One S3 client for a target, configured as `createAwsClients` configures its own (for writers that need only S3). */
+export function createS3Client(target: TargetEndpoints, options: { maxSockets?: number } = {}): S3Client {
+  return new S3Client({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 }) }),
+    maxAttempts: 1,
+    ...S3_OPTIONS,
+  });
 }

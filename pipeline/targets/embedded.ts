@@ -9,6 +9,8 @@ import S3rver from 's3rver';
 import { startEdge, type RunningEdge } from '../edge/edge-server.ts';
 import type { EdgeBackend, EdgeMiddleware } from '../edge/edge-types.ts';
 import { EMULATOR_CREDENTIALS, type RunningTarget } from './target.ts';
+import { createFirehoseEndpoint, type FirehoseEndpoint, type FirehoseEndpointOptions } from '../firehose/firehose-endpoint.ts';
+import { createS3Client } from '../aws-clients.ts';
 
 export interface EmbeddedOptions {
   /** The edge port; 0 (default) picks a free one. */
@@ -20,6 +22,8 @@ export interface EmbeddedOptions {
   backends?: { firehose?: EdgeBackend; monitoring?: EdgeBackend };
   /** The quota gateway and fault injection. */
   middleware?: EdgeMiddleware[];
+  /** Our Firehose endpoint's clock and retry settings (ignored when `backends.firehose` replaces it). */
+  firehose?: Omit<FirehoseEndpointOptions, 's3' | 'region'>;
 }
 
 export interface EmbeddedTarget extends RunningTarget {
@@ -28,6 +32,8 @@ export interface EmbeddedTarget extends RunningTarget {
   edge: RunningEdge;
   /** The emulators' own URLs, behind the edge (for measuring the edge's cost, and for tests). */
   emulators: { kinesis: string; dynamodb: string; s3: string };
+  /** Our Firehose endpoint (absent when `backends.firehose` replaced it): its counts feed the audit. */
+  firehose?: FirehoseEndpoint;
 }
 
 /**
@@ -58,12 +64,25 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     });
     const s3Url = `http://127.0.0.1:${s3Address.port}`;
 
+    // Firehose writes its objects through the edge, so S3 faults and limits of the gateway apply to it too.
+    let firehoseS3: ReturnType<typeof createS3Client> | undefined;
+    const firehose = options.backends?.firehose
+      ? undefined
+      : createFirehoseEndpoint({ ...options.firehose, region, s3: () => firehoseS3! });
     const edge = await startEdge({
       ...(options.port !== undefined ? { port: options.port } : {}),
-      backends: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url, ...options.backends },
+      backends: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url, ...(firehose ? { firehose: firehose.handler } : {}), ...options.backends },
       ...(options.middleware ? { middleware: options.middleware } : {}),
     });
     started.push(() => edge.close());
+    if (firehose) {
+      firehoseS3 = createS3Client({ name: 'embedded', region, endpoint: edge.url, credentials: { ...EMULATOR_CREDENTIALS } });
+      // Pushed last so it runs first: buffers are flushed while the edge and s3rver still answer.
+      started.push(async () => {
+        await firehose.stop();
+        firehoseS3?.destroy();
+      });
+    }
 
     return {
       name: 'embedded',
@@ -72,6 +91,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       credentials: { ...EMULATOR_CREDENTIALS },
       edge,
       emulators: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url },
+      ...(firehose ? { firehose } : {}),
       stop: stopAll,
     };
   } catch (error) {
