@@ -16,7 +16,7 @@ describe('ingest API: every refusal gets its status and nothing of it reaches Ki
   let target: EmbeddedTarget;
   let aws: AwsClients;
   let api: IngestApi;
-  const post = (tenant: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
+  const post = (tenant: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${api.url}/v1/tenants/${tenant}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': `key-${tenant}-0123456789`, ...headers },
@@ -59,7 +59,7 @@ describe('ingest API: every refusal gets its status and nothing of it reaches Ki
       ['no key', await post('acme', JSON.stringify(ev()), { 'x-api-key': '' }), 401, { error: 'unknown_key' }],
       ['an unknown key', await post('acme', JSON.stringify(ev()), { 'x-api-key': 'not-a-key' }), 401, { error: 'unknown_key' }],
       ["globex's key on acme", await post('acme', JSON.stringify(ev()), { 'x-api-key': 'key-globex-0123456789' }), 403, { error: 'wrong_tenant' }],
-      ['10 MB + 1 byte', await post('acme', new Uint8Array(Buffer.alloc(10_000_001, 0x20))), 413, { error: 'payload_too_large' }],
+      ['10 MB + 1 byte', await post('acme', ' '.repeat(10_000_001)), 413, { error: 'payload_too_large' }],
       ['text/plain', await post('acme', JSON.stringify(ev()), { 'content-type': 'text/plain' }), 415, { error: 'unsupported_media_type' }],
     ];
     for (const [what, res, status, body] of cases) {
