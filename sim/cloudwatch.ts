@@ -12,6 +12,11 @@ export const cloudwatchConfigSchema = z.strictObject({
 });
 export type CloudwatchConfig = z.output<typeof cloudwatchConfigSchema>;
 
+/** When the datapoint of the minute that starts at `minuteStart` becomes visible: after the minute ends and the delay. */
+export function publicationTime(minuteStart: number, publishDelaySeconds: number): number {
+  return minuteStart + 60 + publishDelaySeconds;
+}
+
 /** How many published minutes a series keeps; policies look back at most an hour. */
 const KEEP_MINUTES = 180;
 
@@ -38,7 +43,7 @@ export class CloudWatch {
 
   /** Ends the minute that started at `minuteStart`: its Sum becomes visible after the publication delay. */
   closeMinute(minuteStart: number): void {
-    const visibleAt = minuteStart + 60 + this.publishDelaySeconds;
+    const visibleAt = publicationTime(minuteStart, this.publishDelaySeconds);
     for (const s of this.series.values()) {
       s.pending.push({ minute: minuteStart, sum: s.current, visibleAt });
       s.current = 0;
