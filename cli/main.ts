@@ -172,6 +172,35 @@ Examples:
     process.exitCode = await runCompareCommand(scenario, options);
   });
 
+withScenarioInputs(
+  program
+    .command('plan')
+    .description('search for the cheapest configuration whose expectations all pass and that loses nothing; write best.yaml, plan.md / plan.html')
+    .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
+    .option('--vary <key=spec>', 'a scenario key and its values: a..b (5 points), a..b:step, a..bxF (geometric) or v1,v2,... (repeatable)', collect, [])
+    .option('--budget <n>', 'full-length runs the search may spend (default 64); the full grid when it fits, else successive halving', Number)
+    .option('--objective <o>', 'rank passing configurations by cost (per million delivered events) or lag (Kinesis scaling lag)', 'cost')
+    .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
+    .option('-o, --out <dir>', 'output folder (default reports/out/<name>/plan)'),
+  'a scenario key in every configuration',
+)
+  .option('--json', 'print the result (winner, its overrides, ranking, frontier) as JSON on stdout')
+  .option('-q, --quiet', 'no progress output')
+  .addHelpText(
+    'after',
+    `
+Exit code 0 when a configuration passes, 99 when none does (the output says which expectation fails everywhere).
+
+Examples:
+  npm run plan -- burst-spike --vary kinesis.shards=4..16:4 --vary kinesis.autoscaler.scaleUp.scaleThresholdPct=50..90:10
+  npm run plan -- steady --vary kinesis.shards=1..8:1 --vary dynamodb.writeCapacity=1000..4000:500 --set traffic.scale=2
+  npm run plan -- burst-spike --vary kinesis.mode=provisioned,on-demand --objective lag --json`,
+  )
+  .action(async (scenario: string, options) => {
+    const { runPlanCommand } = await import('./plan-command.ts');
+    process.exitCode = await runPlanCommand(scenario, options);
+  });
+
 try {
   await program.parseAsync(argv);
 } catch (error) {

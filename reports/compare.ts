@@ -78,27 +78,37 @@ export interface SweepSpec {
   multiplicative: boolean;
 }
 
-/** `tenants.0.count=10..10000x10` (×10 each step) or `...=100..1000+100`; without a step, five even points. */
-export function parseSweep(text: string): SweepSpec {
-  const m = /^([\w.-]+)=([\d.eE+-]+)\.\.([\d.eE+-]+?)(?:([x+])([\d.eE+-]+))?$/.exec(text.trim());
-  if (!m) throw new CompareSyntaxError(`--sweep expects key=from..to[x<factor>|+<step>] (e.g. tenants.0.count=10..10000x10), got "${text}"`);
+/**
+ * `tenants.0.count=10..10000x10` (×10 each step), `...=100..1000+100` or `:100` (step 100), or a list `...=10,100,1000`;
+ * a range without a step gives five even points. `flag` names the option in error messages (`plan --vary` reuses this).
+ */
+export function parseSweep(text: string, flag = '--sweep'): SweepSpec {
+  const list = /^([\w.-]+)=([\d.eE+-]+(?:\s*,\s*[\d.eE+-]+)+)$/.exec(text.trim());
+  if (list) {
+    const values = list[2]!.split(',').map((v) => Number(v.trim()));
+    const bad = list[2]!.split(',').find((v) => !Number.isFinite(Number(v.trim())));
+    if (bad !== undefined) throw new CompareSyntaxError(`${flag} ${list[1]}: expected numbers in the list, got "${bad.trim()}"`);
+    return { key: list[1]!, values: [...new Set(values)], multiplicative: false };
+  }
+  const m = /^([\w.-]+)=([\d.eE+-]+)\.\.([\d.eE+-]+?)(?:([x+:])([\d.eE+-]+))?$/.exec(text.trim());
+  if (!m) throw new CompareSyntaxError(`${flag} expects key=from..to[x<factor>|:<step>] or key=v1,v2,... (e.g. tenants.0.count=10..10000x10), got "${text}"`);
   const [, key, a, b, op, s] = m;
   const from = Number(a);
   const to = Number(b);
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) throw new CompareSyntaxError(`--sweep ${key}: expected from ≤ to, got ${a}..${b}`);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) throw new CompareSyntaxError(`${flag} ${key}: expected from ≤ to, got ${a}..${b}`);
   const values: number[] = [];
   if (op === 'x') {
     const factor = Number(s);
-    if (!(factor > 1) || !(from > 0)) throw new CompareSyntaxError(`--sweep ${key}: a factor needs from > 0 and factor > 1, got ${a} and x${s}`);
+    if (!(factor > 1) || !(from > 0)) throw new CompareSyntaxError(`${flag} ${key}: a factor needs from > 0 and factor > 1, got ${a} and x${s}`);
     for (let v = from; v <= to * (1 + 1e-9); v *= factor) values.push(Number(v.toPrecision(12)));
-  } else if (op === '+') {
+  } else if (op === '+' || op === ':') {
     const step = Number(s);
-    if (!(step > 0)) throw new CompareSyntaxError(`--sweep ${key}: the step must be > 0, got +${s}`);
+    if (!(step > 0)) throw new CompareSyntaxError(`${flag} ${key}: the step must be > 0, got ${op}${s}`);
     for (let i = 0; from + i * step <= to + step * 1e-9; i++) values.push(Number((from + i * step).toPrecision(12)));
   } else {
     for (let i = 0; i < 5; i++) values.push(Number((from + ((to - from) * i) / 4).toPrecision(12)));
   }
-  if (values.length > 50) throw new CompareSyntaxError(`--sweep ${key}: ${values.length} points is too many (at most 50)`);
+  if (values.length > 50) throw new CompareSyntaxError(`${flag} ${key}: ${values.length} points is too many (at most 50)`);
   return { key: key!, values: [...new Set(values)], multiplicative: op === 'x' };
 }
 

@@ -270,3 +270,90 @@ export function stackedBars(spec: StackedBarSpec): string {
   out.push('</svg>');
   return out.join('\n');
 }
+
+export interface ScatterPoint {
+  x: number;
+  y: number;
+  color: string;
+  /** Drawn as a ring instead of a dot (e.g. a configuration that fails its expectations). */
+  hollow?: boolean;
+  /** Shown on hover in the HTML. */
+  title?: string;
+}
+
+export interface ScatterSpec {
+  id: string;
+  title: string;
+  points: readonly ScatterPoint[];
+  /** A line through these points in order (e.g. a Pareto frontier), drawn under the dots. */
+  line?: readonly { x: number; y: number }[];
+  lineColor?: string;
+  legend: readonly { label: string; color: string; hollow?: boolean; line?: boolean }[];
+  xLabel: string;
+  yLabel: string;
+  formatX?: (v: number) => string;
+  formatY?: (v: number) => string;
+  width?: number;
+  height?: number;
+}
+
+/** Dots on two linear axes (both starting at the data's minimum, y at 0 when all are ≥ 0), a legend and an optional line. */
+export function scatterChart(spec: ScatterSpec): string {
+  const W = spec.width ?? 760;
+  const H = spec.height ?? 300;
+  const legendRows = Math.ceil(spec.legend.length / 3);
+  const M = { left: 64, right: 18, top: 34 + legendRows * 16, bottom: 44 };
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const pts = spec.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const fx = spec.formatX ?? compact;
+  const fy = spec.formatY ?? compact;
+  const xs = pts.map((p) => p.x);
+  const ys = pts.map((p) => p.y);
+  let xMin = xs.length ? Math.min(...xs) : 0;
+  let xMax = xs.length ? Math.max(...xs) : 1;
+  const pad = (xMax - xMin) * 0.05 || Math.abs(xMax) * 0.05 || 1;
+  xMin -= pad;
+  xMax += pad;
+  const yMax0 = ys.length ? Math.max(...ys) : 1;
+  const yMin = ys.length && Math.min(...ys) < 0 ? Math.min(...ys) : 0;
+  const yTicks = niceTicks(yMin, (yMax0 > yMin ? yMax0 : yMin + 1) * 1.05, 4);
+  const yTop = Math.max(yTicks.at(-1)!, yMax0);
+  const sx = (v: number) => M.left + ((v - xMin) / (xMax - xMin)) * pw;
+  const sy = (v: number) => M.top + ph - ((v - yMin) / (yTop - yMin || 1)) * ph;
+  const out: string[] = [];
+  out.push(...svgOpening(spec.id, spec.title, W, H, M.left));
+  spec.legend.forEach((l, i) => {
+    const lx = M.left + (i % 3) * 230;
+    const ly = 30 + Math.floor(i / 3) * 16;
+    if (l.line) out.push(`<line x1="${lx}" y1="${ly - 3}" x2="${lx + 22}" y2="${ly - 3}" stroke="${l.color}" stroke-width="2"/>`);
+    else out.push(`<circle cx="${lx + 11}" cy="${ly - 3}" r="4" fill="${l.hollow ? '#fff' : l.color}" stroke="${l.color}" stroke-width="1.5"/>`);
+    out.push(`<text x="${lx + 28}" y="${ly}" fill="${PALETTE.text}">${escapeXml(l.label)}</text>`);
+  });
+  for (const t of yTicks) {
+    const y = n(sy(t));
+    out.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="${PALETTE.grid}"/>`);
+    out.push(`<text x="${M.left - 6}" y="${y}" dy="3.5" text-anchor="end" fill="${PALETTE.axis}">${escapeXml(fy(t))}</text>`);
+  }
+  for (const t of niceTicks(xMin, xMax, 6)) {
+    const x = n(sx(t));
+    out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 4}" stroke="${PALETTE.axis}"/>`);
+    out.push(`<text x="${x}" y="${M.top + ph + 16}" text-anchor="middle" fill="${PALETTE.axis}">${escapeXml(fx(t))}</text>`);
+  }
+  out.push(`<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
+  out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
+  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.xLabel)}</text>`);
+  out.push(`<text transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.yLabel)}</text>`);
+  const line = (spec.line ?? []).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (line.length > 0) {
+    const d = line.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(sx(p.x))},${n(sy(p.y))}`).join('');
+    out.push(`<path class="series" d="${d}" fill="none" stroke="${spec.lineColor ?? PALETTE.marker}" stroke-width="1.5" stroke-linejoin="round"/>`);
+  }
+  for (const p of pts) {
+    out.push(
+      `<circle class="point" cx="${n(sx(p.x))}" cy="${n(sy(p.y))}" r="4" fill="${p.hollow ? '#fff' : p.color}" stroke="${p.color}" stroke-width="1.5">${p.title ? `<title>${escapeXml(p.title)}</title>` : ''}</circle>`,
+    );
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}

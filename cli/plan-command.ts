@@ -1,0 +1,151 @@
+/**
+ * `ingestlab plan <scenario> --vary KEY=SPEC ... [--budget N] [--objective cost|lag] [--json]`: searches the space
+ * for the best configuration whose expectations all pass and that loses nothing (plan/search.ts), on worker threads
+ * (plan/runner.ts), and writes best.yaml (the winner as a runnable scenario), plan.md and plan.html.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { bestYaml } from '../plan/best-yaml.ts';
+import { createPlanRunner } from '../plan/runner.ts';
+import { searchPlan, PlanBudgetError, type Objective, type PlanOutcome } from '../plan/search.ts';
+import { expandSpace, parseVary, pointLabel, PlanSyntaxError, type Dimension } from '../plan/space.ts';
+import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
+import { planBlocks, planJson, planText, type PlanReportInput } from '../reports/plan-report.ts';
+import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
+
+export interface PlanOptions extends ScenarioInputs {
+  vary: string[];
+  budget?: number;
+  objective?: string;
+  json?: boolean;
+  out?: string;
+  jobs?: number;
+  quiet?: boolean;
+}
+
+export interface PlanResult {
+  readonly report: PlanReportInput;
+  readonly outcome: PlanOutcome;
+  readonly files: string[];
+}
+
+/** Full-run equivalents a plan may spend unless --budget says otherwise: the grid up to 64 configurations. */
+export const DEFAULT_BUDGET = 64;
+
+/** The library entry point the command wraps (tests and the bench call it directly). */
+export async function planScenario(nameOrPath: string, options: PlanOptions, log: (line: string) => void = () => {}): Promise<PlanResult> {
+  const path = resolveScenarioPath(nameOrPath);
+  const base = overridesFrom(options);
+  const pricing = pricingFrom(options);
+  const objective = (options.objective ?? 'cost') as Objective;
+  if (objective !== 'cost' && objective !== 'lag') throw new UsageError(`--objective expects cost or lag, got "${options.objective}"`);
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  if (!(Number.isFinite(budget) && budget >= 1)) throw new UsageError(`--budget expects a number of full runs of at least 1, got ${options.budget}`);
+  const threads = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got ${threads}`);
+  if (options.vary.length === 0) throw new UsageError('plan needs at least one --vary KEY=SPEC, e.g. --vary kinesis.shards=2..16');
+
+  let dimensions: Dimension[];
+  try {
+    dimensions = options.vary.map(parseVary);
+    expandSpace(dimensions.map((d) => ({ ...d, values: d.values.slice(0, 1) })));
+  } catch (error) {
+    if (error instanceof PlanSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { scenario } = await loadScenario(path, base);
+  // Every value on its own must make a valid scenario, so a misspelt key or a wrong type stops here, with positions.
+  const problems: ScenarioProblem[] = [];
+  for (const d of dimensions) {
+    for (const value of d.values) {
+      try {
+        await loadScenario(path, { ...base, [d.key]: value });
+      } catch (error) {
+        if (!(error instanceof ScenarioError)) throw error;
+        problems.push(...error.problems.map((p) => ({ ...p, message: `${p.message} (--vary ${d.key}=${JSON.stringify(value)})` })));
+        break;
+      }
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+  let points;
+  try {
+    points = expandSpace(dimensions);
+  } catch (error) {
+    if (error instanceof PlanSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const runner = createPlanRunner({ path, base, threads: Math.min(threads, points.length), ...pricing });
+  const started = performance.now();
+  let outcome: PlanOutcome;
+  try {
+    outcome = await searchPlan(points, { duration: scenario.duration, resolution: scenario.resolution, budget, objective }, runner.evaluate, log);
+  } catch (error) {
+    if (error instanceof PlanBudgetError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await runner.close();
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+
+  const dir = options.out ?? join('reports', 'out', safeName(scenario.name), 'plan');
+  const baseText = (options.set ?? []).concat(
+    options.duration ? [`--duration ${options.duration}`] : [],
+    options.resolution ? [`--resolution ${options.resolution}`] : [],
+    options.seed !== undefined ? [`--seed ${options.seed}`] : [],
+  );
+  const report: PlanReportInput = {
+    scenario: scenario.name,
+    description: scenario.description,
+    dimensions,
+    outcome,
+    budget,
+    base: baseText,
+    wallSeconds,
+    threads: Math.min(threads, points.length),
+    ...(outcome.winner ? { bestFile: 'best.yaml' } : {}),
+  };
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  const files: string[] = [];
+  if (outcome.winner) {
+    const winner = points[outcome.winner.id]!.overrides;
+    const text = bestYaml({
+      text: readFileSync(path, 'utf8'),
+      scenarioDir: dirname(path),
+      outDir: dir,
+      overrides: { ...base, ...winner },
+      name: `${scenario.name}-best`,
+      header: `Written by \`ingestlab plan\` from ${display(path)}: the ${objective === 'cost' ? 'cheapest' : 'least-lag'} configuration whose expectations all pass\nand that loses nothing, among ${points.length} (${dimensions.map((d) => d.key).join(', ')}).\nSet: ${pointLabel({ ...base, ...winner })}.`,
+    });
+    files.push(join(dir, 'best.yaml'));
+    writeFileSync(files.at(-1)!, text);
+  }
+  const blocks = planBlocks(report);
+  files.push(join(dir, 'plan.md'), join(dir, 'plan.html'));
+  writeFileSync(join(dir, 'plan.md'), renderMarkdown(blocks));
+  writeFileSync(join(dir, 'plan.html'), renderHtml(`ingestlab plan: ${scenario.name}`, blocks));
+  for (const c of chartsOf(blocks)) writeFileSync(join(dir, 'charts', `${c.id}.svg`), c.svg + '\n');
+  return { report, outcome, files };
+}
+
+export async function runPlanCommand(nameOrPath: string, options: PlanOptions): Promise<number> {
+  const log = options.quiet || options.json ? () => {} : (line: string) => process.stderr.write(line + '\n');
+  const result = await planScenario(nameOrPath, options, log);
+  if (options.json) process.stdout.write(JSON.stringify(planJson({ ...result.report, files: result.files }), null, 2) + '\n');
+  else process.stdout.write(planText(result.report) + `wrote ${result.files.join(', ')}\n`);
+  return result.outcome.winner ? ExitCode.ok : ExitCode.expectationsFailed;
+}
+
+/** Output folders from scenario names: letters, digits, dot, dash and underscore only. */
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || 'scenario';
+}
+
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return (rel.startsWith('..') ? path : rel).split(sep).join('/');
+}

@@ -1,0 +1,138 @@
+// plan finds the configuration hand arithmetic predicts, explains a space where nothing passes, and its pure parts
+// (space, schedule, ranking, frontier) behave as documented.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planScenario } from '../cli/plan-command.ts';
+import { loadScenario } from '../scenarios/load.ts';
+import { simulate } from '../sim/simulation.ts';
+import { expandSpace, parseVary } from './space.ts';
+import { missOf, paretoFrontier, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
+
+/**
+ * 35 tenants × 100 events/s = 3,500 events/s of 100-byte events, no noise, random partition keys (even spread):
+ * a shard takes 1,000 records/s and 1 MiB/s (350 KB/s here), so 3 shards (3,000/s) throttle and drop, and 4 shards
+ * (4,000/s) is the fewest that drop nothing. More shards only add shard-hours, so 4 is the cheapest that passes.
+ */
+const CONSTANT = `
+name: constant-3500
+duration: 5m
+resolution: 1s
+tenants:
+  - { name: t, count: 35, rate: 100, noise: none, eventBytes: 100, batchSize: 10 }
+kinesis: { shards: 1, partitionKey: random }
+dynamodb: { writeCapacity: 10000 }
+expect:
+  events.dropped: "== 0"
+  kinesis.throttledRecords: "== 0"
+`;
+
+function scenarioFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ingestlab-plan-'));
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('plan on a constant 3,500 events/s', () => {
+  const file = scenarioFile(CONSTANT);
+
+  it('the grid over 1..8 shards picks 4 shards (the fewest with 4,000 records/s ≥ 3,500), and 3 fails on drops', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')), 'plan');
+    const { outcome, files } = await planScenario(file, { vary: ['kinesis.shards=1..8:1'], set: [], jobs: 1, out });
+    expect(outcome.schedule.method).toBe('grid');
+    expect(outcome.full).toHaveLength(8);
+    expect(outcome.winner && outcome.points[outcome.winner.id]!.overrides).toEqual({ 'kinesis.shards': 4 });
+    expect(outcome.ranked.map((s) => outcome.points[s.id]!.overrides['kinesis.shards'])).toEqual([4, 5, 6, 7, 8]);
+    const three = outcome.full.find((s) => outcome.points[s.id]!.overrides['kinesis.shards'] === 3)!;
+    expect(three.checks.find((c) => c.key === 'events.dropped')!.pass).toBe(false);
+    // best.yaml runs, and runs with 4 shards.
+    const best = files.find((f) => f.endsWith('best.yaml'))!;
+    const { scenario, resolvePolicy } = await loadScenario(best);
+    expect(scenario.kinesis.shards).toBe(4);
+    expect(scenario.name).toBe('constant-3500-best');
+    expect(simulate(scenario, { resolvePolicy }).summary.events.dropped).toBe(0);
+    expect(readFileSync(join(out, 'plan.md'), 'utf8')).toContain('kinesis.shards=4');
+  });
+
+  it('successive halving over 1..40 shards for 20 minutes within a budget of 12 full runs still finds 4', async () => {
+    const { outcome } = await planScenario(file, { vary: ['kinesis.shards=1..40:1'], set: [], duration: '20m', jobs: 1, budget: 12, out: mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')) });
+    expect(outcome.schedule.method).toBe('halving');
+    // η = 3: 40 at 15 s, 14 at 5 s, 5 at 2 s, 3 at 1 s ticks = 40/15 + 14/5 + 5/2 + 3 ≈ 10.97 full runs.
+    expect(outcome.rounds.map((r) => [r.resolution, r.runs])).toEqual([[15, 40], [5, 14], [2, 5], [1, 3]]);
+    expect(outcome.spent).toBeCloseTo(40 / 15 + 14 / 5 + 5 / 2 + 3, 9);
+    expect(outcome.points[outcome.winner!.id]!.overrides).toEqual({ 'kinesis.shards': 4 });
+    expect(outcome.winner!.resolution).toBe(1);
+  });
+
+  it('when nothing passes (at most 3 shards: 3,000 records/s < 3,500) it names the expectation failing everywhere and the closest configuration', async () => {
+    const { outcome } = await planScenario(file, { vary: ['kinesis.shards=1,2,3'], set: [], jobs: 1, out: mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')) });
+    expect(outcome.winner).toBeUndefined();
+    const e = outcome.explanation!;
+    expect(e.failingEverywhere.map((f) => f.key).sort()).toEqual(['events.dropped', 'kinesis.throttledRecords']);
+    expect(outcome.points[e.closest.id]!.overrides).toEqual({ 'kinesis.shards': 3 });
+  });
+});
+
+describe('--vary', () => {
+  it('reads ranges, steps, factors and lists, and multiplies the dimensions (2 × 3 = 6 points)', () => {
+    expect(parseVary('kinesis.shards=2..8:2').values).toEqual([2, 4, 6, 8]);
+    expect(parseVary('tenants.0.rate=5..40x2').values).toEqual([5, 10, 20, 40]);
+    expect(parseVary('kinesis.shards=1,2,5').values).toEqual([1, 2, 5]);
+    expect(parseVary('kinesis.mode=provisioned,on-demand')).toEqual({ key: 'kinesis.mode', values: ['provisioned', 'on-demand'], numeric: false });
+    const space = expandSpace([parseVary('kinesis.mode=provisioned,on-demand'), parseVary('kinesis.shards=1..3:1')]);
+    expect(space).toHaveLength(6);
+    expect(space[4]!.overrides).toEqual({ 'kinesis.mode': 'on-demand', 'kinesis.shards': 2 });
+    expect(() => parseVary('kinesis.shards')).toThrow(/KEY=SPEC/);
+    expect(() => parseVary('kinesis.shards=8..2')).toThrow(/--vary kinesis.shards: expected from ≤ to/);
+  });
+});
+
+describe('schedule', () => {
+  it('a 40-minute run at 1 s ticks screens at 30 s, then 10 s, 3 s and 1 s', () => {
+    expect(resolutionLadder(2400, 1)).toEqual([30, 10, 3, 1]);
+  });
+
+  it('200 configurations of a 40-minute run in 64 full runs: η = 2, 200 → 100 → 50 → 25, costing 200/30 + 100/10 + 50/3 + 25 ≈ 58.3', () => {
+    const s = planSchedule(200, { duration: 2400, resolution: 1, budget: 64 });
+    expect(s.method).toBe('halving');
+    expect(s.eta).toBe(2);
+    expect(s.rungs.map((r) => r.runs)).toEqual([200, 100, 50, 25]);
+    expect(s.cost).toBeCloseTo(200 / 30 + 100 / 10 + 50 / 3 + 25, 9);
+    expect(planSchedule(64, { duration: 2400, resolution: 1, budget: 64 }).method).toBe('grid');
+  });
+
+  it('refuses a budget below the least halving can do (200/30 + 3/10 + 3/3 + 3 ≈ 10.97 → 11), saying so', () => {
+    expect(() => planSchedule(200, { duration: 2400, resolution: 1, budget: 5 })).toThrow(/needs at least 11 full-run equivalents/);
+  });
+});
+
+const figures = (costUsd: number, lag: number, dropped: number): RunFigures => ({ costUsd, offered: 1000, accepted: 1000, delivered: 1000, dropped, rejected: 0, lost: 0, kinesisLagSeconds: lag, dynamodbLagSeconds: 0, shardsMax: 1 });
+const sample = (id: number, f: RunFigures, pass = true): PlanSample => ({ id, resolution: 1, figures: f, checks: [{ key: 'k', expected: '< 1', actual: pass ? 0 : 2, pass, miss: pass ? 0 : 0.5 }] });
+
+describe('ranking', () => {
+  it('the frontier keeps what no other beats on cost, lag and drops: (1,$9) (2,$5) (3,$1); (4,$6 lag 9) is dominated by (2)', () => {
+    const s = [sample(1, figures(0.009, 0, 0)), sample(2, figures(0.005, 5, 0)), sample(3, figures(0.001, 60, 10)), sample(4, figures(0.006, 9, 0))];
+    expect(paretoFrontier(s).map((x) => x.id)).toEqual([3, 2, 1]);
+  });
+
+  it('a miss is relative to the larger side: 0.31 against < 0.30 misses by 0.01/0.31; 5 against == 0 by 1', () => {
+    expect(missOf(0.31, '<', 0.3)).toBeCloseTo(0.01 / 0.31, 12);
+    expect(missOf(5, '==', 0)).toBe(1);
+    expect(missOf(0.2, '<', 0.3)).toBe(0);
+  });
+
+  it('with a fake evaluator, halving keeps the cheapest passing point among 30 and confirms it at full resolution', async () => {
+    // Point i costs i; it passes from i = 7 on, at every resolution.
+    const points = Array.from({ length: 30 }, (_, id) => ({ id, overrides: { x: id } }));
+    const seen: number[] = [];
+    const outcome = await searchPlan(points, { duration: 2400, resolution: 1, budget: 12, objective: 'cost' }, async (batch, resolution) => {
+      seen.push(resolution);
+      return batch.map((p) => ({ ...sample(p.id, figures(p.id + 1, 0, 0), p.id >= 7), resolution }));
+    });
+    expect(outcome.schedule.method).toBe('halving');
+    expect(outcome.winner!.id).toBe(7);
+    expect(seen).toEqual([30, 10, 3, 1]);
+  });
+});
