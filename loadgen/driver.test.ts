@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { scenario } from '../test/builders.ts';
+import { runLoad, type LoadOptions } from './driver.ts';
+import { loadReport } from './result.ts';
+import { scenarioTenantIds } from './schedule.ts';
+import { startIngestStandIn, type StandIn, type StandInOptions } from './test-support/ingest-stand-in.ts';
+
+let server: StandIn | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A scenario, a stand-in that knows each tenant's key (`key-<tenant id>`), and the options to drive it. */
+async function setUp(input: Record<string, unknown>, standIn: Omit<StandInOptions, 'keys'> = {}) {
+  const s = scenario(input);
+  const ids = scenarioTenantIds(s);
+  server = await startIngestStandIn({ ...standIn, keys: Object.fromEntries(ids.map((id) => [`key-${id}`, id])) });
+  const options: LoadOptions = { url: server.url, scenario: s, credentials: ids.map((id) => ({ tenantId: id, apiKey: `key-${id}` })), startEpochMs: 1_700_000_000_000 };
+  return { s, server, options };
+}
+
+describe('load driver against the ingest API stand-in', () => {
+  it('sends 100 req/s for 1 s as exactly 100 requests, paced 10 ms apart, all accepted', async () => {
+    const { server, options } = await setUp({ duration: '1s', tenants: [{ name: 'a', rate: 100, noise: 'none' }] });
+    const report = loadReport(await runLoad(options));
+    expect(server.received).toHaveLength(100);
+    expect(report.sent.requests).toBe(100);
+    expect(report.events.accepted).toBe(100);
+    expect(report.statuses).toEqual({ 202: 100 });
+    // Paced, not bursted: arrivals span the 0.99 s between the first and last intended sends, about 10 ms apart.
+    const arrivals = server.received.map((r) => r.arrivedAt);
+    const span = (arrivals.at(-1)! - arrivals[0]!) / 1000;
+    expect(span).toBeGreaterThan(0.95);
+    expect(span).toBeLessThan(1.05);
+    // Request i arrives near first + i × 10 ms (timers on a loaded machine fire a few ms late; a burst would not).
+    const offTrack = arrivals.filter((t, i) => Math.abs(t - arrivals[0]! - i * 10) > 15);
+    expect(offTrack.length).toBeLessThan(10);
+    expect(report.targetRate).toBe(100);
+    expect(report.rateRatio).toBeGreaterThan(0.98);
+  });
+
+  it('each tenant posts to its own path with its own key; bodies carry the seeded ids, timestamps and sizes', async () => {
+    const { server, options } = await setUp({
+      duration: '2s',
+      seed: 5,
+      tenants: [{ name: 'a', count: 2, rate: 10, noise: 'none', batchSize: 5, eventBytes: 300 }, { name: 'b', rate: 3, noise: 'none' }],
+    });
+    const report = loadReport(await runLoad(options));
+    expect(report.statuses).toEqual({ 202: 14 });
+    const byTenant = new Map<string, string[]>();
+    for (const r of server.received) {
+      expect(r.headers['x-api-key']).toBe(`key-${r.tenantId}`);
+      for (const e of r.events) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), String(e.id)]);
+    }
+    // a: 2 tenants × 10 events/s × 2 s = 40 events in 8 batches of 5; b: 3 events/s × 2 s = 6 single events.
+    expect(byTenant.get('a-1')).toEqual(Array.from({ length: 20 }, (_, i) => `s5-a-1-${i}`));
+    expect(byTenant.get('a-2')).toEqual(Array.from({ length: 20 }, (_, i) => `s5-a-2-${i}`));
+    expect(byTenant.get('b-1')).toEqual(Array.from({ length: 6 }, (_, i) => `s5-b-1-${i}`));
+    const batch = server.received.find((r) => r.tenantId === 'a-1')!;
+    expect(batch.events).toHaveLength(5);
+    // eventBytes 300: every event is 300 bytes of JSON; the batch is {"events":[...]} around them.
+    expect(batch.bodyBytes).toBe(5 * 300 + 4 + '{"events":[]}'.length);
+    // b's first event is sent at 1/6 s: its timestamp is scenario time 0 + 167 ms.
+    const single = server.received.find((r) => r.tenantId === 'b-1')!;
+    expect(single.events[0]!.timestamp).toBe(1_700_000_000_167);
+    expect(single.headers['x-ingestlab-weight']).toBe('1');
+  });
+
+  it('retries 429s with backoff as the producer section says, then counts the rest as rejected', async () => {
+    const input = { duration: '1s', tenants: [{ name: 'a', rate: 20, noise: 'none' }] };
+    // The stand-in throttles every first attempt: with 2 retries every request ends accepted on its second attempt.
+    const first = await setUp(input, { throttle: (r) => r.headers['x-ingestlab-attempt'] === '0', retryAfterSeconds: 0 });
+    const ok = loadReport(await runLoad({ ...first.options, retry: { maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 50 } }));
+    expect(ok.statuses).toEqual({ 202: 20, 429: 20 });
+    expect(ok.sent.retries).toBe(20);
+    expect(ok.events).toMatchObject({ accepted: 20, rejected: 0 });
+    // The event latency runs from the first attempt's intended time, so it includes the backoff.
+    expect(ok.ingestLatencyMs.max).toBeGreaterThanOrEqual(ok.latencyMs.p50);
+    await first.server.close();
+
+    const second = await setUp(input, { throttle: () => true, retryAfterSeconds: 0 });
+    const no = loadReport(await runLoad({ ...second.options, retry: { maxRetries: 0, backoffBaseMs: 5, backoffMaxMs: 50 } }));
+    expect(no.statuses).toEqual({ 429: 20 });
+    expect(no.events).toMatchObject({ accepted: 0, rejected: 20 });
+  });
+
+  it('is open-model: a slow server does not slow the sends when connections suffice', async () => {
+    const { server, options } = await setUp({ duration: '1s', tenants: [{ name: 'a', rate: 40, noise: 'none' }] }, { delayMs: 300 });
+    const report = loadReport(await runLoad({ ...options, connections: 40 }));
+    // A closed loop on one connection would need 40 × 0.3 = 12 s; here the 40 requests still arrive within 1 s.
+    const arrivals = server.received.map((r) => r.arrivedAt);
+    expect(arrivals).toHaveLength(40);
+    expect((arrivals.at(-1)! - arrivals[0]!) / 1000).toBeLessThan(1.05);
+    expect(report.latencyMs.p50).toBeGreaterThanOrEqual(300);
+    expect(report.sendLagMs.p99).toBeLessThan(50);
+  });
+
+  it('measures latency from the intended send time when requests must wait (coordinated omission corrected)', async () => {
+    // 20 requests due every 50 ms, one connection, 100 ms answers: the connection serves 10/s, so the last request,
+    // due at 0.975 s, goes out at about 1.9 s and is answered about 2.0 s: a latency of about 1 s, not 100 ms.
+    const { options } = await setUp({ duration: '1s', tenants: [{ name: 'a', rate: 20, noise: 'none' }] }, { delayMs: 100 });
+    const report = loadReport(await runLoad({ ...options, connections: 1 }));
+    expect(report.events.accepted).toBe(20);
+    expect(report.latencyMs.max).toBeGreaterThan(900);
+    expect(report.sendLagMs.max).toBeGreaterThan(800);
+    // Falling behind shows as a lower achieved rate.
+    expect(report.rateRatio).toBeLessThan(0.6);
+  });
+
+  it('compressed time: time scale 10 sends a tenth of 20 s of scenario in 2 s, each request weighted 10', async () => {
+    const { server, options } = await setUp({ duration: '20s', tenants: [{ name: 'a', rate: 10, noise: 'none' }] });
+    const report = loadReport(await runLoad({ ...options, timeScale: 10 }));
+    expect(report.sent.requests).toBe(20);
+    expect(report.weight).toBe(10);
+    expect(server.received.every((r) => r.headers['x-ingestlab-weight'] === '10' && r.headers['x-ingestlab-time-scale'] === '10')).toBe(true);
+    // Each 1 s tick offers 10 events and keeps 1, sent at the middle of the tick: scenario time (k + 0.5) s.
+    const scenarioMs = server.received.map((r) => Number(r.headers['x-ingestlab-scenario-ms']));
+    expect(scenarioMs.slice(0, 3)).toEqual([500, 1500, 2500]);
+    expect(report.elapsedSeconds).toBeLessThan(2.5);
+  });
+
+  it('counts a refused key as failed, not retried', async () => {
+    const { options } = await setUp({ duration: '1s', tenants: [{ name: 'a', rate: 5, noise: 'none' }] });
+    const report = loadReport(await runLoad({ ...options, credentials: [{ tenantId: 'a-1', apiKey: 'wrong' }], retry: { maxRetries: 3, backoffBaseMs: 5, backoffMaxMs: 10 } }));
+    expect(report.statuses).toEqual({ 401: 5 });
+    expect(report.events).toMatchObject({ accepted: 0, failed: 5 });
+    expect(report.sent.retries).toBe(0);
+  });
+});

@@ -1,0 +1,473 @@
+/**
+ * Drives a scenario's arrival schedule (schedule.ts) into an ingest API over HTTP with autocannon's programmatic API,
+ * as an open model, and measures what happened.
+ *
+ * How autocannon is used. Its own rate control cannot express a time-varying open-model schedule: `overallRate` and
+ * `connectionRate` are fixed per run, counted per second (a connection sends back to back until its budget for the
+ * second is spent, then pauses until the next 1 s tick), and a connection only sends after its previous response
+ * (closed loop). Ramps, bursts and Poisson gaps cannot be expressed that way, and per-second segments would lose
+ * keep-alive connections at every boundary and still burst at the start of each second. So autocannon is used as the
+ * HTTP engine (its keep-alive connections, request builder, response parser, timeouts and reconnects) and this file
+ * paces it: `setupClient` wraps each client's request trigger, so that a client that becomes free (connected, or
+ * answered) parks in a free list instead of sending at once; a dispatcher hands each request of the schedule to a free
+ * client at its intended time (a timer to the next one; lateness shows up as send lag, reported). The request's path,
+ * headers and body come through `setupRequest`. That wrapper touches one non-public method, `Client._doRequest`, which
+ * autocannon 9 calls in exactly these places (connect, response, rate tick); the tests here fail if that changes.
+ *
+ * Open model: a request is sent at its intended time whatever the server does, as long as a connection is free;
+ * connections are sized from the schedule's peak rate (`connections`), and when all are busy the request waits and
+ * its wait is counted, never hidden: latency is measured from the intended send time (coordinated omission
+ * corrected), into HDR histograms, and the send lag (actual − intended send time) is reported beside it.
+ */
+import autocannon from 'autocannon';
+import * as hdr from 'hdr-histogram-js';
+import { createRandom } from '../sim/engine/random.ts';
+import type { LatencySummary } from '../sim/latency.ts';
+import type { TenantGroup } from '../sim/traffic.ts';
+import type { TenantCredential } from './keys.ts';
+import { PayloadFactory } from './payload.ts';
+import { ScheduleCursor, scenarioTenantIds, scheduleTotals, type ScheduledRequest, type ScheduleScenario } from './schedule.ts';
+
+/** Headers that let the quota gateway count in scenario units (docs/loadgen.md). */
+export const HEADERS = {
+  /** Events each event of this request stands for: 1 / sample. */
+  weight: 'x-ingestlab-weight',
+  /** Scenario milliseconds since the scenario's start at the request's intended send time. */
+  scenarioTime: 'x-ingestlab-scenario-ms',
+  /** Scenario seconds per wall second (K). */
+  timeScale: 'x-ingestlab-time-scale',
+  /** 0 for a first attempt, k for the k-th retry. */
+  attempt: 'x-ingestlab-attempt',
+} as const;
+
+export interface RetryPolicy {
+  /** Retries of a request answered 429 or 503, or failed on its connection; then it is given up. */
+  readonly maxRetries: number;
+  /** Full-jitter exponential backoff (scenario ms): attempt k waits uniform(0, min(cap, base × 2^k)). */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** Wait at least the server's Retry-After (seconds, scenario time) before retrying a 429; default true. */
+  readonly honourRetryAfter?: boolean;
+}
+
+export interface LoadProgress {
+  /** Wall seconds since the schedule started, and its span. */
+  readonly elapsed: number;
+  readonly wallDuration: number;
+  /** Requests sent (first attempts) in the last full wall second, and scheduled for it. */
+  readonly rate: number;
+  readonly targetRate: number;
+  readonly sent: number;
+  readonly scheduled: number;
+  readonly inFlight: number;
+  readonly accepted: number;
+  readonly throttled: number;
+  readonly failed: number;
+}
+
+export interface LoadOptions {
+  /** Base URL of the ingest API (a path prefix such as an API Gateway stage is kept). */
+  readonly url: string;
+  readonly scenario: ScheduleScenario & { readonly name?: string; readonly tenants: readonly TenantGroup[] };
+  /** One per scenario tenant, in global tenant order (keys.ts assignCredentials). */
+  readonly credentials: readonly TenantCredential[];
+  readonly timeScale?: number;
+  readonly sample?: number;
+  readonly retry?: RetryPolicy;
+  /** Concurrent keep-alive connections; default from the peak scheduled rate (see defaultConnections). */
+  readonly connections?: number;
+  /** Per-request timeout, wall seconds (default 10). */
+  readonly timeoutSeconds?: number;
+  /** After the schedule ends, how long to wait for answers and retries (wall seconds, default 30). */
+  readonly drainSeconds?: number;
+  /** Epoch ms of scenario time 0 in event timestamps (default: when the run starts). */
+  readonly startEpochMs?: number;
+  readonly idPrefix?: string;
+  /** A worker's share of the tenants. */
+  readonly tenantFilter?: (tenant: number) => boolean;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Counts and encoded histograms: what one driver (or one worker) measured; merge with mergeLoadResults. */
+export interface LoadResult {
+  readonly url: string;
+  readonly timeScale: number;
+  readonly sample: number;
+  readonly weight: number;
+  readonly connections: number;
+  readonly wallDuration: number;
+  /** Wall seconds from the start of the schedule to the last answer. */
+  readonly elapsedSeconds: number;
+  /** First attempts scheduled and actually sent, and the events they carry (sent units, not weighted). */
+  readonly scheduled: { requests: number; events: number };
+  readonly sent: { requests: number; events: number; retries: number };
+  /** Wall time of the last first-attempt send (s); the achieved rate is over max(wallDuration, this). */
+  readonly lastSendAt: number;
+  /** First attempts sent per wall second (index = second). */
+  readonly sentPerSecond: number[];
+  readonly scheduledPerSecond: number[];
+  /** Final outcome of every request, in events (sent units): accepted 2xx; rejected 429 and dropped 503 after the
+   * retries; failed: any other answer (400, 401, 403, 413, 415, 5xx); errors: no answer after the retries. */
+  readonly events: { accepted: number; rejected: number; dropped: number; failed: number; errors: number; unsent: number };
+  /** Answers by status code, every attempt. */
+  readonly statuses: Record<string, number>;
+  readonly connectionErrors: number;
+  readonly timeouts: number;
+  readonly aborted: boolean;
+  /** HDR histograms in microseconds, compressed base64 (hdr-histogram-js). */
+  readonly histograms: { latency: string; ingestLatency: string; sendLag: string };
+}
+
+/** Measured figures with the simulator's percentile keys (sim/latency.ts), in milliseconds. */
+export interface LoadReport extends Omit<LoadResult, 'histograms'> {
+  readonly targetRate: number;
+  readonly achievedRate: number;
+  /** achievedRate / targetRate. */
+  readonly rateRatio: number;
+  /** Every attempt, from its intended send time to its answer (coordinated-omission corrected). */
+  readonly latencyMs: LatencySummary;
+  /** Per accepted event, from its first attempt's intended send time to the 2xx (retries and backoff included):
+   * the figure beside the simulator's ingestLatencyMs. */
+  readonly ingestLatencyMs: LatencySummary;
+  readonly sendLagMs: LatencySummary;
+}
+
+const HIST = { lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 } as const;
+const newHistogram = () => hdr.build({ ...HIST, bitBucketSize: 64 });
+
+/** Connections for a peak rate: enough for 100 ms of it (4 at least, 1,000 at most). */
+export function defaultConnections(peakRequestsPerSecond: number): number {
+  return Math.max(4, Math.min(1000, Math.ceil(peakRequestsPerSecond * 0.1)));
+}
+
+/** The next intended send: a first attempt from the schedule, or a retry. */
+interface Attempt {
+  readonly req: ScheduledRequest;
+  /** Intended send time of this attempt (wall s). */
+  readonly at: number;
+  readonly attempt: number;
+}
+
+interface Pending {
+  readonly attempt: Attempt;
+  readonly sentAt: number;
+}
+
+interface PacedClient {
+  /** autocannon's own send, captured by setupClient. */
+  send: () => void;
+  setRequest: (request: Record<string, unknown>) => void;
+  reqsMade: number;
+  pending: Pending | undefined;
+  retryAfter: number | undefined;
+  free: boolean;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { scenario } = options;
+  const scheduleOptions = {
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
+    ...(options.tenantFilter ? { tenantFilter: options.tenantFilter } : {}),
+  };
+  const plan = scheduleTotals(scenario, scheduleOptions);
+  const cursor = new ScheduleCursor(scenario, scheduleOptions);
+  const shape = cursor.shape;
+  const tenantIds = scenarioTenantIds(scenario);
+  if (options.credentials.length !== tenantIds.length) {
+    throw new RangeError(`expected ${tenantIds.length} tenant credentials (one per scenario tenant), got ${options.credentials.length}`);
+  }
+  const base = new URL(options.url);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const paths = options.credentials.map((c) => `${prefix}/v1/tenants/${encodeURIComponent(c.tenantId)}/events`);
+  const startEpochMs = options.startEpochMs ?? Date.now();
+  const payloads = new PayloadFactory(scenario.tenants, tenantIds, {
+    seed: scenario.seed,
+    startEpochMs,
+    ...(options.idPrefix !== undefined ? { idPrefix: options.idPrefix } : {}),
+  });
+  const retry: RetryPolicy = options.retry ?? { maxRetries: 0, backoffBaseMs: 100, backoffMaxMs: 20_000 };
+  const jitter = createRandom(`${scenario.seed}:retry`);
+  const connections = options.connections ?? defaultConnections(plan.peakRequestsPerSecond);
+  const timeoutSeconds = options.timeoutSeconds ?? 10;
+  const drainSeconds = options.drainSeconds ?? 30;
+  const K = shape.timeScale;
+
+  const latency = newHistogram();
+  const ingestLatency = newHistogram();
+  const sendLag = newHistogram();
+  const statuses: Record<string, number> = {};
+  const events = { accepted: 0, rejected: 0, dropped: 0, failed: 0, errors: 0, unsent: 0 };
+  const sent = { requests: 0, events: 0, retries: 0 };
+  const wallSeconds = Math.max(1, Math.ceil(shape.wallDuration));
+  const sentPerSecond = new Array<number>(wallSeconds).fill(0);
+  let connectionErrors = 0;
+  let timeouts = 0;
+  let lastSendAt = 0;
+  let lastAnswerAt = 0;
+  let inFlight = 0;
+  let aborted = false;
+
+  /** Retries waiting for their time, kept sorted by `at` (few compared with the schedule). */
+  const retries: Attempt[] = [];
+  const free: PacedClient[] = [];
+  const clients: PacedClient[] = [];
+  let t0 = Number.NaN;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  let current: Record<string, unknown> | undefined;
+  let finish: () => void = () => {};
+  const now = () => (performance.now() - t0) / 1000;
+
+  const headersFor = (a: Attempt): Record<string, string> => ({
+    'content-type': 'application/json',
+    'x-api-key': options.credentials[a.req.tenant]!.apiKey,
+    [HEADERS.weight]: String(shape.weight),
+    [HEADERS.scenarioTime]: String(Math.round(a.at * K * 1000)),
+    [HEADERS.timeScale]: String(K),
+    [HEADERS.attempt]: String(a.attempt),
+  });
+
+  const nextDue = (): Attempt | undefined => {
+    const r = cursor.peek();
+    const retryHead = retries[0];
+    if (retryHead && (!r || retryHead.at <= r.at)) return retryHead;
+    return r ? { req: r, at: r.at, attempt: 0 } : undefined;
+  };
+  const take = (a: Attempt) => {
+    if (a.attempt > 0) retries.shift();
+    else cursor.next();
+  };
+
+  const dispatch = () => {
+    if (Number.isNaN(t0) || aborted) return;
+    const t = now();
+    for (;;) {
+      const due = nextDue();
+      if (!due) break;
+      if (due.at > t) {
+        armTimer(due.at);
+        break;
+      }
+      const client = free.pop();
+      if (!client) break; // every connection is busy: the request waits, and its lag is measured
+      take(due);
+      sendOn(client, due);
+    }
+    maybeFinish();
+  };
+
+  const armTimer = (at: number) => {
+    if (timer && timerAt <= at) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerAt = Infinity;
+      dispatch();
+    }, Math.max(0, (at - now()) * 1000));
+  };
+
+  const sendOn = (client: PacedClient, a: Attempt) => {
+    const body = payloads.body(a.req, scenario.tenants[a.req.group]!.batchSize);
+    current = { method: 'POST', path: paths[a.req.tenant], headers: headersFor(a), body };
+    const sentAt = now();
+    client.pending = { attempt: a, sentAt };
+    client.free = false;
+    client.retryAfter = undefined;
+    inFlight++;
+    if (a.attempt === 0) {
+      sent.requests++;
+      sent.events += a.req.events;
+      lastSendAt = Math.max(lastSendAt, sentAt);
+      const s = Math.min(wallSeconds - 1, Math.max(0, Math.floor(sentAt)));
+      sentPerSecond[s]!++;
+    } else sent.retries++;
+    sendLag.recordValue(Math.max(1, Math.round((sentAt - a.at) * 1e6)));
+    // A client that has not sent yet writes its current request as built; later ones rebuild it through setupRequest.
+    if (client.reqsMade === 0) client.setRequest(current);
+    client.send();
+  };
+
+  /** A request's answer (status) or failure (status 0: connection error or timeout). */
+  const complete = (client: PacedClient, status: number, timedOut = false) => {
+    const p = client.pending;
+    if (!p) return;
+    client.pending = undefined;
+    inFlight--;
+    const t = now();
+    lastAnswerAt = Math.max(lastAnswerAt, t);
+    const { attempt: a } = p;
+    const n = a.req.events;
+    if (status > 0) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      latency.recordValue(Math.max(1, Math.round((t - a.at) * 1e6)));
+    } else if (timedOut) timeouts++;
+    else connectionErrors++;
+    if (status >= 200 && status < 300) {
+      events.accepted += n;
+      ingestLatency.recordValueWithCount(Math.max(1, Math.round((t - a.req.at) * 1e6)), n);
+      return;
+    }
+    const retryable = status === 429 || status === 503 || status === 0;
+    if (retryable && a.attempt < retry.maxRetries && !aborted) {
+      const k = a.attempt + 1;
+      let waitMs = jitter.next() * Math.min(retry.backoffMaxMs, retry.backoffBaseMs * 2 ** k);
+      if (status === 429 && client.retryAfter !== undefined && retry.honourRetryAfter !== false) waitMs = Math.max(waitMs, client.retryAfter * 1000);
+      const at = t + waitMs / 1000 / K;
+      const next: Attempt = { req: a.req, at, attempt: k };
+      let i = retries.length;
+      while (i > 0 && retries[i - 1]!.at > at) i--;
+      retries.splice(i, 0, next);
+      return;
+    }
+    if (status === 429) events.rejected += n;
+    else if (status === 503) events.dropped += n;
+    else if (status === 0) events.errors += n;
+    else events.failed += n;
+  };
+
+  const maybeFinish = () => {
+    if (inFlight === 0 && retries.length === 0 && !cursor.peek()) finish();
+  };
+
+  const onFree = (client: PacedClient) => {
+    if (client.pending) {
+      // autocannon reconnects (and asks for the next request) when a connection fails, closes or times out.
+      const timedOut = now() - client.pending.sentAt >= timeoutSeconds - 0.001;
+      complete(client, 0, timedOut);
+    }
+    if (!client.free) {
+      client.free = true;
+      free.push(client);
+    }
+    dispatch();
+  };
+
+  const peakConnections = connections;
+  const instance = autocannon(
+    {
+      url: options.url,
+      connections: peakConnections,
+      pipelining: 1,
+      timeout: timeoutSeconds,
+      // autocannon must not stop on its own: the dispatcher stops it once every request has its answer.
+      duration: shape.wallDuration + drainSeconds + timeoutSeconds + 60,
+      sampleInt: 200,
+      method: 'POST',
+      requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, ...current }) }],
+      setupClient: (raw: any) => {
+        const client: PacedClient = {
+          send: raw._doRequest.bind(raw),
+          setRequest: (r) => raw.setRequest(r),
+          get reqsMade() {
+            return raw.reqsMade as number;
+          },
+          pending: undefined,
+          retryAfter: undefined,
+          free: false,
+        };
+        clients.push(client);
+        raw._doRequest = () => onFree(client);
+        raw.on('headers', (info: { statusCode: number; headers: string[] }) => {
+          for (let i = 0; i < info.headers.length; i += 2) {
+            if (info.headers[i]!.toLowerCase() === 'retry-after') {
+              const seconds = Number(info.headers[i + 1]);
+              if (Number.isFinite(seconds)) client.retryAfter = seconds;
+            }
+          }
+        });
+        raw.on('response', (status: number) => complete(client, status));
+      },
+    } as any,
+    () => {},
+  ) as any;
+
+  const done = new Promise<void>((resolve) => {
+    instance.on('done', () => resolve());
+  });
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+
+  // A short lead lets the connections open before the first intended send.
+  await new Promise((r) => setTimeout(r, 50));
+  t0 = performance.now();
+  dispatch();
+
+  let lastProgressSecond = -1;
+  let progressRate = 0;
+  let progressTarget = 0;
+  const progressTimer = options.onProgress
+    ? setInterval(() => {
+        const t = now();
+        const second = Math.floor(t) - 1;
+        if (second >= 0 && second !== lastProgressSecond && second < wallSeconds) {
+          lastProgressSecond = second;
+          progressRate = sentPerSecond[second] ?? 0;
+          progressTarget = plan.requestsPerSecond[second] ?? 0;
+        }
+        options.onProgress!({
+          elapsed: t,
+          wallDuration: shape.wallDuration,
+          rate: progressRate,
+          targetRate: progressTarget,
+          sent: sent.requests,
+          scheduled: plan.requests,
+          inFlight,
+          accepted: events.accepted,
+          throttled: statuses[429] ?? 0,
+          failed: events.failed + events.dropped + events.errors,
+        });
+      }, 250)
+    : undefined;
+
+  const onAbort = () => {
+    aborted = true;
+    finish();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const deadline = setTimeout(onAbort, (shape.wallDuration + drainSeconds) * 1000);
+
+  await finished;
+  clearTimeout(deadline);
+  if (timer) clearTimeout(timer);
+  if (progressTimer) clearInterval(progressTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  const elapsedSeconds = Math.max(now(), lastAnswerAt);
+  instance.stop();
+  await done;
+
+  // Whatever never got an answer (stopped early): requests still scheduled, retries waiting, answers outstanding.
+  for (let r = cursor.next(); r; r = cursor.next()) events.unsent += r.events;
+  for (const a of retries) events.unsent += a.req.events;
+  // Answers still outstanding when the run was stopped never came: no answer, like a timeout.
+  for (const c of clients) if (c.pending) events.errors += c.pending.attempt.req.events;
+
+  return {
+    url: options.url,
+    timeScale: K,
+    sample: shape.sample,
+    weight: shape.weight,
+    connections: peakConnections,
+    wallDuration: shape.wallDuration,
+    elapsedSeconds,
+    scheduled: { requests: plan.requests, events: plan.events },
+    sent,
+    lastSendAt,
+    sentPerSecond,
+    scheduledPerSecond: plan.requestsPerSecond,
+    events,
+    statuses,
+    connectionErrors,
+    timeouts,
+    aborted,
+    histograms: {
+      latency: hdr.encodeIntoCompressedBase64(latency),
+      ingestLatency: hdr.encodeIntoCompressedBase64(ingestLatency),
+      sendLag: hdr.encodeIntoCompressedBase64(sendLag),
+    },
+  };
+}
