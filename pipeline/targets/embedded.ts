@@ -11,6 +11,7 @@ import type { EdgeBackend, EdgeMiddleware } from '../edge/edge-types.ts';
 import { EMULATOR_CREDENTIALS, type RunningTarget } from './target.ts';
 import { createFirehoseEndpoint, type FirehoseEndpoint, type FirehoseEndpointOptions } from '../firehose/firehose-endpoint.ts';
 import { createS3Client } from '../aws-clients.ts';
+import { kinesisReshardBackend, type KinesisReshardBackend, type KinesisReshardOptions } from '../edge/kinesis-reshard.ts';
 
 export interface EmbeddedOptions {
   /** The edge port; 0 (default) picks a free one. */
@@ -24,6 +25,8 @@ export interface EmbeddedOptions {
   middleware?: EdgeMiddleware[];
   /** Our Firehose endpoint's clock and retry settings (ignored when `backends.firehose` replaces it). */
   firehose?: Omit<FirehoseEndpointOptions, 's3' | 'region'>;
+  /** UpdateShardCount on kinesalite: the least reshard time, the 24-hour quota and shard cap. */
+  kinesis?: Omit<KinesisReshardOptions, 'upstream' | 'region'>;
 }
 
 export interface EmbeddedTarget extends RunningTarget {
@@ -34,6 +37,8 @@ export interface EmbeddedTarget extends RunningTarget {
   emulators: { kinesis: string; dynamodb: string; s3: string };
   /** Our Firehose endpoint (absent when `backends.firehose` replaced it): its counts feed the audit. */
   firehose?: FirehoseEndpoint;
+  /** The kinesis backend adding UpdateShardCount to kinesalite: its reshard history, and a way to wait for one. */
+  reshard: KinesisReshardBackend;
 }
 
 /**
@@ -50,6 +55,8 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
     const kinesisUrl = await listen(kinesis);
     started.push(() => close(kinesis));
+    const reshard = kinesisReshardBackend({ ...options.kinesis, upstream: kinesisUrl, region });
+    started.push(async () => reshard.close());
 
     const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) }) as Server;
     const dynamoUrl = await listen(dynamo);
@@ -71,7 +78,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       : createFirehoseEndpoint({ ...options.firehose, region, s3: () => firehoseS3! });
     const edge = await startEdge({
       ...(options.port !== undefined ? { port: options.port } : {}),
-      backends: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url, ...(firehose ? { firehose: firehose.handler } : {}), ...options.backends },
+      backends: { kinesis: reshard.handler, dynamodb: dynamoUrl, s3: s3Url, ...(firehose ? { firehose: firehose.handler } : {}), ...options.backends },
       ...(options.middleware ? { middleware: options.middleware } : {}),
     });
     started.push(() => edge.close());
@@ -92,6 +99,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
       edge,
       emulators: { kinesis: kinesisUrl, dynamodb: dynamoUrl, s3: s3Url },
       ...(firehose ? { firehose } : {}),
+      reshard,
       stop: stopAll,
     };
   } catch (error) {
