@@ -20,11 +20,7 @@ export function summarySoFar(sim: Simulation, cost: CostReport, shardsInitial: n
     scenario: sim.scenario,
     totals: sim.totals,
     drainSeconds: Math.max(0, sim.time - sim.duration),
-    inFlightAtEnd: {
-      kinesisRetries: sim.kinesis.pendingRetries(),
-      stream: sim.consumer.backlog(),
-      firehoseBuffer: sim.firehose.buffered.records,
-    },
+    inFlightAtEnd: sim.inFlight(),
     kinesis: sim.kinesis,
     shardsInitial,
     dynamodb: sim.dynamodb,

@@ -7,6 +7,17 @@ export const int = (x: number): string => integer.format(Math.round(x));
 
 export const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
 
+/** A share that never rounds a shortfall up to 100%: 99.96% stays "99.96%", only the whole reads "100%". */
+export const share = (part: number, whole: number): string => {
+  if (!(whole > 0)) return '–';
+  if (part >= whole - 0.5) return '100%';
+  for (const digits of [1, 2, 3]) {
+    const text = ((100 * part) / whole).toFixed(digits);
+    if (Number(text) < 100) return `${text}%`;
+  }
+  return '99.999%';
+};
+
 export const money = (usd: number): string =>
   usd >= 100 ? `$${integer.format(usd)}` : usd >= 1 ? `$${usd.toFixed(2)}` : usd >= 0.01 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(5)}`;
 

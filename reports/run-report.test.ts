@@ -26,10 +26,13 @@ beforeAll(async () => {
 });
 
 describe('the run report of burst-spike', () => {
-  it('judges the run in one line: how long under-provisioned, what was lost, cost per million', () => {
+  it('judges the run: the share of offered load stored and delivered first, then how long under-provisioned, what was dropped, cost per million', () => {
     const v = verdict(burst.summary, burst.timeline);
     expect(v.ok).toBe(false);
-    expect(v.text).toMatch(/^Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d.]+% of events dropped; .*\$[\d.]+ per million events\.$/);
+    const e = burst.summary.events;
+    const storedPct = ((100 * e.stored) / e.offered).toFixed(1);
+    expect(v.text.startsWith(`${storedPct}% of offered events stored in DynamoDB and `)).toBe(true);
+    expect(v.text).toMatch(/ Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d,]+ events dropped after retries \([\d.]+% of offered\); .*\$[\d.]+ per million events/);
   });
 
   it('shows capacity stepping up behind the burst, with the scaling actions marked', () => {
@@ -67,6 +70,34 @@ describe('the run report of burst-spike', () => {
 
   it('is deterministic: the same run gives the same bytes', () => {
     expect(runReportHtml(burst.summary, burst.timeline)).toBe(runReportHtml(burst.summary, burst.timeline));
+  });
+});
+
+describe('the verdict says first, plainly, when the numbers cannot be taken to a review (issue 9)', () => {
+  it('an unbalanced audit: "FAILED: the audit does not balance (…)" opens the verdict and the run is not ok', () => {
+    const note = 'accepted differs from stored + lost + in flight to DynamoDB by 5';
+    const s: Summary = { ...burst.summary, audit: { ...burst.summary.audit, balanced: false, notes: [note] } };
+    const v = verdict(s);
+    expect(v.text.startsWith(`FAILED: the audit does not balance (${note}). `)).toBe(true);
+    expect(v.ok).toBe(false);
+  });
+
+  it('accepted events lost: 2 tenants × 100/s for 10 min into 50 WCU with 2 min retention store 50 × 720 s = 36,000 of 120,000; the verdict opens with the 84,000 lost', () => {
+    const { summary } = run({ duration: '10m', tenants: tenants(2, 100), dynamodb: { writeCapacity: 50 }, lambda: { retention: '2m' } });
+    expect(summary.events.accepted).toBe(120_000);
+    expect(summary.events.stored).toBe(36_000);
+    expect(summary.events.lost).toBe(84_000);
+    const v = verdict(summary);
+    expect(v.text.startsWith('FAILED: 84,000 accepted events were lost (expired from the stream before reaching DynamoDB). 30.0% of offered events stored in DynamoDB and 100% delivered to S3. ')).toBe(true);
+    expect(v.ok).toBe(false);
+  });
+
+  it('a healthy run: 10 tenants × 5/s for 10 min offer 30,000 events, all stored and delivered: "100% of offered events stored in DynamoDB and delivered to S3."', () => {
+    const { summary } = run({ duration: '10m', tenants: tenants(10, 5) });
+    expect(summary.events.offered).toBe(30_000);
+    const v = verdict(summary);
+    expect(v.text.startsWith('100% of offered events stored in DynamoDB and delivered to S3. Capacity kept up')).toBe(true);
+    expect(v.ok).toBe(true);
   });
 });
 

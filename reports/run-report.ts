@@ -5,10 +5,11 @@
  * Writers are pure: `(summary, timeline, options) => string`.
  */
 import type { ExpectationResult } from '../sim/expectations.ts';
-import type { Summary } from '../sim/summary.ts';
+import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
-import { bytes, int, money, ms, num, pct, seconds, unitPrice } from './format.ts';
+import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
 import { CATEGORICAL, PALETTE, type Marker, compact, downsample, lineChart, stackedBars } from './svg-chart.ts';
+import { auditLines } from './audit-text.ts';
 import type { TimelineData } from './timeline-data.ts';
 
 export interface RunReportOptions {
@@ -95,10 +96,34 @@ function firstUnderProvisioned(t: TimelineData | undefined): number | null {
   return null;
 }
 
-/** A one-line judgement of the run, from the summary (and timeline, for when trouble started). */
+/**
+ * The verdict's first sentence when the run's numbers cannot be taken to a review (the audit does not balance, or
+ * accepted events were lost), else undefined.
+ */
+export function auditSentence(s: Summary): string | undefined {
+  const failures = auditFailures(s);
+  return failures.length ? `FAILED: ${failures.join('; ')}.` : undefined;
+}
+
+/** What got through, as shares of offered load: stored in DynamoDB, delivered to S3, and what was still on its way. */
+export function throughputSentence(s: Summary): string {
+  const e = s.events;
+  const f = s.audit.inFlightAtEnd;
+  const pending = f.kinesisRetries + f.stream + f.firehoseBuffer;
+  const stored = `${share(e.stored, e.offered)} of offered events stored in DynamoDB`;
+  const delivered = e.delivered === e.stored ? 'and delivered to S3' : `and ${share(e.delivered, e.offered)} delivered to S3`;
+  return `${stored} ${delivered}${pending >= 1 ? ` (${int(pending)} still in flight when the drain stopped)` : ''}.`;
+}
+
+/**
+ * A judgement of the run, from the summary (and timeline, for when trouble started): first, plainly, whether the
+ * numbers add up and nothing accepted was lost; then the share of offered load that was stored and delivered; then
+ * what went wrong and the cost.
+ */
 export function verdict(s: Summary, timeline?: TimelineData, expectations?: readonly ExpectationResult[]): { text: string; ok: boolean } {
   const e = s.events;
   const parts: string[] = [];
+  const audit = auditSentence(s);
   const k = s.scaling.kinesis;
   const d = s.scaling.dynamodb;
   const troubled = e.dropped >= 1 || e.rejected >= 1 || e.lost >= 1 || s.kinesis.throttledRecords >= 1 || s.dynamodb.throttledRequests >= 1 || s.firehose.throttledRecords >= 1;
@@ -110,20 +135,20 @@ export function verdict(s: Summary, timeline?: TimelineData, expectations?: read
   if (d.underProvisionedSeconds > 0) lagged.push(`DynamoDB under-provisioned for ${seconds(d.underProvisionedSeconds)} (longest ${seconds(d.lagSeconds)})`);
   if (lagged.length) parts.push(lagged.join('; '));
   else if (!troubled) parts.push('Capacity kept up: nothing rejected, throttled, dropped or lost');
-  if (e.dropped >= 1) parts.push(`${pct(e.dropped, e.offered)} of events dropped`);
-  if (e.rejected >= 1) parts.push(`${pct(e.rejected, e.offered)} rejected at the API`);
-  if (e.lost >= 1) parts.push(`${int(e.lost)} lost (expired unread)`);
+  if (e.dropped >= 1) parts.push(`${int(e.dropped)} events dropped after retries (${pct(e.dropped, e.offered)} of offered)`);
+  if (e.rejected >= 1) parts.push(`${int(e.rejected)} rejected at the API (${pct(e.rejected, e.offered)} of offered)`);
+  if (e.lost >= 1) parts.push(`${int(e.lost)} accepted events lost (expired in the stream)`);
   if (s.kinesis.throttledRecords >= 1 && e.dropped < 1) parts.push(`${int(s.kinesis.throttledRecords)} Kinesis records throttled, all retried`);
   if (s.dynamodb.throttledRequests >= 1) parts.push(`${int(s.dynamodb.throttledRequests)} DynamoDB writes throttled`);
   if (s.kinesis.maxIteratorAgeMs >= 60_000) parts.push(`iterator age up to ${ms(s.kinesis.maxIteratorAgeMs)}`);
   parts.push(s.cost.perMillionEventsUsd === null ? 'no accepted events to price' : `${money(s.cost.perMillionEventsUsd)} per million events`);
-  let ok = !troubled && s.kinesis.maxIteratorAgeMs < 60_000;
+  let ok = !troubled && s.kinesis.maxIteratorAgeMs < 60_000 && audit === undefined;
   if (expectations && expectations.length > 0) {
     const failed = expectations.filter((x) => !x.pass);
     parts.push(failed.length === 0 ? `all ${expectations.length} expectations met` : `${failed.length} of ${expectations.length} expectations failed (${failed.map((f) => `${f.key} ${f.expected}`).join('; ')})`);
     ok = failed.length === 0 && ok;
   }
-  return { text: parts.join('; ') + '.', ok };
+  return { text: [audit, throughputSentence(s), parts.join('; ') + '.'].filter(Boolean).join(' '), ok };
 }
 
 /** Time axis in the unit that suits the run's length. */
@@ -304,12 +329,14 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
       ['accepted', int(e.accepted), pct(e.accepted, e.offered)],
       ['rejected at the API', int(e.rejected), pct(e.rejected, e.offered)],
       ['dropped after retries', int(e.dropped), pct(e.dropped, e.offered)],
-      ['stored (DynamoDB)', int(e.stored), `${pct(e.stored, e.accepted)} of accepted`],
-      ['delivered (S3)', int(e.delivered), `${pct(e.delivered, e.accepted)} of accepted`],
-      ['lost (expired unread)', int(e.lost), ''],
+      ['stored (DynamoDB)', int(e.stored), `${share(e.stored, e.offered)} of offered`],
+      ['delivered (S3)', int(e.delivered), `${share(e.delivered, e.offered)} of offered`],
+      ['lost (expired in the stream)', int(e.lost), pct(e.lost, e.accepted) + ' of accepted'],
     ],
   });
-  b.push({ kind: 'p', text: `Audit: ${s.audit.balanced ? 'balanced' : 'NOT balanced'}${s.audit.notes.length ? ' — ' + s.audit.notes.join('; ') : ''}.` });
+  const [auditHead, ...auditSides] = auditLines(s);
+  b.push({ kind: 'p', text: `${auditHead!.replace(/^audit/, 'Audit')}.` });
+  if (auditSides.length) b.push({ kind: 'list', items: auditSides.map((l) => l.trim()) });
 
   b.push({ kind: 'h2', text: 'Services' });
   const a = s.apiGateway;

@@ -5,7 +5,9 @@
 import asciichart from 'asciichart';
 import type { Summary } from '../sim/summary.ts';
 import type { Timeline } from '../sim/timeline.ts';
-import { bytes, int, money, ms, pct, seconds, table } from './format.ts';
+import { bytes, int, money, ms, pct, seconds, share, table } from './format.ts';
+import { auditLines } from './audit-text.ts';
+import { verdict } from './run-report.ts';
 import { downsample } from './svg-chart.ts';
 
 export interface SummaryTextOptions {
@@ -25,6 +27,8 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
     `simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution, seed ${s.seed}, ${s.region}` +
       (s.drainSeconds > 0 ? `; drained in ${seconds(s.drainSeconds)}` : ''),
   );
+  const v = verdict(s);
+  out.push((options.color ? (v.ok ? '\x1b[32m' : '\x1b[31m') : '') + bold('Verdict') + (options.color ? '\x1b[39m' : '') + `  ${v.text}`);
   out.push('');
   out.push(bold('Events'));
   out.push(
@@ -33,12 +37,12 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
       ['accepted', int(e.accepted), pct(e.accepted, e.offered)],
       ['rejected (API 4xx)', int(e.rejected), pct(e.rejected, e.offered)],
       ['dropped (after retries)', int(e.dropped), pct(e.dropped, e.offered)],
-      ['stored (DynamoDB)', int(e.stored), pct(e.stored, e.accepted) + ' of accepted'],
-      ['delivered (S3)', int(e.delivered), pct(e.delivered, e.accepted) + ' of accepted'],
-      ['lost', int(e.lost), ''],
+      ['stored (DynamoDB)', int(e.stored), share(e.stored, e.offered) + ' of offered'],
+      ['delivered (S3)', int(e.delivered), share(e.delivered, e.offered) + ' of offered'],
+      ['lost (expired in the stream)', int(e.lost), pct(e.lost, e.accepted) + ' of accepted'],
     ], '  '),
   );
-  out.push(`  audit: ${s.audit.balanced ? 'balanced' : 'NOT balanced'}${s.audit.notes.length ? ' — ' + s.audit.notes.join('; ') : ''}`);
+  for (const line of auditLines(s)) out.push(`  ${line}`);
   out.push('');
   out.push(bold('Services'));
   const k = s.kinesis;

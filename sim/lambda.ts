@@ -112,7 +112,10 @@ export interface ConsumerTick {
   gbSeconds: number;
   /** Records checkpointed this tick. */
   completed: number;
+  /** Records that expired before their DynamoDB write succeeded: never stored. */
   expired: number;
+  /** Records that expired before their Firehose write succeeded: never delivered (some may be stored). */
+  expiredDelivery: number;
   /** Age of the oldest record not yet checkpointed, over all shards (ms). */
   iteratorAgeMs: number;
 }
@@ -131,6 +134,7 @@ export class LambdaConsumer {
     gbSeconds: 0,
     completed: 0,
     expired: 0,
+    expiredDelivery: 0,
     iteratorAgeMs: 0,
   };
 
@@ -151,6 +155,20 @@ export class LambdaConsumer {
     return sum;
   }
 
+  /**
+   * Records in the stream still owed to each sink: unread ones, plus read ones whose write to that sink has not
+   * succeeded yet. A record stored in DynamoDB but waiting on Firehose is owed to Firehose only.
+   */
+  owed(): { dynamodb: number; firehose: number } {
+    let dynamodb = 0;
+    let firehose = 0;
+    for (const q of [...this.parents, ...this.queues]) {
+      dynamodb += q.unread + q.ddbPending;
+      firehose += q.unread + q.fhPending;
+    }
+    return { dynamodb, firehose };
+  }
+
   /** UpdateShardCount completed: today's shards become parents; new records go to `shards` children. */
   reshard(shards: number): void {
     this.parents.push(...this.queues.filter((q) => q.total > 0));
@@ -167,7 +185,7 @@ export class LambdaConsumer {
   plan(now: number): ConsumerTick {
     const t = this.tick;
     t.ddbAttempts = t.fhAttempts = t.fhBytes = t.fhRequests = t.readRecords = t.readBytes = 0;
-    t.invocations = t.gbSeconds = t.completed = t.expired = 0;
+    t.invocations = t.gbSeconds = t.completed = t.expired = t.expiredDelivery = 0;
     const readable = this.readable();
     for (const q of readable) this.planShard(now, q);
     for (const q of readable === this.parents ? this.queues : []) q.read = 0;
@@ -287,10 +305,12 @@ export class LambdaConsumer {
     q.unreadBytes -= expiredUnreadBytes;
     if (q.unread < 1e-9 || q.size === 0) q.unread = q.unreadBytes = 0;
     if (q.size === 0) q.total = 0;
-    // Of the expired in-flight records, those already written to DynamoDB were stored; only the rest are lost.
+    // Of the expired in-flight records, those already written to a sink reached it; each sink loses only the rest.
     const lostInFlight = Math.min(expiredInFlight, q.ddbPending);
+    const undeliveredInFlight = Math.min(expiredInFlight, q.fhPending);
     q.ddbPending -= lostInFlight;
-    q.fhPending = Math.max(0, q.fhPending - expiredInFlight);
+    q.fhPending -= undeliveredInFlight;
     this.tick.expired += lostInFlight + expiredUnread;
+    this.tick.expiredDelivery += undeliveredInFlight + expiredUnread;
   }
 }

@@ -86,13 +86,30 @@ export interface Totals {
   dropped: number;
   stored: number;
   delivered: number;
+  /** Accepted records that expired from the stream before DynamoDB stored them. */
   expired: number;
+  /** Accepted records that expired from the stream before Firehose took them: never delivered. */
+  expiredDelivery: number;
   ddbThrottledItems: number;
   ddbMissingTableItems: number;
   firehoseThrottled: number;
   lambdaInvocations: number;
   maxIteratorAgeMs: number;
   maxLambdaConcurrency: number;
+}
+
+/** Accepted events still on their way at the end of a run. */
+export interface InFlight {
+  /** Waiting for a PutRecords retry. */
+  kinesisRetries: number;
+  /** In the stream, not yet checkpointed (unread, or read and waiting on a write). */
+  stream: number;
+  /** Taken by Firehose, waiting in its buffer for S3. */
+  firehoseBuffer: number;
+  /** Of `stream`, the records DynamoDB has not stored yet. */
+  streamOwedToDynamoDb: number;
+  /** Of `stream`, the records Firehose has not taken yet (some of them may be stored already). */
+  streamOwedToFirehose: number;
 }
 
 export function simulate(scenario: SimulationConfig, options: SimulateOptions = {}): SimulationResult {
@@ -107,7 +124,7 @@ export class Simulation {
   readonly actions: ScalingAction[] = [];
   readonly totals: Totals = {
     offered: 0, accepted: 0, rejected: 0, rejectedTenantLimit: 0, rejectedAccountLimit: 0, rejectedPayload: 0, rejectedFleetCapacity: 0,
-    kinesisAccepted: 0, kinesisThrottled: 0, dropped: 0, stored: 0, delivered: 0, expired: 0, ddbThrottledItems: 0,
+    kinesisAccepted: 0, kinesisThrottled: 0, dropped: 0, stored: 0, delivered: 0, expired: 0, expiredDelivery: 0, ddbThrottledItems: 0,
     ddbMissingTableItems: 0, firehoseThrottled: 0, lambdaInvocations: 0, maxIteratorAgeMs: 0, maxLambdaConcurrency: 0,
   };
   readonly usage: Usage;
@@ -384,6 +401,7 @@ export class Simulation {
     });
     totals.stored += ddbAccepted;
     totals.expired += c.expired;
+    totals.expiredDelivery += c.expiredDelivery;
     totals.lambdaInvocations += c.invocations;
     // A KCL fleet is billed by the instance-hour below, not per invocation; its consumer counts worker-seconds as GB-s.
     const kcl = s.processor === 'kcl';
@@ -472,12 +490,15 @@ export class Simulation {
     this.consumerShards = this.kinesis.shards;
   }
 
-  /** Accepted events not yet stored or delivered. */
-  private inFlight(): { kinesisRetries: number; stream: number; firehoseBuffer: number } {
+  /** Accepted events not yet stored or delivered, where they wait, and what each sink is still owed. */
+  inFlight(): InFlight {
+    const owed = this.consumer.owed();
     return {
       kinesisRetries: this.kinesis.pendingRetries(),
       stream: this.consumer.backlog(),
       firehoseBuffer: this.firehose.buffered.records,
+      streamOwedToDynamoDb: owed.dynamodb,
+      streamOwedToFirehose: owed.firehose,
     };
   }
 

@@ -12,7 +12,7 @@ import type { LatencySummary } from './latency.ts';
 import type { CostReport } from './pricing/cost-meter.ts';
 import { perMillionEvents } from './pricing/cost-meter.ts';
 import type { Usage } from './pricing/usage.ts';
-import type { Totals } from './simulation.ts';
+import type { InFlight, Totals } from './simulation.ts';
 
 export interface LagSummary {
   /** Longest continuous span of offered load above provisioned capacity (s). */
@@ -38,12 +38,24 @@ export interface Summary {
     dropped: number;
     stored: number;
     delivered: number;
-    /** Accepted but expired from the stream unread (retention), i.e. lost. */
+    /**
+     * Accepted but lost for good: expired from the stream (retention) before DynamoDB stored them or before Firehose
+     * took them, whichever is more (the same as `audit.lost`).
+     */
     lost: number;
   };
   audit: {
-    /** offered = accepted + rejected + dropped, and accepted = stored + lost + in flight (to within one event). */
+    /**
+     * Every event is accounted for, to within one event: offered = accepted + rejected + dropped, and for each sink
+     * accepted = reached it + lost on the way + still in flight (`stored`, `delivered`).
+     */
     balanced: boolean;
+    /** Accepted events lost for good (see `events.lost`); any is a failure. Absent in older files. */
+    lost?: number;
+    /** accepted = stored + lost + in flight to DynamoDB. Absent in older files. */
+    stored?: AuditSide;
+    /** accepted = delivered + lost + in flight to S3 (the Firehose buffer included). Absent in older files. */
+    delivered?: AuditSide;
     inFlightAtEnd: { kinesisRetries: number; stream: number; firehoseBuffer: number };
     notes: string[];
   };
@@ -99,6 +111,37 @@ export interface Summary {
   };
 }
 
+/** One sink's side of the audit: accepted = reached + lost + inFlight + difference, where difference should be 0. */
+export interface AuditSide {
+  /** Events the sink holds (stored in DynamoDB, or delivered to S3). */
+  reached: number;
+  /** Accepted events that will never reach it. */
+  lost: number;
+  /** Accepted events still on their way to it when the run ended. */
+  inFlight: number;
+  /** What does not add up: accepted − (reached + lost + inFlight); within ±1 when balanced. */
+  difference: number;
+}
+
+/**
+ * Why a run's numbers cannot be taken to a review as they are: the audit does not balance, or accepted events were
+ * lost. Empty when neither; the CLI exits with `ExitCode.eventsLost` otherwise, and reports say it first.
+ */
+export function auditFailures(s: Pick<Summary, 'audit' | 'events'>): string[] {
+  const failures: string[] = [];
+  if (!s.audit.balanced) failures.push(`the audit does not balance (${s.audit.notes.filter((n) => /differs/.test(n)).join('; ') || 'see the audit notes'})`);
+  const lost = s.audit.lost ?? s.events.lost;
+  if (lost >= 1) failures.push(`${Math.round(lost).toLocaleString('en-US')} accepted events were lost (expired from the stream before reaching ${lostWhere(s)})`);
+  return failures;
+}
+
+function lostWhere(s: Pick<Summary, 'audit'>): string {
+  const stored = s.audit.stored?.lost ?? 0;
+  const delivered = s.audit.delivered?.lost ?? 0;
+  if (stored >= 1 && delivered >= 1) return 'DynamoDB and S3';
+  return stored >= 1 ? 'DynamoDB' : delivered >= 1 ? 'S3' : 'DynamoDB';
+}
+
 export interface Assumption {
   parameter: string;
   value: string;
@@ -137,7 +180,7 @@ export interface SummaryInput {
   scenario: SimulationConfig;
   totals: Totals;
   drainSeconds: number;
-  inFlightAtEnd: Summary['audit']['inFlightAtEnd'];
+  inFlightAtEnd: InFlight;
   kinesis: KinesisModel;
   shardsInitial: number;
   dynamodb: DynamoDbModel;
@@ -152,8 +195,14 @@ export interface SummaryInput {
   actions: ScalingAction[];
 }
 
+function auditSide(accepted: number, reached: number, lost: number, inFlight: number): AuditSide {
+  return { reached: count(reached), lost: count(lost), inFlight: count(inFlight), difference: round(accepted - (reached + lost + inFlight)) };
+}
+
 /** Counts are reported as whole events; money to 1/10,000 of a cent; the rest to 3 decimals. */
 const count = (x: number) => Math.round(x);
+/** A count for a sentence: 1,234,567. */
+const whole = (x: number) => Math.round(x).toLocaleString('en-US');
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const usd = (x: number) => Number(x.toFixed(6));
 
@@ -164,13 +213,18 @@ export function buildSummary(input: SummaryInput): Summary {
   const inFlight = input.inFlightAtEnd;
   const pending = inFlight.kinesisRetries + inFlight.stream + inFlight.firehoseBuffer;
   const offeredGap = t.offered - (t.accepted + t.rejected + t.dropped);
-  const storedGap = t.accepted - (t.stored + t.expired + inFlight.stream + inFlight.kinesisRetries);
+  // Each sink has its own side: a record stored in DynamoDB may still be waiting on Firehose, and the other way round.
+  const storedSide = auditSide(t.accepted, t.stored, t.expired, inFlight.kinesisRetries + inFlight.streamOwedToDynamoDb);
+  const deliveredSide = auditSide(t.accepted, t.delivered, t.expiredDelivery, inFlight.kinesisRetries + inFlight.streamOwedToFirehose + inFlight.firehoseBuffer);
+  const lost = Math.max(t.expired, t.expiredDelivery);
   const notes: string[] = [];
-  if (Math.abs(offeredGap) >= 1) notes.push(`offered differs from accepted + rejected + dropped by ${round(offeredGap)}`);
-  if (Math.abs(storedGap) >= 1) notes.push(`accepted differs from stored + lost + in flight by ${round(storedGap)}`);
-  if (pending >= 1) notes.push(`${count(pending)} accepted events still in flight when the drain limit was reached`);
-  if (t.expired >= 1) notes.push(`${count(t.expired)} accepted events expired from the stream unread (lost)`);
-  if (t.ddbMissingTableItems >= 1) notes.push(`writes found no table for their period ${count(t.ddbMissingTableItems)} times (table quota)`);
+  if (Math.abs(offeredGap) >= 1) notes.push(`offered differs from accepted + rejected + dropped by ${round(offeredGap).toLocaleString('en-US')}`);
+  if (Math.abs(storedSide.difference) >= 1) notes.push(`accepted differs from stored + lost + in flight to DynamoDB by ${storedSide.difference.toLocaleString('en-US')}`);
+  if (Math.abs(deliveredSide.difference) >= 1) notes.push(`accepted differs from delivered + lost + in flight to S3 by ${deliveredSide.difference.toLocaleString('en-US')}`);
+  if (pending >= 1) notes.push(`${whole(pending)} accepted events still in flight when the drain limit was reached`);
+  if (t.expired >= 1) notes.push(`${whole(t.expired)} accepted events expired from the stream before DynamoDB stored them (lost)`);
+  if (t.expiredDelivery - t.expired >= 1) notes.push(`${whole(t.expiredDelivery - t.expired)} more expired before Firehose took them (stored, never delivered to S3)`);
+  if (t.ddbMissingTableItems >= 1) notes.push(`writes found no table for their period ${whole(t.ddbMissingTableItems)} times (table quota)`);
   const firstUp = input.actions.find((a) => a.service === 'kinesis' && a.to > a.from && !a.refusal);
   const accepted = count(t.accepted);
   return {
@@ -189,10 +243,13 @@ export function buildSummary(input: SummaryInput): Summary {
       dropped: count(t.dropped),
       stored: count(t.stored),
       delivered: count(t.delivered),
-      lost: count(t.expired),
+      lost: count(lost),
     },
     audit: {
-      balanced: Math.abs(offeredGap) < 1 && Math.abs(storedGap) < 1,
+      balanced: Math.abs(offeredGap) < 1 && Math.abs(storedSide.difference) < 1 && Math.abs(deliveredSide.difference) < 1,
+      lost: count(lost),
+      stored: storedSide,
+      delivered: deliveredSide,
       inFlightAtEnd: { kinesisRetries: count(inFlight.kinesisRetries), stream: count(inFlight.stream), firehoseBuffer: count(inFlight.firehoseBuffer) },
       notes,
     },
