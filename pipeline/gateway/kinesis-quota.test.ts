@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { CreateStreamCommand, DescribeStreamCommand, PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisModel, kinesisConfigSchema } from '../../sim/kinesis.ts';
+import { hashKeyOf } from '../../sim/kinesis-limits.ts';
+import { startEmbedded, type EmbeddedTarget } from '../targets/embedded.ts';
+import { createAwsClients, type AwsClients } from '../aws-clients.ts';
+import { createKinesisQuota, type KinesisQuota } from './kinesis-quota.ts';
+import { MetricsStore } from './metrics-store.ts';
+import { createManualClock, createScaledClock, type ScenarioClock } from './scenario-clock.ts';
+
+const DATA = Buffer.alloc(100, 'x');
+
+/** The simulator's share of 1,500 records/s throttled on one shard with no retries (KinesisModel, 1 s ticks). */
+function simulatorThrottledShare(recordsPerSecond: number): number {
+  const model = new KinesisModel(kinesisConfigSchema.parse({ shards: 1, partitionKey: 'random' }), [{ name: 't', count: 1, meanBytes: 100 }], { maxRetries: 0, backoffBaseMs: 100, backoffMaxMs: 20_000 }, 1);
+  let offered = 0;
+  let throttled = 0;
+  for (let t = 0; t < 10; t++) {
+    const r = model.put(t, Float64Array.of(recordsPerSecond));
+    offered += recordsPerSecond;
+    throttled += r.throttledRecords;
+  }
+  return throttled / offered;
+}
+
+async function withGateway(clock: ScenarioClock, weight: number, run: (kinesis: KinesisClient, quota: KinesisQuota, target: EmbeddedTarget) => Promise<void>) {
+  const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({}), clock, weight, metrics: new MetricsStore(clock, 120) });
+  const target = await startEmbedded({ middleware: [quota.middleware] });
+  const aws: AwsClients = createAwsClients(target);
+  try {
+    await run(aws.kinesis, quota, target);
+  } finally {
+    aws.destroy();
+    await target.stop();
+  }
+}
+
+const records = (n: number, key: () => string = randomUUID) => Array.from({ length: n }, () => ({ PartitionKey: key(), Data: DATA }));
+
+describe('Kinesis limits through the edge (kinesalite behind the gateway, real SDK)', () => {
+  it('one shard offered 1,500 records/s for 10 s with no retries throttles 5,000 of 15,000 (1/3), as the simulator predicts', async () => {
+    const predicted = simulatorThrottledShare(1500);
+    expect(predicted).toBeCloseTo(1 / 3, 6);
+    const clock = createManualClock();
+    await withGateway(clock, 1, async (kinesis, quota) => {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 's1', ShardCount: 1 }));
+      let failed = 0;
+      for (let second = 0; second < 10; second++) {
+        clock.set(second);
+        for (let call = 0; call < 3; call++) {
+          const out = await kinesis.send(new PutRecordsCommand({ StreamName: 's1', Records: records(500) }));
+          failed += out.FailedRecordCount ?? 0;
+          for (const r of out.Records ?? []) {
+            if (r.ErrorCode) expect(r.ErrorCode).toBe('ProvisionedThroughputExceededException');
+          }
+        }
+      }
+      expect(failed / 15_000).toBeCloseTo(predicted, 2);
+      expect(quota.counters).toMatchObject({ acceptedRecords: 10_000, throttledRecords: 5_000 });
+    });
+  });
+
+  it('one hot key on a 2-shard stream (2,000 records/s of capacity) still throttles 500 of 1,500 per second: limits are per shard by hash range', async () => {
+    const clock = createManualClock();
+    await withGateway(clock, 1, async (kinesis) => {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 's2', ShardCount: 2 }));
+      const out = [];
+      for (let call = 0; call < 3; call++) out.push(await kinesis.send(new PutRecordsCommand({ StreamName: 's2', Records: records(500, () => 'tenant-42') })));
+      expect(out.map((o) => o.FailedRecordCount)).toEqual([0, 0, 500]);
+      const shardIds = new Set(out.flatMap((o) => o.Records ?? []).map((r) => r.ShardId).filter(Boolean));
+      expect(shardIds.size).toBe(1);
+      const failure = out[2]!.Records![0]!;
+      expect(failure.ErrorMessage).toContain([...shardIds][0]);
+      // Records in order: the merged answer keeps each record's own result at its own index.
+      clock.set(1);
+      const half = 2n ** 127n;
+      const hotHalf = hashKeyOf('tenant-42') >= half;
+      const other = Array.from({ length: 50 }, (_, i) => `k${i}`).find((k) => hashKeyOf(k) >= half !== hotHalf)!;
+      await kinesis.send(new PutRecordsCommand({ StreamName: 's2', Records: records(500, () => 'tenant-42') }));
+      await kinesis.send(new PutRecordsCommand({ StreamName: 's2', Records: records(499, () => 'tenant-42') }));
+      const mixed = await kinesis.send(new PutRecordsCommand({ StreamName: 's2', Records: [...records(1, () => 'tenant-42'), ...records(1, () => other), ...records(1, () => 'tenant-42')] }));
+      expect(mixed.FailedRecordCount).toBe(1);
+      expect(mixed.Records?.[0]?.ShardId).toBe([...shardIds][0]);
+      expect(mixed.Records?.[1]?.ShardId).not.toBe([...shardIds][0]);
+      expect(mixed.Records?.[1]?.SequenceNumber).toBeDefined();
+      expect(mixed.Records?.[2]?.ErrorCode).toBe('ProvisionedThroughputExceededException');
+    });
+  });
+
+  it('PutRecord over a shard limit is a 400 ProvisionedThroughputExceededException; 1 MiB/s of bytes binds before 1,000 records', async () => {
+    const clock = createManualClock();
+    await withGateway(clock, 1, async (kinesis) => {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 's3', ShardCount: 1 }));
+      const big = Buffer.alloc(256 * 1024 - 1, 'y'); // + 1-byte key = 256 KiB: four fill the 1 MiB window
+      for (let i = 0; i < 4; i++) await kinesis.send(new PutRecordCommand({ StreamName: 's3', PartitionKey: 'k', Data: big }));
+      await expect(kinesis.send(new PutRecordCommand({ StreamName: 's3', PartitionKey: 'k', Data: big }))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+      clock.set(1);
+      await kinesis.send(new PutRecordCommand({ StreamName: 's3', PartitionKey: 'k', Data: big }));
+    });
+  });
+
+  it('timeScale 10, weight 100: 150 records per wall second are 1,500 scenario records/s and throttle a third (±3%)', async () => {
+    const clock = createScaledClock({ timeScale: 10 });
+    await withGateway(clock, 100, async (kinesis) => {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 's4', ShardCount: 1 }));
+      const wallStart = performance.now();
+      let sent = 0;
+      let failed = 0;
+      // Paced: each call sends what is due by now at 150/s, so every 100 ms scenario second gets about 15.
+      while (performance.now() - wallStart < 3000) {
+        const due = Math.floor(((performance.now() - wallStart) / 1000) * 150) - sent;
+        if (due <= 0) {
+          await new Promise((r) => setTimeout(r, 2));
+          continue;
+        }
+        const out = await kinesis.send(new PutRecordsCommand({ StreamName: 's4', Records: records(due) }));
+        sent += due;
+        failed += out.FailedRecordCount ?? 0;
+      }
+      expect(sent).toBeGreaterThan(400);
+      expect(Math.abs(failed / sent - 1 / 3)).toBeLessThan(0.03);
+    });
+  });
+});
