@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { CreateStreamCommand, DescribeStreamCommand, PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, PutRecordsCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisModel, kinesisConfigSchema } from '../../sim/kinesis.ts';
 import { hashKeyOf } from '../../sim/kinesis-limits.ts';
 import { startEmbedded, type EmbeddedTarget } from '../targets/embedded.ts';
@@ -25,7 +25,7 @@ function simulatorThrottledShare(recordsPerSecond: number): number {
 }
 
 async function withGateway(clock: ScenarioClock, weight: number, run: (kinesis: KinesisClient, quota: KinesisQuota, target: EmbeddedTarget) => Promise<void>) {
-  const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({}), clock, weight, metrics: new MetricsStore(clock, 120) });
+  const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({ reshardSeconds: 180 }), clock, weight, metrics: new MetricsStore(clock, 120) });
   const target = await startEmbedded({ middleware: [quota.middleware] });
   const aws: AwsClients = createAwsClients(target);
   try {
@@ -120,6 +120,30 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
       }
       expect(sent).toBeGreaterThan(400);
       expect(Math.abs(failed / sent - 1 / 3)).toBeLessThan(0.03);
+    });
+  });
+
+  it('UpdateShardCount 1 → 2: refused above 2× and while UPDATING; the stream reads UPDATING for the 180 s reshard delay, then 2 shards take 2,000 records/s', async () => {
+    const clock = createManualClock();
+    await withGateway(clock, 1, async (kinesis, quota) => {
+      await kinesis.send(new CreateStreamCommand({ StreamName: 's5', ShardCount: 1 }));
+      await expect(kinesis.send(new UpdateShardCountCommand({ StreamName: 's5', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+      const out = await kinesis.send(new UpdateShardCountCommand({ StreamName: 's5', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }));
+      expect(out).toMatchObject({ CurrentShardCount: 1, TargetShardCount: 2 });
+      await expect(kinesis.send(new UpdateShardCountCommand({ StreamName: 's5', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }))).rejects.toMatchObject({ name: 'ResourceInUseException' });
+      const summary = async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 's5' }))).StreamDescriptionSummary!;
+      clock.set(179);
+      await quota.poll();
+      expect(await summary()).toMatchObject({ StreamStatus: 'UPDATING', OpenShardCount: 1 });
+      clock.set(180);
+      await quota.poll();
+      expect(await summary()).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 2 });
+      expect(quota.counters).toMatchObject({ reshards: 1, refusedReshards: 2, reshardErrors: [] });
+      clock.set(181);
+      let failed = 0;
+      for (let call = 0; call < 4; call++) failed += (await kinesis.send(new PutRecordsCommand({ StreamName: 's5', Records: records(500) }))).FailedRecordCount ?? 0;
+      // 2,000 random keys over two equal hash ranges: about 1,000 each, so only the binomial excess over 1,000 fails.
+      expect(failed).toBeLessThan(100);
     });
   });
 });

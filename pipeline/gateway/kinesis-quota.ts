@@ -313,6 +313,12 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
       if (res.status !== 200) counters.reshardErrors.push(`${s.name} → ${p.target}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 200)}`);
       else counters.reshards++;
       s.limits.model.completeReshard();
+      // The emulator reaches the target with splits and merges of its own; the shard map is read once it is ACTIVE.
+      for (let i = 0; i < 600; i++) {
+        const d = await callJson(next, p.request, 'kinesis', 'DescribeStreamSummary', { StreamName: s.name });
+        if (d.status !== 200 || d.body?.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       s.stale = true;
       await stream(s.name, p.request, next);
     }
