@@ -34,6 +34,7 @@ const VERBS: Record<string, string> = {
   read: 'read',
   scandir: 'list',
   mkdir: 'create folder',
+  mkdtemp: 'create a folder like',
   rename: 'move into place',
   rmdir: 'remove',
   unlink: 'remove',
@@ -45,7 +46,10 @@ const VERBS: Record<string, string> = {
 
 export function failureOf(error: unknown, debug = false): Failure {
   const failure = describe(error);
-  if (debug && error instanceof Error && error.stack) failure.message += `${failure.message ? '\n' : ''}${error.stack}`;
+  if (debug && error instanceof Error && error.stack) {
+    failure.message += `${failure.message ? '\n' : ''}${error.stack}`;
+    if (error.cause instanceof Error && error.cause.stack) failure.message += `\ncaused by: ${error.cause.stack}`;
+  }
   return failure;
 }
 

@@ -39,11 +39,12 @@ withScenarioInputs(
     .command('scenario')
     .description('simulate a scenario and write summary.json, timeline.csv, report.md and report.html')
     .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
-    .option('-o, --out <dir>', 'output folder (default reports/out/<name>)'),
+    .option('-o, --out <dir>', 'output folder, replaced whole by the run (default reports/out/<scenario file name>)'),
 )
+  .option('--force', 'replace --out even if it is not an ingestlab run folder (everything in it is deleted)')
   .option('--infracost-usage <file>', "also write the run's usage as an Infracost usage file (monthly, placeholders to rename)")
   .option('--json', 'print only summary.json on stdout')
-  .option('-q, --quiet', 'no progress output')
+  .option('-q, --quiet', 'print nothing but errors, and one line when the run fails (lost events)')
   .option('--no-color', 'no ANSI colours')
   .option('--dashboard', 'watch the run live in the terminal (see `ingestlab dashboard --help`); files are written when it completes')
   .addHelpText(

@@ -4,10 +4,10 @@
  * by path: `kinesis.autoscaler.policy: ./scale-on-throttles.ts` (relative to the scenario file).
  *
  * The contract is sim/policies/policy.ts: a zod schema for the config, a check interval, an initial state and a pure
- * `decide(view)` returning an action and the next state.
+ * `decide(view)` returning an action and the next state. Everything comes from `ingestlab/policy`, so this file works
+ * copied to any folder (docs/policies.md).
  */
-import { z } from 'zod';
-import type { PolicyView, ScalingPolicy } from '../sim/policies/index.ts';
+import { z, type PolicyView, type ScalingPolicy } from 'ingestlab/policy';
 
 const config = z.strictObject({
   policy: z.string(),

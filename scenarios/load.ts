@@ -4,13 +4,15 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
 import { BUNDLED_POLICIES, resolveBundledPolicy } from '../sim/policies/index.ts';
+import { importPolicyModule } from './import-policy.ts';
 import type { ScalingPolicy } from '../sim/policies/policy.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
+import { attachTraces } from './trace-file.ts';
 
 export const BUNDLED_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -68,9 +70,8 @@ export async function loadScenario(path: string, overrides: Record<string, unkno
     if (typeof name !== 'string' || !isModulePath(name) || userPolicies.has(name)) continue;
     const modulePath = resolve(dirname(path), name);
     if (!existsSync(modulePath)) continue; // reported with file:line:col by parseScenario
-    const mod = await import(pathToFileURL(modulePath).href);
-    const policy = mod.default ?? mod.policy;
-    if (policy && typeof policy.decide === 'function') userPolicies.set(name, policy);
+    const policy = await importPolicyModule(modulePath, name);
+    if (policy) userPolicies.set(name, policy);
   }
   const resolvePolicy: PolicyResolver = (name) => userPolicies.get(name) ?? resolveBundledPolicy(name);
   const scenario = parseScenario(text, path, overrides, resolvePolicy);
@@ -135,6 +136,14 @@ export function parseScenario(
           problems.push(toProblem({ ...issue, path: [...section.path, ...issue.path] } as Issue, doc, file, at, overrides));
         }
       }
+    }
+    if (problems.length === 0) {
+      // Trace files are read once the file is valid, relative to its folder; their problems carry their own lines.
+      const locate = (path: readonly (string | number)[]) => {
+        const { line, col } = at(nearestNode(doc, path)?.range?.[0] ?? 0);
+        return { line, column: col };
+      };
+      problems.push(...attachTraces(result.data.tenants, file, locate));
     }
     if (problems.length === 0) return result.data;
   }
