@@ -187,3 +187,23 @@ describe('the cost meter in the loop', () => {
     expect(summary.cost.perMillionEventsUsd).toBeCloseTo((summary.cost.totalUsd / events) * 1e6, 5);
   });
 });
+
+describe('a duration that is not a whole number of ticks ends with a partial tick (issue 9 #2)', () => {
+  // 10 tenants × 5 events/s, noise none: the run offers 50 events per simulated second, whatever the tick.
+  it.each([
+    ['30s', '5m', 1_500],
+    ['90s', '60s', 4_500],
+    ['100s', '7s', 5_000],
+    ['1h', '7m', 180_000],
+  ])('%s at %s offers 50/s × the duration = %i events', (duration, resolution, offered) => {
+    const { summary } = run({ duration, resolution, tenants: tenants(10, 5), dynamodb: roomy });
+    expect(summary.events.offered).toBe(offered);
+    expect(summary.events.stored).toBe(offered);
+    expect(summary.audit.balanced).toBe(true);
+  });
+
+  it('bills capacity for the scenario only: 4 shards for 30 s at 5 min ticks are 4 × 30 / 3600 = 0.033 shard-hours', () => {
+    const { summary } = run({ duration: '30s', resolution: '5m', tenants: tenants(10, 5), kinesis: { shards: 4 } });
+    expect(summary.kinesis.shardHours).toBe(0.033);
+  });
+});

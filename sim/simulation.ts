@@ -321,6 +321,9 @@ export class Simulation {
 
   private tick(t: number, draining: boolean): void {
     const dt = this.dt;
+    // The last tick of a duration that is not a whole number of ticks is partial: traffic, billing and lag cover only
+    // the scenario's remaining seconds, and the rest of the tick drains like the drain phase.
+    const span = draining ? dt : Math.min(dt, this.duration - t);
     const s = this.scenario;
     const totals = this.totals;
     // Datapoints due by now are visible to the policy checks that run now.
@@ -331,8 +334,8 @@ export class Simulation {
 
     // Traffic → API Gateway → Kinesis.
     if (draining) this.offered.fill(0);
-    else this.traffic.draw(t, dt, this.offered);
-    const api = this.api.admit(this.offered, dt);
+    else this.traffic.draw(t, span, this.offered);
+    const api = this.api.admit(this.offered, span);
     let offered = 0;
     let accepted = 0;
     let ppu = 0;
@@ -439,16 +442,16 @@ export class Simulation {
     const ddbCapacity = table?.writeCapacity ?? 0;
     const ddbDemand = (c.ddbAttempts * this.mix.wcu) / dt;
     if (!draining) {
-      if (this.kinesis.mode === 'provisioned') this.usage.kinesis.shardHours += (this.kinesis.shards * dt) / 3600;
-      else this.usage.kinesis.streamHours += dt / 3600;
+      if (this.kinesis.mode === 'provisioned') this.usage.kinesis.shardHours += (this.kinesis.shards * span) / 3600;
+      else this.usage.kinesis.streamHours += span / 3600;
       if (s.apiGateway.type === 'alb') {
-        this.usage.alb.hours += dt / 3600;
-        this.usage.alb.lcuHours += (api.lcu * dt) / 3600;
-        this.usage.alb.instanceHours += (s.apiGateway.fleet.instances * dt) / 3600;
+        this.usage.alb.hours += span / 3600;
+        this.usage.alb.lcuHours += (api.lcu * span) / 3600;
+        this.usage.alb.instanceHours += (s.apiGateway.fleet.instances * span) / 3600;
       }
-      if (s.processor === 'kcl') this.usage.kcl.instanceHours += (s.kcl.instances * dt) / 3600;
-      this.kinesisLag.observe(t, dt, k.demandRecords > k.capacityRecords + 1e-9 || k.demandBytes > k.capacityBytes + 1e-9);
-      this.ddbLag.observe(t, dt, ddbDemand > ddbCapacity + 1e-9 && ddb.throttledItems > 0);
+      if (s.processor === 'kcl') this.usage.kcl.instanceHours += (s.kcl.instances * span) / 3600;
+      this.kinesisLag.observe(t, span, k.demandRecords > k.capacityRecords + 1e-9 || k.demandBytes > k.capacityBytes + 1e-9);
+      this.ddbLag.observe(t, span, ddbDemand > ddbCapacity + 1e-9 && ddb.throttledItems > 0);
       const r = this.timeline.row(t);
       if (r >= 0) {
         const tl = this.timeline;
