@@ -5,6 +5,8 @@
  * wherever the edge routes S3 and pass through the same gateway.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { awsJsonError, jsonResponse, type EdgeBackend, type EdgeRequest, type EdgeResponse } from '../edge/edge-types.ts';
 import { DeliveryBuffer, emptyCounts, type DeliveryCounts } from './delivery-buffer.ts';
@@ -29,6 +31,11 @@ export interface FirehoseEndpointOptions {
   /** How long a failing S3 write is retried before it goes to the error output prefix (AWS: 24 h, §5). Default 60 s. */
   retryWindowMs?: number;
   now?: () => number;
+  /**
+   * Keep delivery stream definitions in this JSON file, so a restart with the same `--data-dir` finds them again.
+   * Buffered records are not kept: stop() delivers them to S3 first.
+   */
+  stateFile?: string;
 }
 
 interface StreamState {
@@ -36,6 +43,8 @@ interface StreamState {
   arn: string;
   created: number;
   tags: Array<{ Key: string; Value?: string }>;
+  /** The CreateDeliveryStream input, kept for the state file. */
+  input: Record<string, unknown>;
   destination: Record<string, unknown>;
   buffer: DeliveryBuffer;
 }
@@ -69,6 +78,13 @@ export function createFirehoseEndpoint(options: FirehoseEndpointOptions): Fireho
     retryWindowMs: options.retryWindowMs ?? 60_000,
   };
   const streams = new Map<string, StreamState>();
+  const save = () => {
+    if (!options.stateFile) return;
+    const saved = [...streams.values()].map((s) => ({ input: s.input, created: s.created }));
+    mkdirSync(dirname(options.stateFile), { recursive: true });
+    writeFileSync(options.stateFile + '.tmp', JSON.stringify(saved, null, 2));
+    renameSync(options.stateFile + '.tmp', options.stateFile);
+  };
   const retired: DeliveryCounts[] = [];
   const retiredByName = new Map<string, DeliveryCounts>();
 
@@ -119,7 +135,8 @@ export function createFirehoseEndpoint(options: FirehoseEndpointOptions): Fireho
       };
       const arn = `arn:aws:firehose:${region}:${ACCOUNT}:deliverystream/${name}`;
       const tags = Array.isArray(input['Tags']) ? (input['Tags'] as StreamState['tags']) : [];
-      streams.set(name, { name, arn, created: runtime.now(), tags, destination: { extended: Boolean(extended), ...destination }, buffer });
+      streams.set(name, { name, arn, created: restoring?.created ?? runtime.now(), tags, input, destination: { extended: Boolean(extended), ...destination }, buffer });
+      save();
       return { DeliveryStreamARN: arn };
     },
 
@@ -157,6 +174,7 @@ export function createFirehoseEndpoint(options: FirehoseEndpointOptions): Fireho
     async DeleteDeliveryStream(input) {
       const stream = get(input['DeliveryStreamName']);
       streams.delete(stream.name);
+      save();
       // What was accepted is delivered rather than dropped: deletion is the end of a run, and the audit counts it.
       await stream.buffer.drain();
       retired.push(stream.buffer.counts);
@@ -174,6 +192,8 @@ export function createFirehoseEndpoint(options: FirehoseEndpointOptions): Fireho
       for (const tag of (input['Tags'] as StreamState['tags'] | undefined) ?? []) {
         stream.tags = [...stream.tags.filter((t) => t.Key !== tag.Key), tag];
       }
+      stream.input = { ...stream.input, Tags: stream.tags };
+      save();
       return {};
     },
 
@@ -216,6 +236,22 @@ export function createFirehoseEndpoint(options: FirehoseEndpointOptions): Fireho
       throw error;
     }
   };
+
+  // Definitions saved by an earlier run with the same state file come back as they were created.
+  let restoring: { created: number } | undefined;
+  if (options.stateFile) {
+    let saved: Array<{ input: Record<string, unknown>; created: number }> = [];
+    try {
+      saved = JSON.parse(readFileSync(options.stateFile, 'utf8')) as typeof saved;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    for (const entry of saved) {
+      restoring = entry;
+      operations['CreateDeliveryStream']!(entry.input);
+    }
+    restoring = undefined;
+  }
 
   const all = () => [...streams.values()].map((s) => s.buffer.counts).concat(retired);
   return {

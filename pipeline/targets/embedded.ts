@@ -17,7 +17,11 @@ export interface EmbeddedOptions {
   /** The edge port; 0 (default) picks a free one. */
   port?: number;
   region?: string;
-  /** Keep data on disk here instead of in memory. */
+  /**
+   * Keep data on disk here instead of in memory (`--data-dir`): kinesis/ and dynamodb/ are LevelDB stores (kinesalite
+   * through leveldown, dynalite 4 through classic-level; both load their prebuilt binaries although npm 11 skipped
+   * their install scripts), s3/ is s3rver's directory, firehose/ holds the delivery stream definitions.
+   */
   dataDir?: string;
   /** In-process backends of our own (Firehose, CloudWatch), added by the pipeline. */
   backends?: { firehose?: EdgeBackend; monitoring?: EdgeBackend };
@@ -75,7 +79,12 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     let firehoseS3: ReturnType<typeof createS3Client> | undefined;
     const firehose = options.backends?.firehose
       ? undefined
-      : createFirehoseEndpoint({ ...options.firehose, region, s3: () => firehoseS3! });
+      : createFirehoseEndpoint({
+          ...(options.dataDir ? { stateFile: join(options.dataDir, 'firehose', 'delivery-streams.json') } : {}),
+          ...options.firehose,
+          region,
+          s3: () => firehoseS3!,
+        });
     const edge = await startEdge({
       ...(options.port !== undefined ? { port: options.port } : {}),
       backends: { kinesis: reshard.handler, dynamodb: dynamoUrl, s3: s3Url, ...(firehose ? { firehose: firehose.handler } : {}), ...options.backends },
