@@ -45,7 +45,7 @@ export interface ScheduleOptions {
 }
 
 /** The shape of a scenario the schedule needs (a parsed scenario has it). */
-export type ScheduleScenario = Pick<Scenario, 'seed' | 'duration' | 'resolution'> & { readonly tenants: readonly TenantGroup[] };
+export type ScheduleScenario = Pick<Scenario, 'seed' | 'duration' | 'resolution'> & { readonly tenants: readonly TenantGroup[]; readonly traffic?: { readonly scale: number } };
 
 export interface ScheduleShape {
   readonly timeScale: number;
@@ -111,7 +111,7 @@ export class ScheduleCursor {
   ) {
     this.shape = scheduleShape(scenario, options);
     const groups = scenario.tenants.length;
-    this.traffic = new TrafficSource(scenario.tenants, createRandom(scenario.seed));
+    this.traffic = new TrafficSource(scenario.tenants, createRandom(scenario.seed), scenario.traffic?.scale ?? 1);
     this.random = createRandom(`${scenario.seed}:loadgen`);
     this.drawn = new Float64Array(groups);
     this.sampleCarry = new Float64Array(groups);

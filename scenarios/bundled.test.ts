@@ -216,6 +216,24 @@ const lessons: Record<string, () => Promise<void>> = {
     expect(s.audit.notes.some((n) => n.includes('expired from the stream'))).toBe(true);
     expect(s.events.dropped).toBe(0);
   },
+  /**
+   * traces/example-day.csv sums IncomingRecords per minute; its rows add up to 162,070,937 events (the file is made by
+   * scenarios/make-example-trace.ts; `awk -F, 'NR>3{s+=$2} END{print s}'` gives the sum). Replayed with Poisson noise
+   * (±~13,000, 0.008%), the day offers the file's sum within 0.1%. The curve (before 5% noise per minute) is
+   * 600 + 2,400 × (1 − cos(2π(h − 4)/24))/2 events/s: 2,400/s at 12:00, 3,000/s at 16:00. kinesis-scaling-utils scales
+   * up after two minutes above 75% of 4 shards × 1,000 records/s = 3,000/s; noise of +10% reaches that from about
+   * 2,730/s (13:20) on, so the first scale-up falls between 13:00 and 16:00. The sale (20:00–20:30) multiplies the
+   * 20:00 rate of 2,400/s by 2.5: 6,000/s, more than 4 shards take, so the stream must have grown past 6 shards.
+   */
+  'trace-day': async () => {
+    const { summary: s } = await run('trace-day');
+    expectNear(s.events.offered, 162_070_937, 0.001);
+    const first = s.scaling.kinesis.firstScaleUpAtSeconds!;
+    expect(first).toBeGreaterThanOrEqual(13 * HOUR);
+    expect(first).toBeLessThanOrEqual(16 * HOUR);
+    expect(s.kinesis.shardsMax).toBeGreaterThan(6);
+    expect(s.events.lost).toBe(0);
+  },
 };
 
 describe('lessons', () => {

@@ -29,6 +29,8 @@ export const scenarioSchema = z.strictObject({
   resolution: duration().default(1),
   region: z.string().default('us-east-1'),
   tenants: z.array(tenantGroupSchema).min(1, 'expected at least one tenant group'),
+  /** What applies to every tenant group: `scale` multiplies each group's rate (growth: `--set traffic.scale=2`). */
+  traffic: z.strictObject({ scale: z.number().positive().default(1) }).prefault({}),
   apiGateway: apiGatewayConfigSchema.prefault({}),
   kinesis: kinesisConfigSchema.prefault({}),
   producer: producerConfigSchema.prefault({}),

@@ -24,6 +24,8 @@ export interface SimulationConfig {
   readonly resolution: number;
   readonly region: string;
   readonly tenants: readonly TenantGroup[];
+  /** `scale` multiplies every group's rate (growth); absent means 1. */
+  readonly traffic?: { readonly scale: number };
   readonly apiGateway: ApiGatewayConfig;
   readonly kinesis: KinesisConfig;
   readonly producer: ProducerConfig;

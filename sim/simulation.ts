@@ -173,7 +173,7 @@ export class Simulation {
         wcu: size.expect(dynamoWriteUnits),
       };
     });
-    this.traffic = new TrafficSource(scenario.tenants, random);
+    this.traffic = new TrafficSource(scenario.tenants, random, scenario.traffic?.scale ?? 1);
     this.offered = new Float64Array(scenario.tenants.length);
     this.kinesisFresh = new Float64Array(scenario.tenants.length);
     this.api = new ApiGatewayModel(scenario, this.groups.map((g) => g.size.meanBytes));
