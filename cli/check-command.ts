@@ -4,15 +4,14 @@
  * Exit 0 when everything passes, 99 when an expectation fails or a figure regresses, 2 for invalid input.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
-import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import { BUNDLED_DIR, listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, PolicyError, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
 import {
-  baselineFileName,
   baselineJson,
   compareWithBaseline,
   effectiveTolerances,
@@ -27,7 +26,11 @@ import { scenarioPassed, type BaselineCheck, type ScenarioCheck } from '../repor
 import { checkText } from '../reports/check-text.ts';
 import { junitXml } from '../reports/junit.ts';
 import { CHECK_WORKER_MARK, runCheckJob, type CheckJob, type CheckJobResult } from './check-worker.ts';
+import { lossProblem } from './outcome.ts';
 import { parseOverrides } from './overrides.ts';
+import { assertRunSize } from './run-size.ts';
+import { scenarioPathOf } from './saved-scenario.ts';
+import { scenarioKey } from './scenario-slug.ts';
 
 export interface CheckOptions {
   junit?: string;
@@ -58,25 +61,31 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
   const threads = options.jobs ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got ${threads}`);
 
+  // Where the reports go must be writable before anything runs.
+  for (const file of [options.junit, options.markdown]) if (file) assertWritableFile(file);
+
   // Validate every scenario first, so invalid input stops the run with all its problems and nothing simulated.
-  const paths = [...new Set((names.length > 0 ? names : listBundled()).map(resolveScenarioPath))];
+  const paths = [...new Set((names.length > 0 ? names : listBundled()).map((n) => scenarioPathOf(n, resolveScenarioPath)))];
   const problems: ScenarioProblem[] = [];
-  const loaded: { path: string; name: string; text: string }[] = [];
+  const loaded: { path: string; name: string; key: string; text: string }[] = [];
   for (const path of paths) {
     try {
       const { scenario } = await loadScenario(path, overrides);
-      loaded.push({ path, name: scenario.name, text: readFileSync(path, 'utf8') });
+      assertRunSize(scenario, `scenario ${display(path)}`);
+      loaded.push({ path, name: scenario.name, key: scenarioKey(path, BUNDLED_DIR), text: readFileSync(path, 'utf8') });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       problems.push(...error.problems);
     }
   }
   if (problems.length > 0) throw new ScenarioError(problems);
-  const byName = new Map<string, string>();
-  for (const { name, path } of loaded) {
-    const other = byName.get(name);
-    if (other) throw new UsageError(`two scenarios are named "${name}" (${display(other)} and ${display(path)}); baselines and reports are keyed by name`);
-    byName.set(name, path);
+  // Baselines are keyed by the file (scenario-slug.ts), never by the free-text name, so a user's file named like a
+  // bundled scenario does not meet the bundled baseline.
+  const byKey = new Map<string, string>();
+  for (const { key, path } of loaded) {
+    const other = byKey.get(key);
+    if (other) throw new UsageError(`${display(other)} and ${display(path)} would share the baseline ${key}.json; rename one of the files`);
+    byKey.set(key, path);
   }
 
   const jobs: CheckJob[] = loaded.map(({ path }, index) => ({ index, path, overrides }));
@@ -87,9 +96,11 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
   const checks: ScenarioCheck[] = [];
   const runProblems: ScenarioProblem[] = [];
   for (const result of results) {
-    const { path, name, text } = loaded[result.index]!;
+    const { path, name, key, text } = loaded[result.index]!;
     if (!result.ok) {
-      if (result.problems) runProblems.push(...result.problems);
+      if (result.kind === 'scenario' && result.problems) runProblems.push(...result.problems);
+      else if (result.kind === 'policy') throw new PolicyError(result.message);
+      else if (result.kind === 'usage') throw new UsageError(`${display(path)}: ${result.message}`);
       else throw new Error(`simulating ${display(path)} failed: ${result.message}`);
       continue;
     }
@@ -98,7 +109,7 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
     const sha = createHash('sha256').update(text).digest('hex');
     let baseline: BaselineCheck = { state: 'off' };
     if (options.baseline !== false) {
-      const file = join(options.baseline, baselineFileName(name));
+      const file = join(options.baseline, `${key}.json`);
       const previous = existsSync(file) ? parseBaseline(readFileSync(file, 'utf8'), display(file)) : undefined;
       if (options.updateBaseline) {
         mkdirSync(dirname(file), { recursive: true });
@@ -114,14 +125,24 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
         notes.push(`no baseline at ${display(file)}; run check --update-baseline to create one`);
       }
     }
-    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes });
+    const lost = lossProblem(result.summary, result.expectations);
+    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes, ...(lost ? { lost } : {}) });
   }
   if (runProblems.length > 0) throw new ScenarioError(runProblems);
 
   process.stdout.write(checkText(checks));
   if (options.junit) writeReport(options.junit, junitXml(checks), log);
   if (options.markdown) writeReport(options.markdown, checkMarkdown(checks), log);
+  if (checks.some((c) => c.lost)) return ExitCode.eventsLost;
   return checks.every(scenarioPassed) ? ExitCode.ok : ExitCode.expectationsFailed;
+}
+
+/** Fails now, not after every scenario has run, when a report file cannot be written. */
+function assertWritableFile(file: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; expected a file to write`);
+  const parent = dirname(resolve(file));
+  mkdirSync(parent, { recursive: true });
+  accessSync(existsSync(file) ? file : parent, constants.W_OK);
 }
 
 function comparedBaseline(previous: Baseline, summary: Parameters<typeof keyFigures>[0], flags: ReturnType<typeof parseTolerances>, file: string): BaselineCheck {

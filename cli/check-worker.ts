@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScenario } from '../scenarios/load.ts';
 import { evaluateExpectations, type ExpectationResult } from '../sim/expectations.ts';
-import { ScenarioError, type ScenarioProblem } from '../sim/errors.ts';
+import { PolicyError, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
 import type { Summary } from '../sim/summary.ts';
 
@@ -17,7 +17,14 @@ export interface CheckJob {
 
 export type CheckJobResult =
   | { readonly index: number; readonly ok: true; readonly summary: Summary; readonly expectations: ExpectationResult[] }
-  | { readonly index: number; readonly ok: false; readonly problems?: ScenarioProblem[]; readonly message: string };
+  | {
+      readonly index: number;
+      readonly ok: false;
+      /** Which error class to rebuild on the other side (classes do not survive structured cloning). */
+      readonly kind: 'scenario' | 'policy' | 'usage' | 'internal';
+      readonly problems?: ScenarioProblem[];
+      readonly message: string;
+    };
 
 export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
   try {
@@ -26,8 +33,10 @@ export async function runCheckJob(job: CheckJob): Promise<CheckJobResult> {
     return { index: job.index, ok: true, summary, expectations: evaluateExpectations(scenario.expect, summary, timeline) };
   } catch (error) {
     // Errors do not survive structured cloning as their classes; send their parts.
-    if (error instanceof ScenarioError) return { index: job.index, ok: false, problems: [...error.problems], message: error.message };
-    return { index: job.index, ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    if (error instanceof ScenarioError) return { index: job.index, ok: false, kind: 'scenario', problems: [...error.problems], message: error.message };
+    if (error instanceof PolicyError) return { index: job.index, ok: false, kind: 'policy', message: error.message };
+    if (error instanceof UsageError) return { index: job.index, ok: false, kind: 'usage', message: error.message };
+    return { index: job.index, ok: false, kind: 'internal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
 

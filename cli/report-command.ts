@@ -1,14 +1,20 @@
 /** `ingestlab report <summary.json|dir>`: rebuilds report.md, charts/ and report.html from a saved run. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ExitCode, UsageError } from '../sim/errors.ts';
+import { UsageError } from '../sim/errors.ts';
+import type { ExpectationResult } from '../sim/expectations.ts';
 import type { Summary } from '../sim/summary.ts';
 import { parseTimelineCsv } from '../reports/timeline-data.ts';
 import { writeInfracostUsage, writeReport } from '../reports/write-run.ts';
+import { runOutcome } from './outcome.ts';
+import { EXPECTATIONS_FILE } from './run-files.ts';
+import { abandonRunFolder, commitRunFolder, copyRunData, prepareRunFolder, shown, wroteLine } from './run-folder.ts';
+import { RESOLVED_SCENARIO } from './saved-scenario.ts';
 
 export interface ReportOptions {
   out?: string;
   infracostUsage?: string;
+  force?: boolean;
   quiet?: boolean;
 }
 
@@ -36,12 +42,43 @@ export function readSavedRun(target: string): { summary: Summary; timeline: Retu
   return { summary, timeline, dir };
 }
 
+/** The expectation results the run saved (expectations.json), so the rebuilt report shows what the run's showed. */
+export function readSavedExpectations(dir: string): ExpectationResult[] | undefined {
+  const file = join(dir, EXPECTATIONS_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!Array.isArray(data)) throw new Error('expected a list of expectation results');
+    return data as ExpectationResult[];
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
 export async function runReportCommand(target: string, options: ReportOptions): Promise<number> {
   const { summary, timeline, dir } = readSavedRun(target);
-  const out = options.out ?? dir;
-  const files = writeReport(out, summary, timeline);
+  const expectations = readSavedExpectations(dir);
+  // The rebuilt report replaces the folder's report files whole (no chart of an older report survives); the run's
+  // data files go with it, so a report written elsewhere (--out) is a complete run folder too.
+  const folder = prepareRunFolder(options.out ?? dir, { force: Boolean(options.force) });
+  let files: string[];
+  try {
+    files = commitRunFolder(
+      folder,
+      (tmp) => {
+        copyRunData(dir, tmp, ['summary.json', 'timeline.csv', RESOLVED_SCENARIO, EXPECTATIONS_FILE]);
+        return writeReport(tmp, summary, timeline, expectations ? { expectations } : {});
+      },
+      { scenario: summary.scenario, source: shown(dir) },
+    );
+  } catch (error) {
+    abandonRunFolder(folder);
+    throw error;
+  }
   if (options.infracostUsage) files.push(writeInfracostUsage(options.infracostUsage, summary));
   if (!timeline && !options.quiet) process.stderr.write(`note: no timeline.csv beside ${target}; the charts over time are left out\n`);
-  if (!options.quiet) process.stdout.write(`wrote ${files.join(', ')}\n`);
-  return ExitCode.ok;
+  if (!options.quiet) process.stdout.write(`wrote ${wroteLine(folder.dir, files)}\n`);
+  const outcome = runOutcome(summary, expectations, false);
+  if (outcome.reason) process.stderr.write(`FAILED: ${outcome.reason} (exit ${outcome.code})\n`);
+  return outcome.code;
 }

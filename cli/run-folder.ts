@@ -123,3 +123,16 @@ function refuseDangerous(target: string, shown: string): void {
     throw new UsageError(`refusing to use ${shown} (${where}) as an output folder: a run replaces its output folder whole; name a folder of its own`);
   }
 }
+
+/** `reports/out/x/ (summary.json, timeline.csv, …)` and any file written elsewhere. */
+export function wroteLine(dir: string, files: readonly string[]): string {
+  const inside = files.filter((f) => resolve(f).startsWith(dir + sep)).map((f) => relative(dir, f));
+  const outside = files.filter((f) => !resolve(f).startsWith(dir + sep));
+  return [`${shown(dir)}/ (${inside.join(', ')})`, ...outside.map(shown)].join(', ');
+}
+
+/** A path as the user would type it: relative to the working folder when inside it. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return (rel === '' ? '.' : rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
+}

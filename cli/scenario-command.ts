@@ -3,7 +3,7 @@
  * whole, print the summary (or only JSON), and exit by the run's outcome: 98 when accepted events were lost or the
  * audit does not balance (expectations are reported, but gate only in `check`).
  */
-import { join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation, type Progress } from '../sim/simulation.ts';
@@ -12,7 +12,7 @@ import { summaryJson } from '../reports/write-run.ts';
 import { runOutcome, type RunOutcome } from './outcome.ts';
 import { progressPrinter } from './progress.ts';
 import { writeRunFiles } from './run-files.ts';
-import { abandonRunFolder, commitRunFolder, prepareRunFolder } from './run-folder.ts';
+import { abandonRunFolder, commitRunFolder, prepareRunFolder, shown, wroteLine } from './run-folder.ts';
 import { assertRunSize } from './run-size.ts';
 import { resolvedScenarioYaml, scenarioPathOf } from './saved-scenario.ts';
 import { scenarioKey } from './scenario-slug.ts';
@@ -83,17 +83,4 @@ export async function runScenarioCommand(nameOrPath: string, options: ScenarioOp
   }
   if (outcome.reason) process.stderr.write(`FAILED: ${outcome.reason} (exit ${outcome.code})\n`);
   return outcome.code;
-}
-
-/** `reports/out/x/ (summary.json, timeline.csv, …)` and any file written elsewhere. */
-export function wroteLine(dir: string, files: readonly string[]): string {
-  const inside = files.filter((f) => resolve(f).startsWith(dir + sep)).map((f) => relative(dir, f));
-  const outside = files.filter((f) => !resolve(f).startsWith(dir + sep));
-  return [`${shown(dir)}/ (${inside.join(', ')})`, ...outside.map(shown)].join(', ');
-}
-
-/** A path as the user would type it: relative to the working folder when inside it. */
-export function shown(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  return (rel === '' ? '.' : rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
 }

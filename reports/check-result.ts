@@ -18,12 +18,14 @@ export interface ScenarioCheck {
   readonly expectations: readonly ExpectationResult[];
   readonly baseline: BaselineCheck;
   readonly notes: readonly string[];
+  /** Why accepted events were lost or the audit does not balance: a failure of its own (exit 98). Absent when all is accounted for. */
+  readonly lost?: string;
 }
 
 export const regressionsOf = (c: ScenarioCheck): FigureComparison[] =>
   c.baseline.state === 'compared' ? c.baseline.comparisons.filter((f) => f.status === 'regressed') : [];
 
-export const scenarioPassed = (c: ScenarioCheck): boolean => c.expectations.every((e) => e.pass) && regressionsOf(c).length === 0;
+export const scenarioPassed = (c: ScenarioCheck): boolean => !c.lost && c.expectations.every((e) => e.pass) && regressionsOf(c).length === 0;
 
 export interface CheckTally {
   scenarios: number;
@@ -31,6 +33,8 @@ export interface CheckTally {
   expectations: number;
   failedExpectations: number;
   regressions: number;
+  /** Scenarios whose accepted events were lost or whose audit does not balance. */
+  lost: number;
 }
 
 export function tally(checks: readonly ScenarioCheck[]): CheckTally {
@@ -40,6 +44,7 @@ export function tally(checks: readonly ScenarioCheck[]): CheckTally {
     expectations: checks.reduce((n, c) => n + c.expectations.length, 0),
     failedExpectations: checks.reduce((n, c) => n + c.expectations.filter((e) => !e.pass).length, 0),
     regressions: checks.reduce((n, c) => n + regressionsOf(c).length, 0),
+    lost: checks.filter((c) => c.lost).length,
   };
 }
 
@@ -48,6 +53,7 @@ export function tallyLine(t: CheckTally): string {
   const s = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (t.failedScenarios === 0) return `${t.scenarios === 1 ? '1 scenario' : `all ${t.scenarios} scenarios`} passed (${s(t.expectations, 'expectation')})`;
   const parts: string[] = [];
+  if (t.lost > 0) parts.push(`${s(t.lost, 'scenario')} lost accepted events or did not balance`);
   if (t.failedExpectations > 0) parts.push(`${t.failedExpectations} of ${s(t.expectations, 'expectation')} failed`);
   if (t.regressions > 0) parts.push(s(t.regressions, 'regression'));
   return `${t.failedScenarios} of ${s(t.scenarios, 'scenario')} failed: ${parts.join(', ')}`;

@@ -51,6 +51,13 @@ export function junitXml(checks: readonly ScenarioCheck[]): string {
         });
       }
     }
+    if (check.lost) {
+      cases.unshift({
+        classname: `${check.name}.audit`,
+        name: 'every accepted event stored and delivered',
+        failure: { type: 'lost', message: check.lost, body: check.lost },
+      });
+    }
     const failures = cases.filter((c) => c.failure).length;
     const notes = check.notes;
     const body = cases
@@ -68,8 +75,8 @@ export function junitXml(checks: readonly ScenarioCheck[]): string {
       '  </testsuite>',
     ].join('\n');
   });
-  const tests = checks.reduce((n, c) => n + c.expectations.length + (c.baseline.state === 'compared' ? c.baseline.comparisons.length : 0), 0);
-  const failures = checks.reduce((n, c) => n + c.expectations.filter((e) => !e.pass).length + regressionsOf(c).length, 0);
+  const tests = checks.reduce((n, c) => n + (c.lost ? 1 : 0) + c.expectations.length + (c.baseline.state === 'compared' ? c.baseline.comparisons.length : 0), 0);
+  const failures = checks.reduce((n, c) => n + (c.lost ? 1 : 0) + c.expectations.filter((e) => !e.pass).length + regressionsOf(c).length, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="ingestlab check" tests="${tests}" failures="${failures}" errors="0">`,

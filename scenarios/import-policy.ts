@@ -87,7 +87,9 @@ function firstLine(error: unknown): string {
 function where(error: unknown, modulePath: string): string {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   const file = modulePath.split(/[\\/]/).pop()!;
-  const frame = stack.split('\n').find((l) => l.includes(file));
-  const m = frame && /([^\\/( ]+:\d+:\d+)\)?\s*$/.exec(frame);
-  return m ? ` (${m[1]})` : '';
+  for (const line of stack.split('\n')) {
+    const m = /([^\\/( ]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (m && m[1] === file) return ` (${file}:${m[2]}:${m[3]})`;
+  }
+  return '';
 }
