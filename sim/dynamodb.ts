@@ -325,6 +325,20 @@ export class DynamoDbModel {
   }
 
   /**
+   * Write units the table of `now`'s period can still serve in the tick [now, now+dt): the tick's capacity left, then
+   * burst credits. The quota gateway admits indivisible items with it, so a refused item consumes nothing.
+   */
+  writableUnits(now: number, dt: number): number {
+    if (now > this.lastAdvance) this.advance(now);
+    const t = now >= this.cacheStart && now < this.cacheEnd ? this.cacheTable : this.lookup(now);
+    if (t === undefined) return 0;
+    this.settle(t, now);
+    this.openTick(t, now, dt);
+    const room = t.tickBase - t.tickUsed > 0 ? t.tickBase - t.tickUsed : 0;
+    return t.onDemand ? room : room + t.burstCredits;
+  }
+
+  /**
    * UpdateTable for write capacity. Increases are unlimited in number; decreases follow `decreaseRule`. The new
    * capacity takes effect `updateSeconds` later (the table is UPDATING meanwhile and refuses further updates).
    */

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, PutItemCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbConfigSchema } from '../../sim/dynamodb.ts';
+import { startEmbedded } from '../targets/embedded.ts';
+import { createAwsClients } from '../aws-clients.ts';
+import { createDynamoDbQuota, type DynamoDbQuota } from './dynamodb-quota.ts';
+import { MetricsStore } from './metrics-store.ts';
+import { createManualClock, type ManualClock } from './scenario-clock.ts';
+
+async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock) => Promise<void>) {
+  const clock = createManualClock();
+  const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight, metrics: new MetricsStore(clock, 120) });
+  const target = await startEmbedded({ middleware: [quota.middleware] });
+  const aws = createAwsClients(target);
+  try {
+    await run(aws.dynamodb, quota, clock);
+  } finally {
+    aws.destroy();
+    await target.stop();
+  }
+}
+
+const createTable = (ddb: DynamoDBClient, name: string, wcu: number) =>
+  ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: wcu },
+    }),
+  );
+
+let seq = 0;
+/** An item of well under 1 KB: 1 WCU. */
+const item = () => ({ pk: { S: `item-${seq++}` }, body: { S: 'x'.repeat(200) } });
+
+describe('DynamoDB capacity through the edge (dynalite behind the gateway, real SDK)', () => {
+  it('100 WCU idle 300 s banks 30,000 credits; written at 150 WCU (weight 10) it first throttles 600 s later, 5 of 15 items a second', async () => {
+    await withGateway(10, async (ddb, quota, clock) => {
+      await createTable(ddb, 'burst', 100);
+      clock.set(300);
+      expect(quota.table('burst')?.burstCredits).toBe(30_000);
+      let firstThrottle: number | undefined;
+      const unprocessedAt: number[] = [];
+      for (let second = 300; second < 905; second++) {
+        clock.set(second);
+        const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { burst: Array.from({ length: 15 }, () => ({ PutRequest: { Item: item() } })) } }));
+        const unprocessed = out.UnprocessedItems?.burst?.length ?? 0;
+        if (unprocessed > 0) {
+          firstThrottle ??= second;
+          unprocessedAt.push(unprocessed);
+        }
+      }
+      expect(firstThrottle).toBe(900);
+      expect(unprocessedAt).toEqual([5, 5, 5, 5, 5]);
+      // The 11th 1-WCU item × 10 of a second past 1,000 WCU... a PutItem after the base capacity is used is a 400.
+      clock.set(905);
+      await ddb.send(new BatchWriteItemCommand({ RequestItems: { burst: Array.from({ length: 10 }, () => ({ PutRequest: { Item: item() } })) } }));
+      await expect(ddb.send(new PutItemCommand({ TableName: 'burst', Item: item() }))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+      expect(quota.counters.throttledItems).toBe(5 * 5 * 10 + 10);
+    });
+  });
+
+  it('a BatchWriteItem with nothing writable is a 400; a 3 KB item costs 3 WCU', async () => {
+    await withGateway(1, async (ddb, _quota, clock) => {
+      await createTable(ddb, 'small', 5);
+      clock.set(1); // 5 credits banked in 1 idle second + 5 WCU: 10 WCU this second
+      await ddb.send(new PutItemCommand({ TableName: 'small', Item: { pk: { S: 'big' }, body: { S: 'x'.repeat(3000) } } }));
+      await ddb.send(new PutItemCommand({ TableName: 'small', Item: { pk: { S: 'big2' }, body: { S: 'x'.repeat(3000) } } }));
+      const big = (pk: string) => ({ PutRequest: { Item: { pk: { S: pk }, body: { S: 'x'.repeat(3000) } } } });
+      // 6 of 10 WCU used: the first 3-WCU item fits (9), the second does not.
+      const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { small: [big('big3'), big('big4')] } }));
+      expect(out.UnprocessedItems?.small).toEqual([big('big4')]);
+      await ddb.send(new BatchWriteItemCommand({ RequestItems: { small: [{ PutRequest: { Item: item() } }] } }));
+      await expect(ddb.send(new BatchWriteItemCommand({ RequestItems: { small: [{ PutRequest: { Item: item() } }] } }))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    });
+  });
+
+  it('UpdateTable 100 → 200 WCU: UPDATING for the 120 s update time, then 200 WCU; a 5th decrease in a UTC day is refused', async () => {
+    await withGateway(1, async (ddb, quota, clock) => {
+      await createTable(ddb, 'grow', 100);
+      clock.set(10);
+      const out = await ddb.send(new UpdateTableCommand({ TableName: 'grow', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 200 } }));
+      expect(out.TableDescription?.TableStatus).toBe('UPDATING');
+      await expect(ddb.send(new UpdateTableCommand({ TableName: 'grow', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 300 } }))).rejects.toMatchObject({ name: 'ResourceInUseException' });
+      clock.set(129);
+      await quota.poll();
+      expect((await ddb.send(new DescribeTableCommand({ TableName: 'grow' }))).Table).toMatchObject({ TableStatus: 'UPDATING', ProvisionedThroughput: { WriteCapacityUnits: 100 } });
+      clock.set(130);
+      await quota.poll();
+      expect((await ddb.send(new DescribeTableCommand({ TableName: 'grow' }))).Table).toMatchObject({ TableStatus: 'ACTIVE', ProvisionedThroughput: { WriteCapacityUnits: 200 } });
+      expect(quota.table('grow')?.writeCapacity).toBe(200);
+      // Four decreases are free; the fifth needs an hour without one (v3, §3.4).
+      for (let i = 0; i < 4; i++) {
+        clock.advance(200);
+        await ddb.send(new UpdateTableCommand({ TableName: 'grow', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 199 - i } }));
+        clock.advance(200);
+        await quota.poll();
+      }
+      clock.advance(200);
+      await expect(ddb.send(new UpdateTableCommand({ TableName: 'grow', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 150 } }))).rejects.toMatchObject({ name: 'LimitExceededException' });
+    });
+  });
+});
