@@ -28,6 +28,11 @@ export function resolvedScenarioYaml(path: string, overrides: Record<string, unk
       block!.policy = resolve(dirname(path), name);
     }
   }
+  // Trace files are read relative to the scenario file too (scenarios/trace-file.ts).
+  for (const group of Array.isArray(data.tenants) ? (data.tenants as Record<string, unknown>[]) : []) {
+    const trace = group && typeof group === 'object' ? (group.trace as Record<string, unknown> | undefined) : undefined;
+    if (trace && typeof trace === 'object' && typeof trace.file === 'string' && !isAbsolute(trace.file)) trace.file = resolve(dirname(path), trace.file);
+  }
   const set = Object.entries(overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const header = [
     `# The scenario as this run used it: ${source}${set.length > 0 ? ` with ${set.join(', ')}` : ''}.`,

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolvedScenarioYaml } from '../cli/saved-scenario.ts';
 import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
 import { seriesEvents } from '../sim/traffic.ts';
@@ -64,6 +65,11 @@ describe('a trace of per-minute sums', () => {
   it('is read from the scenario file\'s folder, not the working directory', async () => {
     const { scenario: s } = await loadScenario(join(dir, 'scenario.yaml'));
     expect(s.tenants[0]!.trace!.series!.eventsPerSecond.slice(0, 3)).toEqual([1_000 / 60, 2_000 / 60, 3_000 / 60]);
+  });
+
+  it('a run\'s scenario.resolved.yaml, saved in another folder, still finds the trace', async () => {
+    const saved = folder({ 'scenario.resolved.yaml': resolvedScenarioYaml(join(dir, 'scenario.yaml'), {}, 'test') });
+    expect(Math.abs((await offered(saved, 'scenario.resolved.yaml')) - 465_000)).toBeLessThanOrEqual(1);
   });
 
   it('integrates a tick across a minute boundary: [55 s, 64 s) = 5 s × 1,000/60 + 4 s × 2,000/60 = 216.67 events', () => {
