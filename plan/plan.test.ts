@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planScenario } from '../cli/plan-command.ts';
+import { planJson } from '../reports/plan-report.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { simulate } from '../sim/simulation.ts';
 import { expandSpace, parseVary } from './space.ts';
@@ -64,6 +65,18 @@ describe('plan on a constant 3,500 events/s', () => {
     expect(outcome.spent).toBeCloseTo(40 / 15 + 14 / 5 + 5 / 2 + 3, 9);
     expect(outcome.points[outcome.winner!.id]!.overrides).toEqual({ 'kinesis.shards': 4 });
     expect(outcome.winner!.resolution).toBe(1);
+  });
+
+  it('at 1.5× today\'s traffic (--set traffic.scale=1.5: 5,250 events/s) it picks 6 shards, on 2 worker threads, and --json names the winner\'s overrides', async () => {
+    const { outcome, report, files } = await planScenario(file, { vary: ['kinesis.shards=1..8:1'], set: ['traffic.scale=1.5'], jobs: 2, out: mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')) });
+    expect(report.threads).toBe(2);
+    expect(outcome.points[outcome.winner!.id]!.overrides).toEqual({ 'kinesis.shards': 6 });
+    const json = planJson({ ...report, files }) as { winner: { overrides: unknown; figures: { offered: number } } };
+    expect(json.winner.overrides).toEqual({ 'kinesis.shards': 6 });
+    expect(Math.abs(json.winner.figures.offered - 5_250 * 300)).toBeLessThanOrEqual(1);
+    // best.yaml carries the growth too, so it runs what plan judged.
+    const { scenario } = await loadScenario(files.find((f) => f.endsWith('best.yaml'))!);
+    expect(scenario.traffic.scale).toBe(1.5);
   });
 
   it('when nothing passes (at most 3 shards: 3,000 records/s < 3,500) it names the expectation failing everywhere and the closest configuration', async () => {

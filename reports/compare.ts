@@ -1,13 +1,14 @@
 /**
  * Architecture comparison and sweeps: parsing `--variant label:key=value,...` and `--sweep key=from..to[xF|+S]`,
- * ranking variants by cost per million events, finding crossovers in a sweep, and the side-by-side report
+ * ranking variants by cost per million DELIVERED events, disqualifying those that drop, lose or fail expectations
+ * (never "cheapest", never part of a crossover), finding crossovers in a sweep, and the side-by-side report
  * (compare.md / compare.html). Running the simulations is the CLI's job; everything here is pure.
  */
 import { parse as parseYaml } from 'yaml';
 import type { ExpectationResult } from '../sim/expectations.ts';
-import type { Summary } from '../sim/summary.ts';
+import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, renderHtml, renderMarkdown } from './doc.ts';
-import { int, money, ms, num, pct, seconds, unitPrice } from './format.ts';
+import { int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
 import { architectureLine, costServices, serviceColor, serviceLabel, verdict } from './run-report.ts';
 import { CATEGORICAL, compact, lineChart, stackedBars } from './svg-chart.ts';
 
@@ -112,10 +113,50 @@ export function parseSweep(text: string, flag = '--sweep'): SweepSpec {
   return { key: key!, values: [...new Set(values)], multiplicative: op === 'x' };
 }
 
-/** Cheapest first by cost per million events; runs with nothing accepted last. Stable for equal costs. */
-export function rankVariants<T extends { summary: Summary }>(runs: readonly T[]): T[] {
+/**
+ * Share of offered events a variant may drop after retries, or have refused for capacity at the front door (API
+ * account throttle, ALB fleet), or leave undelivered when the drain ends, and still be ranked: 0.1%. Losing an
+ * accepted event has no tolerance. Rejections by the tenant usage-plan limit or for size are the scenario's own
+ * policy, the same in every variant, and do not disqualify.
+ */
+export const REFUSAL_TOLERANCE = 0.001;
+
+/**
+ * Why a run cannot be called cheapest or take part in a crossover, or undefined when it can: its audit fails or it
+ * lost accepted events, it dropped or refused more than REFUSAL_TOLERANCE of offered events for capacity, it left
+ * more than that undelivered, or it failed one of the scenario's expectations other than a cost ceiling.
+ */
+export function disqualification(run: { summary: Summary; expectations?: readonly ExpectationResult[] | null }): string | undefined {
+  const s = run.summary;
+  const e = s.events;
+  const reasons = [...auditFailures(s)];
+  const capacityRefused = e.dropped + s.apiGateway.rejectedAccountLimit + (s.apiGateway.rejectedFleetCapacity ?? 0);
+  if (e.offered > 0 && capacityRefused / e.offered > REFUSAL_TOLERANCE) {
+    reasons.push(`${share(capacityRefused, e.offered)} of offered events dropped or refused for capacity (tolerance ${pct(REFUSAL_TOLERANCE, 1)})`);
+  }
+  const reachedBoth = Math.min(e.stored, e.delivered);
+  const undelivered = e.accepted - e.lost - reachedBoth;
+  if (e.offered > 0 && undelivered / e.offered > REFUSAL_TOLERANCE) {
+    reasons.push(`${share(undelivered, e.offered)} of offered events not yet stored and delivered when the drain ended (tolerance ${pct(REFUSAL_TOLERANCE, 1)})`);
+  }
+  if (s.cost.perMillionEventsUsd === null) reasons.push('delivered no events');
+  // A cost ceiling does not disqualify: cost is what the ranking itself compares.
+  const failed = (run.expectations ?? []).filter((x) => !x.pass && !x.key.startsWith('cost.'));
+  if (failed.length > 0) reasons.push(`fails ${failed.length} of ${run.expectations!.length} expectations (${failed.map((f) => `${f.key} ${f.expected}`).join('; ')})`);
+  return reasons.length ? reasons.join('; ') : undefined;
+}
+
+/**
+ * Qualified runs first, cheapest per million delivered events first; then disqualified ones in the same order.
+ * Stable for equal costs.
+ */
+export function rankVariants<T extends { summary: Summary; expectations?: readonly ExpectationResult[] | null }>(runs: readonly T[]): T[] {
   const cpm = (r: T) => r.summary.cost.perMillionEventsUsd ?? Infinity;
-  return runs.map((r, i) => ({ r, i })).sort((a, b) => cpm(a.r) - cpm(b.r) || a.i - b.i).map((x) => x.r);
+  const out = (r: T) => (disqualification(r) === undefined ? 0 : 1);
+  return runs
+    .map((r, i) => ({ r, i, out: out(r) }))
+    .sort((a, b) => a.out - b.out || cpm(a.r) - cpm(b.r) || a.i - b.i)
+    .map((x) => x.r);
 }
 
 export function meetsLabel(run: Pick<VariantRun, 'expectations'>): string {
@@ -129,6 +170,7 @@ export function sweepNoun(key: string): string {
   if (/^tenants\.\d+\.count$/.test(key)) return 'tenants';
   if (/^tenants\.\d+\.rate$/.test(key)) return 'events/s per tenant';
   if (key === 'kinesis.shards') return 'shards';
+  if (key === 'traffic.scale') return "× today's traffic";
   return key;
 }
 
@@ -146,11 +188,15 @@ export interface Crossover {
 
 /**
  * Where the cost-per-million ordering of two variants flips between adjacent sweep points, found by linear
- * interpolation of their difference: at = x₀ + (x₁ − x₀) · d₀ / (d₀ − d₁), with d = cost(a) − cost(b).
+ * interpolation of their difference: at = x₀ + (x₁ − x₀) · d₀ / (d₀ − d₁), with d = cost(a) − cost(b). A variant
+ * disqualified at either point (see `disqualification`) has no cost there to compare: no crossover is drawn.
  */
 export function findCrossovers(points: readonly SweepPoint[], key: string): Crossover[] {
   const labels = points[0]?.runs.map((r) => r.label) ?? [];
-  const cpm = (p: SweepPoint, label: string) => p.runs.find((r) => r.label === label)?.summary.cost.perMillionEventsUsd ?? null;
+  const cpm = (p: SweepPoint, label: string) => {
+    const run = p.runs.find((r) => r.label === label);
+    return run && disqualification(run) === undefined ? run.summary.cost.perMillionEventsUsd : null;
+  };
   const out: Crossover[] = [];
   const noun = sweepNoun(key);
   for (let i = 0; i < labels.length; i++) {
@@ -216,14 +262,16 @@ function sideBySide(runs: readonly VariantRun[]): Block[] {
   const b: Block[] = [];
   b.push({
     kind: 'table',
-    head: ['rank', 'variant', 'cost / M events', 'run cost', 'Kinesis throttled', 'dropped', 'rejected', 'Kinesis lag', 'p99 latency', 'max iterator age', 'meets expectations'],
-    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    head: ['rank', 'variant', 'cost / M delivered', 'stored / delivered', 'run cost', 'Kinesis throttled', 'dropped', 'rejected', 'Kinesis lag', 'p99 latency', 'max iterator age', 'meets expectations'],
+    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     rows: ranked.map((r, i) => {
       const s = r.summary;
+      const out = disqualification(r);
       return [
-        String(i + 1),
+        out === undefined ? String(i + 1) : 'disqualified',
         r.label,
         s.cost.perMillionEventsUsd === null ? '—' : money(s.cost.perMillionEventsUsd),
+        `${share(s.events.stored, s.events.offered)} / ${share(s.events.delivered, s.events.offered)}`,
         money(s.cost.totalUsd),
         int(s.kinesis.throttledRecords),
         `${int(s.events.dropped)} (${pct(s.events.dropped, s.events.offered)})`,
@@ -235,6 +283,12 @@ function sideBySide(runs: readonly VariantRun[]): Block[] {
       ];
     }),
   });
+  const out = ranked.flatMap((r) => {
+    const why = disqualification(r);
+    return why === undefined ? [] : [`${r.label} is disqualified: ${why}.`];
+  });
+  if (out.length) b.push({ kind: 'list', items: out });
+  b.push({ kind: 'note', text: `A variant is ranked only if it loses no accepted event, its audit balances, it meets every expectation (a cost ceiling aside: cost is what the ranking compares), and it drops, refuses for capacity or leaves undelivered at most ${pct(REFUSAL_TOLERANCE, 1)} of offered events. Cost per million counts delivered events (stored in DynamoDB and in S3).` });
   b.push({ kind: 'h3', text: 'Cost by service (for the run)' });
   b.push({
     kind: 'table',
@@ -247,11 +301,11 @@ function sideBySide(runs: readonly VariantRun[]): Block[] {
     chart: {
       id: 'compare-cost-by-service',
       title: 'Cost by service per variant',
-      caption: 'Cheapest first. Hover a segment in the HTML for its amount; the table above has the numbers.',
+      caption: 'Ranked variants cheapest first, then disqualified ones. Hover a segment in the HTML for its amount; the table above has the numbers.',
       svg: stackedBars({
         id: 'compare-cost-by-service',
         title: 'Cost by service per variant (for the run), cheapest first',
-        bars: ranked.map((r) => ({ label: r.label, segments: services.map((sv) => ({ label: serviceLabel(sv), value: r.summary.cost.byService[sv] ?? 0, color: serviceColor(sv) })) })),
+        bars: ranked.map((r) => ({ label: disqualification(r) === undefined ? r.label : `${r.label} (disqualified)`, segments: services.map((sv) => ({ label: serviceLabel(sv), value: r.summary.cost.byService[sv] ?? 0, color: serviceColor(sv) })) })),
         format: money,
       }),
     },
@@ -264,44 +318,55 @@ function sweepBlocks(spec: SweepSpec, points: readonly SweepPoint[]): Block[] {
   const labels = points[0]?.runs.map((r) => r.label) ?? [];
   const noun = sweepNoun(spec.key);
   const x = points.map((p) => p.value);
-  const series = (f: (s: Summary) => number | null) =>
+  const runSeries = (f: (r: VariantRun) => number | null) =>
     labels.map((label, i) => ({
       label,
-      values: points.map((p) => f(p.runs.find((r) => r.label === label)!.summary) ?? Number.NaN),
+      values: points.map((p) => f(p.runs.find((r) => r.label === label)!) ?? Number.NaN),
       color: CATEGORICAL[i % CATEGORICAL.length]!,
     }));
+  const series = (f: (s: Summary) => number | null) => runSeries((r) => f(r.summary));
   b.push({ kind: 'h2', text: `Sweep: ${spec.key} from ${compact(x[0] ?? 0)} to ${compact(x.at(-1) ?? 0)}` });
   const crossings = findCrossovers(points, spec.key);
   if (crossings.length > 0) b.push({ kind: 'list', items: crossings.map((c) => c.text + '.') });
-  else if (labels.length > 1) b.push({ kind: 'p', text: 'No crossover in this range: the cost-per-million ordering of the variants does not change.' });
+  else if (labels.length > 1) b.push({ kind: 'p', text: 'No crossover in this range between qualified points: the cost-per-million ordering of the variants does not change.' });
+  const outAt = labels.flatMap((label) => {
+    const at = points.filter((p) => disqualification(p.runs.find((r) => r.label === label)!) !== undefined);
+    if (at.length === 0) return [];
+    const first = disqualification(at[0]!.runs.find((r) => r.label === label)!)!;
+    return [`${label} is disqualified at ${at.length === points.length ? 'every point' : `${spec.key} = ${at.map((p) => compact(p.value)).join(', ')}`} (at ${compact(at[0]!.value)}: ${first}); its cost there is left out of the chart and of crossovers.`];
+  });
+  if (outAt.length) b.push({ kind: 'list', items: outAt });
   b.push({
     kind: 'chart',
     chart: {
       id: 'sweep-cost',
-      title: `Cost per million events vs ${noun}`,
-      caption: `Each point is one simulated run; crossovers are interpolated between adjacent points in 1/x (exact when cost is fixed + per event).${spec.multiplicative ? ' Logarithmic x axis.' : ''}`,
-      svg: lineChart({ id: 'sweep-cost', title: `Cost per million events vs ${noun}`, x, series: series((s) => s.cost.perMillionEventsUsd), xLabel: spec.key, yLabel: 'USD per million events', logX: spec.multiplicative, formatY: (v) => `$${compact(v)}` }),
+      title: `Cost per million delivered events vs ${noun}`,
+      caption: `Each point is one simulated run; disqualified points are left out (gaps). Crossovers are interpolated between adjacent qualified points in 1/x (exact when cost is fixed + per event).${spec.multiplicative ? ' Logarithmic x axis.' : ''}`,
+      svg: lineChart({ id: 'sweep-cost', title: `Cost per million delivered events vs ${noun}`, x, series: runSeries((r) => (disqualification(r) === undefined ? r.summary.cost.perMillionEventsUsd : null)), xLabel: spec.key, yLabel: 'USD per million delivered events', logX: spec.multiplicative, formatY: (v) => `$${compact(v)}` }),
     },
   });
-  const share = (s: Summary) => (s.events.offered > 0 ? (100 * (s.kinesis.throttledRecords + s.events.rejected)) / s.events.offered : 0);
+  // Events, not attempts: each offered event is counted once, so the share never passes 100%.
+  const refused = (s: Summary) => (s.events.offered > 0 ? (100 * (s.events.rejected + s.events.dropped)) / s.events.offered : 0);
   b.push({
     kind: 'chart',
     chart: {
       id: 'sweep-throttling',
-      title: `Throttling vs ${noun}`,
-      caption: 'Kinesis throttled records plus events rejected at the API, as a share of offered events (a throttled record retried twice counts twice).',
-      svg: lineChart({ id: 'sweep-throttling', title: `Throttled + rejected, % of offered, vs ${noun}`, x, series: series(share), xLabel: spec.key, yLabel: '% of offered events', logX: spec.multiplicative }),
+      title: `Events refused vs ${noun}`,
+      caption: 'Offered events rejected at the API or dropped after the producer\'s retries, as a share of offered events (each event counts once; Kinesis throttles that a retry recovered are not refusals).',
+      svg: lineChart({ id: 'sweep-throttling', title: `Rejected + dropped, % of offered events, vs ${noun}`, x, series: series(refused), xLabel: spec.key, yLabel: '% of offered events', logX: spec.multiplicative }),
     },
   });
   b.push({
     kind: 'table',
-    head: [spec.key, ...labels.map((l) => `${l}: cost / M`), ...labels.map((l) => `${l}: dropped`)],
+    head: [spec.key, ...labels.map((l) => `${l}: cost / M delivered`), ...labels.map((l) => `${l}: dropped`)],
     align: ['r', ...labels.map(() => 'r' as const), ...labels.map(() => 'r' as const)],
     rows: points.map((p) => [
       num(p.value, 4),
       ...labels.map((l) => {
-        const c = p.runs.find((r) => r.label === l)!.summary.cost.perMillionEventsUsd;
-        return c === null ? '—' : money(c);
+        const run = p.runs.find((r) => r.label === l)!;
+        const c = run.summary.cost.perMillionEventsUsd;
+        const cost = c === null ? '—' : money(c);
+        return disqualification(run) === undefined ? cost : `${cost} (disqualified)`;
       }),
       ...labels.map((l) => {
         const s = p.runs.find((r) => r.label === l)!.summary;
@@ -324,20 +389,19 @@ export function compareBlocks(input: CompareReportInput): Block[] {
   });
   if (input.runs.length > 0) {
     const ranked = rankVariants(input.runs);
-    const best = ranked[0]!;
-    const meeting = ranked.filter((r) => r.expectations !== null && r.expectations.every((e) => e.pass));
-    const bestCost = best.summary.cost.perMillionEventsUsd;
-    const text =
-      `Cheapest: ${best.label} at ${bestCost === null ? '—' : money(bestCost)} per million events` +
-      (ranked.some((r) => r.expectations !== null)
-        ? meeting.length > 0
-          ? `; cheapest meeting the expectations: ${meeting[0]!.label}`
-          : '; no variant meets every expectation'
-        : '') +
-      '.';
-    b.push({ kind: 'verdict', text, ok: meeting.length > 0 && meeting[0] === best });
+    const qualified = ranked.filter((r) => disqualification(r) === undefined);
+    const out = ranked.filter((r) => disqualification(r) !== undefined);
+    const at = input.sweep ? ` at ${input.sweep.spec.key} = ${compact(input.sweep.points.at(-1)?.value ?? 0)}` : '';
+    const shares = (r: VariantRun) => `${share(r.summary.events.stored, r.summary.events.offered)} of offered events stored, ${share(r.summary.events.delivered, r.summary.events.offered)} delivered`;
+    const best = qualified[0];
+    const text = best
+      ? `Cheapest${at}: ${best.label} at ${money(best.summary.cost.perMillionEventsUsd!)} per million delivered events (${shares(best)})` +
+        (out.length ? `; disqualified: ${out.map((r) => `${r.label} (${disqualification(r)})`).join('; ')}` : '') +
+        '.'
+      : `No variant qualifies${at}: ${out.map((r) => `${r.label}: ${disqualification(r)} (${shares(r)})`).join('; ')}.`;
+    b.push({ kind: 'verdict', text, ok: best !== undefined });
     if (input.expectationsNote) b.push({ kind: 'note', text: input.expectationsNote });
-    b.push({ kind: 'h2', text: input.sweep ? `Side by side (at ${input.sweep.spec.key} = ${compact(input.sweep.points.at(-1)?.value ?? 0)} for the swept runs)` : 'Side by side, cheapest first' });
+    b.push({ kind: 'h2', text: input.sweep ? `Side by side (at ${input.sweep.spec.key} = ${compact(input.sweep.points.at(-1)?.value ?? 0)} for the swept runs)` : 'Side by side, cheapest qualified first' });
     b.push(...sideBySide(input.runs));
     b.push({ kind: 'h3', text: 'Per variant' });
     b.push({ kind: 'list', items: rankVariants(input.runs).map((r) => `${r.label}: ${verdict(r.summary, undefined, r.expectations ?? undefined).text}`) });
