@@ -3,7 +3,6 @@
  * ink dashboard on stderr and prints the summary on stdout when the user quits; without one (CI, pipes) it runs
  * to the end with plain progress lines, then prints the same summary.
  */
-import { join } from 'node:path';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { Dashboard } from '../dashboard/Dashboard.tsx';
@@ -12,10 +11,18 @@ import type { RunOutcome } from '../dashboard/run-source.ts';
 import { MAX_SPEED, MIN_SPEED, SimRunSource } from '../dashboard/sim-run-source.ts';
 import { seconds } from '../reports/format.ts';
 import { summaryText } from '../reports/summary-text.ts';
-import { summaryJson, writeRun } from '../reports/write-run.ts';
-import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { summaryJson } from '../reports/write-run.ts';
+import { loadScenario, resolveScenarioPath, type PolicyResolver } from '../scenarios/load.ts';
+import type { Scenario } from '../scenarios/schema.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
+import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation } from '../sim/simulation.ts';
+import { runOutcome } from './outcome.ts';
+import { writeRunFiles } from './run-files.ts';
+import { abandonRunFolder, commitRunFolder, prepareRunFolder, shown, wroteLine, type RunFolder } from './run-folder.ts';
+import { assertRunSize } from './run-size.ts';
+import { resolvedScenarioYaml, scenarioPathOf } from './saved-scenario.ts';
+import { defaultRunFolder } from './scenario-command.ts';
 import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
 export interface DashboardOptions extends ScenarioInputs {
@@ -25,9 +32,10 @@ export interface DashboardOptions extends ScenarioInputs {
   color?: boolean;
   /** Print summary.json instead of the readable summary. */
   json?: boolean;
-  /** Write summary.json and timeline.csv when the run completes (`scenario --dashboard`). */
+  /** Write the run folder when the run completes (`scenario --dashboard`). */
   writeFiles?: boolean;
   out?: string;
+  force?: boolean;
 }
 
 export const DEFAULT_SPEED = 60;
@@ -61,9 +69,29 @@ export function interactive(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export async function runDashboardCommand(nameOrPath: string, options: DashboardOptions): Promise<number> {
   const { speed } = validateDashboardOptions(options);
-  const path = resolveScenarioPath(nameOrPath);
-  const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
+  const path = scenarioPathOf(nameOrPath, resolveScenarioPath);
+  const overrides = overridesFrom(options);
+  const { scenario, resolvePolicy } = await loadScenario(path, overrides);
+  assertRunSize(scenario, `scenario ${scenario.name}`);
   const pricing = pricingFrom(options);
+  // `scenario --dashboard` writes a run folder: check it can be written before the run, not after.
+  const folder = options.writeFiles ? prepareRunFolder(options.out ?? defaultRunFolder(path), { force: Boolean(options.force) }) : undefined;
+  try {
+    return await watch(scenario, resolvePolicy, pricing, speed, options, folder, () => resolvedScenarioYaml(path, overrides, shown(path)));
+  } finally {
+    abandonRunFolder(folder);
+  }
+}
+
+async function watch(
+  scenario: Scenario,
+  resolvePolicy: PolicyResolver,
+  pricing: ReturnType<typeof pricingFrom>,
+  speed: number,
+  options: DashboardOptions,
+  folder: RunFolder | undefined,
+  resolvedScenario: () => string,
+): Promise<number> {
   const color = options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
   let outcome: RunOutcome;
@@ -102,13 +130,18 @@ export async function runDashboardCommand(nameOrPath: string, options: Dashboard
     }
     process.stdout.write(summaryText(summary, timeline, { color, width: Math.min(100, (process.stdout.columns ?? 84) - 14) }) + '\n');
   }
-  if (options.writeFiles) {
-    if (outcome.partial) {
-      process.stderr.write('files not written: the run was stopped before the end (run it to the end to write summary.json)\n');
-    } else {
-      const files = writeRun(options.out ?? join('reports', 'out', scenario.name), summary, timeline);
-      if (!options.json) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
-    }
+  if (outcome.partial) {
+    if (folder) process.stderr.write('files not written: the run was stopped before the end (run it to the end to write summary.json)\n');
+    return ExitCode.ok;
   }
-  return ExitCode.ok;
+  const expectations = scenario.expect.length > 0 ? evaluateExpectations(scenario.expect, summary, timeline) : undefined;
+  if (folder) {
+    const files = commitRunFolder(folder, (tmp) => writeRunFiles(tmp, { summary, timeline, expectations, resolvedScenario: resolvedScenario() }), {
+      scenario: scenario.name,
+    });
+    if (!options.json) process.stdout.write(`\nwrote ${wroteLine(folder.dir, files)}\n`);
+  }
+  const result = runOutcome(summary, expectations, false);
+  if (result.reason) process.stderr.write(`FAILED: ${result.reason} (exit ${result.code})\n`);
+  return result.code;
 }

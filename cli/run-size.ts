@@ -18,6 +18,11 @@ const DEFAULT_MAX_SECONDS = 3600;
 const MAX_TIMELINE_BYTES = 2 * 1024 ** 3;
 const TIMELINE_COLUMNS = 25;
 
+/** The time limit of one command's simulating, in wall seconds. */
+export function maxRunSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.INGESTLAB_MAX_RUN_SECONDS) > 0 ? Number(env.INGESTLAB_MAX_RUN_SECONDS) : DEFAULT_MAX_SECONDS;
+}
+
 export interface RunSize {
   ticks: number;
   timelineRows: number;
@@ -39,7 +44,7 @@ export function runSize(s: SizedScenario): RunSize {
 export function assertRunSize(s: SizedScenario, what = 'this run', env: NodeJS.ProcessEnv = process.env): RunSize {
   if (!(s.resolution > 0)) throw new UsageError(`${what}: resolution must be longer than 0s (a tick of time), e.g. 1s or 10s; got ${s.resolution}`);
   const size = runSize(s);
-  const limit = Number(env.INGESTLAB_MAX_RUN_SECONDS) > 0 ? Number(env.INGESTLAB_MAX_RUN_SECONDS) : DEFAULT_MAX_SECONDS;
+  const limit = maxRunSeconds(env);
   const shape = `${seconds(s.duration)} at ${seconds(s.resolution)} resolution is ${int(size.ticks)} ticks`;
   if (size.estimatedSeconds > limit) {
     // The coarsest common tick that brings it under the limit, if any does.
