@@ -1,0 +1,55 @@
+/**
+ * Checkpoints in a DynamoDB lease table, one item per shard (as the Lambda event-source mapping and the KCL keep
+ * them): the sequence number of the last record whose batch was fully written, or SHARD_END once a closed shard has
+ * been read to its end. A restarted processor resumes after each checkpoint; what was read but not checkpointed is
+ * read again (at-least-once).
+ */
+import { CreateTableCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { waitActive } from '../storage/event-tables.ts';
+
+export const LEASE_TABLE = 'ingestlab_leases';
+export const SHARD_END = 'SHARD_END';
+
+export class LeaseTable {
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    readonly tableName = LEASE_TABLE,
+  ) {}
+
+  async create(): Promise<void> {
+    try {
+      await this.dynamodb.send(
+        new CreateTableCommand({
+          TableName: this.tableName,
+          AttributeDefinitions: [{ AttributeName: 'shardId', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'shardId', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceInUseException') throw error;
+    }
+    await waitActive(this.dynamodb, this.tableName);
+  }
+
+  /** Every shard's checkpoint. */
+  async all(): Promise<Map<string, string>> {
+    const checkpoints = new Map<string, string>();
+    let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+    do {
+      const page = await this.dynamodb.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      for (const item of page.Items ?? []) checkpoints.set(item['shardId']!.S!, item['checkpoint']!.S!);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return checkpoints;
+  }
+
+  async checkpoint(shardId: string, sequenceNumber: string, owner: string): Promise<void> {
+    await this.dynamodb.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { shardId: { S: shardId }, checkpoint: { S: sequenceNumber }, owner: { S: owner }, updatedAt: { N: String(Date.now()) } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The real pipeline from a scenario, in one call: start the target, provision the stream, bucket, delivery stream,
+ * lease and schema tables and the scenario's tenants, then start the ingest API and the stream processor. `stop()`
+ * drains in order: the API stops accepting (and finishes what it took), the processor reads every shard to its tip and
+ * checkpoints, the target stops (our Firehose flushes its buffers to S3 first), so nothing accepted is left behind.
+ */
+import type { Scenario } from '../scenarios/schema.ts';
+import { createAwsClients, type AwsClients } from './aws-clients.ts';
+import type { EdgeMiddleware } from './edge/edge-types.ts';
+import { startIngestApi, type IngestApi } from './ingest/ingest-api.ts';
+import { newApiKey } from './ingest/tenant-keys.ts';
+import { StreamProcessor, type ProcessorOptions } from './processor/stream-processor.ts';
+import { createBucket, createDeliveryStream, createStream, DEFAULT_NAMES, type PipelineNames } from './storage/provision.ts';
+import { SchemaStore, type TenantSchema } from './storage/schema-store.ts';
+import { startEmbedded, type EmbeddedOptions, type EmbeddedTarget } from './targets/embedded.ts';
+
+/** Tenants provisioned at most, by default: enough for every bundled scenario's shape, few enough to list. */
+export const DEFAULT_MAX_TENANTS = 100;
+/** The seed's API Gateway usage plan: 200 events/s per tenant, when the scenario sets no `apiGateway.tenantLimit`. */
+export const SEED_TENANT_LIMIT = 200;
+/** Tables are kept this long after their period ends unless told otherwise (the seed ages tables off; a year here). */
+export const DEFAULT_RETENTION_SECONDS = 365 * 86_400;
+
+/**
+ * The schema a scenario's tenants get: the load generator's fields (`seq` a number, `data` a string), none required,
+ * other fields allowed. A tenant's schema can be replaced in the schema table at any time.
+ */
+export const DEFAULT_TENANT_SCHEMA: TenantSchema = { fields: { seq: { type: 'number' }, data: { type: 'string' } }, additionalFields: true };
+
+export interface PipelineTenant {
+  id: string;
+  apiKey: string;
+  eventsPerSecond: number;
+}
+
+export interface PipelineOptions {
+  scenario: Scenario;
+  /** The edge port (0 = a free one). */
+  port?: number;
+  /** The ingest API's port (0 = a free one). */
+  apiPort?: number;
+  dataDir?: string;
+  /** The quota gateway and fault injection, passed to the embedded edge. */
+  middleware?: EdgeMiddleware[];
+  backends?: EmbeddedOptions['backends'];
+  /** Anything else for startEmbedded (Firehose clock, reshard options). */
+  embedded?: Omit<EmbeddedOptions, 'port' | 'dataDir' | 'middleware' | 'backends' | 'region'>;
+  maxTenants?: number;
+  /** Events/s per tenant; default: the scenario's `apiGateway.tenantLimit`, or the seed's 200 if it says `none`. */
+  tenantLimit?: number | 'none';
+  /** Overrides the scenario's `firehose.bufferSeconds` (tests, benches). */
+  firehoseBufferSeconds?: number;
+  retentionSeconds?: number;
+  /** Per-tenant schemas to store instead of DEFAULT_TENANT_SCHEMA (`null`: store none, any fields go). */
+  schemas?: Record<string, TenantSchema | null>;
+  /** Processor knobs; `false` starts no processor here (a test runs it in a child process). */
+  processor?: Partial<Pick<ProcessorOptions, 'pollIntervalMs' | 'shardSyncMs' | 'maintainMs' | 'schemaTtlMs' | 'now'>> | false;
+  /** Producer retries (default: the scenario's `producer:`). */
+  producer?: { maxRetries?: number; baseMs?: number; maxMs?: number };
+}
+
+export interface RunningPipeline {
+  apiUrl: string;
+  edgeUrl: string;
+  region: string;
+  names: PipelineNames;
+  tenants: PipelineTenant[];
+  /** Tenants the scenario has; more than `tenants.length` when capped. */
+  scenarioTenants: number;
+  tenantLimit: number | 'none';
+  target: EmbeddedTarget;
+  aws: AwsClients;
+  api: IngestApi;
+  processor: StreamProcessor | undefined;
+  /** The processor's options, to run it elsewhere (a child process) against the same pipeline. */
+  processorOptions: Omit<ProcessorOptions, 'aws'>;
+  /** Drains and stops everything (idempotent). */
+  stop(): Promise<void>;
+}
+
+/** The scenario's tenants as the load generator names them (`<group>-<n>`, n from 1), capped at `max` with every group kept. */
+export function scenarioTenants(scenario: Scenario, max: number): { tenants: Array<{ id: string; eventsPerSecond: number }>; total: number } {
+  const total = scenario.tenants.reduce((n, g) => n + g.count, 0);
+  const tenants: Array<{ id: string; eventsPerSecond: number }> = [];
+  for (const g of scenario.tenants) {
+    const take = total <= max ? g.count : Math.max(1, Math.floor((g.count * max) / total));
+    const rate = g.rate ?? g.stages?.[0]?.target ?? 0;
+    for (let j = 1; j <= Math.min(take, g.count); j++) tenants.push({ id: `${g.name}-${j}`, eventsPerSecond: rate });
+  }
+  return { tenants, total };
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const { scenario } = options;
+  const names = DEFAULT_NAMES;
+  const target = await startEmbedded({
+    ...options.embedded,
+    region: scenario.region,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.middleware ? { middleware: options.middleware } : {}),
+    ...(options.backends ? { backends: options.backends } : {}),
+  });
+  const aws = createAwsClients(target, { maxSockets: 128 });
+  let api: IngestApi | undefined;
+  let processor: StreamProcessor | undefined;
+  try {
+    await createStream(aws.kinesis, names.stream, scenario.kinesis.shards);
+    await createBucket(aws.s3, names.bucket);
+    await createDeliveryStream(aws.firehose, names, {
+      bufferSeconds: options.firehoseBufferSeconds ?? scenario.firehose.bufferSeconds,
+      bufferMb: scenario.firehose.bufferMb,
+    });
+    const schemas = new SchemaStore(aws.dynamodb, undefined, names.schemaTable);
+    await schemas.createTable();
+
+    const { tenants: ids, total } = scenarioTenants(scenario, options.maxTenants ?? DEFAULT_MAX_TENANTS);
+    const tenants = ids.map((t) => ({ ...t, apiKey: newApiKey() }));
+    for (const t of tenants) {
+      const schema = options.schemas && t.id in options.schemas ? options.schemas[t.id] : DEFAULT_TENANT_SCHEMA;
+      if (schema) await schemas.put(t.id, schema);
+    }
+    for (const [tenant, schema] of Object.entries(options.schemas ?? {})) {
+      if (schema && !tenants.some((t) => t.id === tenant)) await schemas.put(tenant, schema);
+    }
+
+    const limit = options.tenantLimit ?? (scenario.apiGateway.tenantLimit === 'none' ? SEED_TENANT_LIMIT : scenario.apiGateway.tenantLimit);
+    const processorOptions: Omit<ProcessorOptions, 'aws'> = {
+      streamName: names.stream,
+      deliveryStream: names.deliveryStream,
+      bucket: names.bucket,
+      lambda: scenario.lambda,
+      leaseTable: names.leaseTable,
+      tables: {
+        tablePer: scenario.dynamodb.tablePer,
+        mode: scenario.dynamodb.mode,
+        writeCapacity: scenario.dynamodb.writeCapacity,
+        readCapacity: scenario.dynamodb.readCapacity,
+        createAheadSeconds: scenario.dynamodb.createAhead,
+        retentionSeconds: options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS,
+      },
+      ...(options.processor || {}),
+    };
+    if (options.processor !== false) {
+      processor = new StreamProcessor({ ...processorOptions, aws });
+      await processor.start();
+    }
+    const producer = { maxRetries: scenario.producer.maxRetries, baseMs: scenario.producer.backoffBaseMs, maxMs: scenario.producer.backoffMaxMs, ...options.producer };
+    api = await startIngestApi({
+      kinesis: aws.kinesis,
+      streamName: names.stream,
+      tenants,
+      partitionKey: scenario.kinesis.partitionKey,
+      producer,
+      tenantLimit: limit === 'none' ? 'none' : { rate: limit, ...(scenario.apiGateway.tenantBurst ? { burst: scenario.apiGateway.tenantBurst } : {}) },
+      maxPayloadBytes: scenario.apiGateway.maxPayloadBytes,
+      ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
+      status: () => ({
+        processor: processor?.counters ?? null,
+        firehose: target.firehose?.totals() ?? null,
+      }),
+    });
+
+    let stopping: Promise<void> | undefined;
+    const running: RunningPipeline = {
+      apiUrl: api.url,
+      edgeUrl: target.endpoint,
+      region: target.region,
+      names,
+      tenants,
+      scenarioTenants: total,
+      tenantLimit: limit,
+      target,
+      aws,
+      api,
+      processor,
+      processorOptions,
+      stop: () =>
+        (stopping ??= (async () => {
+          await api!.close();
+          await processor?.stop();
+          aws.destroy();
+          await target.stop();
+        })()),
+    };
+    return running;
+  } catch (error) {
+    await api?.close().catch(() => undefined);
+    await processor?.abort().catch(() => undefined);
+    aws.destroy();
+    await target.stop();
+    throw error;
+  }
+}

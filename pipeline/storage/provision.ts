@@ -1,0 +1,75 @@
+/**
+ * Creates what the pipeline writes to, idempotently: the stream (ACTIVE), the bucket, the delivery stream to it, the
+ * schema table. Names are fixed per pipeline (one pipeline per embedded target); the tables of event periods are the
+ * processor's to create as time goes on.
+ */
+import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { sleep } from './backoff.ts';
+
+export interface PipelineNames {
+  stream: string;
+  deliveryStream: string;
+  bucket: string;
+  /** Where Firehose writes raw copies in the bucket. */
+  firehosePrefix: string;
+  leaseTable: string;
+  schemaTable: string;
+}
+
+export const DEFAULT_NAMES: PipelineNames = {
+  stream: 'ingestlab-events',
+  deliveryStream: 'ingestlab-events-to-s3',
+  bucket: 'ingestlab-events',
+  firehosePrefix: 'events/',
+  leaseTable: 'ingestlab_leases',
+  schemaTable: 'ingestlab_schemas',
+};
+
+export async function createStream(kinesis: KinesisClient, name: string, shards: number): Promise<void> {
+  try {
+    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+  for (let i = 0; i < 600; i++) {
+    const { StreamDescriptionSummary: s } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    if (s?.StreamStatus === 'ACTIVE') return;
+    await sleep(50);
+  }
+  throw new Error(`stream ${name} not ACTIVE after 30 s`);
+}
+
+export async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+  }
+}
+
+export async function createDeliveryStream(
+  firehose: FirehoseClient,
+  names: PipelineNames,
+  hints: { bufferSeconds: number; bufferMb: number },
+): Promise<void> {
+  try {
+    await firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: names.deliveryStream,
+        DeliveryStreamType: 'DirectPut',
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: 'arn:aws:iam::000000000000:role/ingestlab-firehose',
+          BucketARN: `arn:aws:s3:::${names.bucket}`,
+          Prefix: names.firehosePrefix,
+          ErrorOutputPrefix: 'firehose-errors/!{firehose:error-output-type}/',
+          BufferingHints: { IntervalInSeconds: hints.bufferSeconds, SizeInMBs: hints.bufferMb },
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+}
