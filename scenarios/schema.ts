@@ -11,6 +11,7 @@ import { cloudwatchConfigSchema } from '../sim/cloudwatch.ts';
 import { duration } from '../sim/duration.ts';
 import { dynamoDbConfigSchema } from '../sim/dynamodb.ts';
 import { expectationsSchema } from '../sim/expectations.ts';
+import { faultsConfigSchema } from '../sim/faults.ts';
 import { firehoseConfigSchema } from '../sim/firehose.ts';
 import { kclConfigSchema } from '../sim/kcl.ts';
 import { kinesisConfigSchema, producerConfigSchema } from '../sim/kinesis.ts';
@@ -41,6 +42,8 @@ export const scenarioSchema = z.strictObject({
   dynamodb: dynamoDbConfigSchema.prefault({}),
   firehose: firehoseConfigSchema.prefault({}),
   cloudwatch: cloudwatchConfigSchema.prefault({}),
+  /** AWS misbehaving on purpose, injected by the quota gateway on the real pipeline (docs/pipeline.md); the simulator ignores it. */
+  faults: faultsConfigSchema,
   /** k6-style thresholds over summary fields and timeline windows, checked by `ingestlab check` (docs/check.md). */
   expect: expectationsSchema,
   variants: reserved,
