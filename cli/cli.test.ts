@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of the CLI: every test spawns the real `tsx cli/main.ts` process (no mocks) and checks its exit
+ * End-to-end tests of the CLI: every test spawns the real `ingestlab` process (cli/bin.mjs) (no mocks) and checks its exit
  * code, stdout, stderr and the files it writes. Broken scenario files live in test/fixtures/, written so that the
  * line and column of each problem is known by construction. Runs use bundled burst-spike cut to a few minutes
  * (about half a second each) and write into temp folders that are removed afterwards.
@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 
 interface RunResult {
@@ -21,12 +20,12 @@ interface RunResult {
   stderr: string;
 }
 
-/** Runs `tsx cli/main.ts ...args` in the repository root and resolves with its exit code and output. */
+/** Runs `node cli/bin.mjs ...args` (the `ingestlab` command) in the repository root and resolves with its exit code and output. */
 function cli(...args: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(
-      TSX,
-      ['cli/main.ts', ...args],
+      process.execPath,
+      ['cli/bin.mjs', ...args],
       { cwd: ROOT, encoding: 'utf8', timeout: 50_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
@@ -275,7 +274,7 @@ describe('scenario runs', () => {
       runTo('burst-spike', ...SHORT, '--json'),
       runTo('burst-spike', ...SHORT, '--json', '--seed', '7'),
       runTo('burst-spike', '--duration', '2m', '--set', 'kinesis.shards=8', '--json'),
-      runTo('burst-spike', ...SHORT, '--quiet'),
+      runTo('burst-spike', ...SHORT),
     ]);
   }, 60_000);
 
@@ -324,7 +323,16 @@ describe('scenario runs', () => {
   });
 
   test('--out holds summary.json byte-identical to stdout and timeline.csv with one row per second', () => {
-    expect(readdirSync(base.out).sort()).toEqual(['charts', 'report.html', 'report.md', 'summary.json', 'timeline.csv']);
+    expect(readdirSync(base.out).sort()).toEqual([
+      '.ingestlab-run',
+      'charts',
+      'expectations.json',
+      'report.html',
+      'report.md',
+      'scenario.resolved.yaml',
+      'summary.json',
+      'timeline.csv',
+    ]);
     expect(base.summaryFile).toBe(base.stdout);
     expectTimeline(base.timeline, 180);
   });
@@ -356,9 +364,7 @@ describe('scenario runs', () => {
   test('without --json the readable summary is printed and the files listed', () => {
     expect(text.stdout).toContain('burst-spike');
     expect(() => JSON.parse(text.stdout)).toThrow();
-    expect(text.stdout).toContain(join(text.out, 'summary.json'));
-    expect(text.stdout).toContain(join(text.out, 'timeline.csv'));
-    expect(text.stderr).toBe(''); // --quiet: no progress
+    expect(text.stdout).toContain(`wrote ${text.out}/ (summary.json, timeline.csv, report.md, report.html, scenario.resolved.yaml, expectations.json)`);
     expect(text.summaryFile).toBe(base.summaryFile);
   });
 });

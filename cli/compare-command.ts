@@ -88,7 +88,7 @@ export async function compareScenario(nameOrPath: string, options: CompareOption
   if (estimated > maxRunSeconds()) {
     throw new UsageError(`the comparison's ${plan.length} runs would take about ${Math.round(estimated)} s of computing in all (the limit is ${maxRunSeconds()} s, INGESTLAB_MAX_RUN_SECONDS); use fewer variants or swept values, a coarser --resolution or a shorter --duration`);
   }
-  const folder = prepareRunFolder(options.out ?? join('reports', 'out', `${scenarioKey(path, BUNDLED_DIR)}-compare`), { force: Boolean(options.force) });
+  const folder = prepareRunFolder(options.out ?? join('reports', 'out', scenarioKey(path, BUNDLED_DIR), 'compare'), { force: Boolean(options.force) });
   try {
     return await compareInto(folder, path, scenario, variants, sweep, base, pricing, log);
   } catch (error) {

@@ -109,7 +109,7 @@ program
 
 program
   .command('check')
-  .description('run scenarios, check their expect: blocks and baselines; exit 0 pass, 99 fail, 2 invalid input')
+  .description('run scenarios, check their expect: blocks and baselines; exit 0 pass, 99 fail, 98 events lost, 2 invalid input')
   .argument('[scenarios...]', 'bundled scenario names or .yaml paths (default: every bundled scenario)')
   .option('--junit <file>', 'write JUnit XML: one testcase per expectation and per baseline figure')
   .option('--markdown <file>', 'write a markdown summary for a pull-request comment')
@@ -119,7 +119,7 @@ program
   .option('--tolerance <list>', 'allowed rise in percent before a regression, e.g. cost=5,lag=10,throttled=10,dropped=10,latency=10')
   .option('--set <key=value>', 'override a scenario key in every scenario, e.g. kinesis.shards=8 (repeatable)', collect, [])
   .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
-  .option('-q, --quiet', 'no progress output')
+  .option('-q, --quiet', 'print nothing but errors and the table (no progress)')
   .addHelpText(
     'after',
     `
@@ -155,10 +155,11 @@ withScenarioInputs(
     .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
     .option('--variant <label:key=value,...>', 'a variant: scenario keys to change, e.g. ondemand:kinesis.mode=on-demand,dynamodb.mode=on-demand (repeatable)', collect, [])
     .option('--sweep <key=from..to[xF|+S]>', 'run every variant across a range, e.g. tenants.0.count=10..10000x10, and name the crossovers')
-    .option('-o, --out <dir>', 'output folder (default reports/out/<name>/compare)'),
+    .option('-o, --out <dir>', 'output folder, replaced whole (default reports/out/<scenario file name>/compare)'),
   'a scenario key in every variant',
 )
-  .option('-q, --quiet', 'no progress output')
+  .option('--force', 'replace --out even if it is not an ingestlab run folder (everything in it is deleted)')
+  .option('-q, --quiet', 'print nothing but errors, and one line when a run fails (lost events)')
   .addHelpText(
     'after',
     `
@@ -201,6 +202,69 @@ Examples:
   .action(async (scenario: string, options) => {
     const { runPlanCommand } = await import('./plan-command.ts');
     process.exitCode = await runPlanCommand(scenario, options);
+  });
+
+// `loadgen <scenario>` runs the load (the default subcommand); `loadgen export-k6 <scenario>` writes a k6 script.
+const loadgen = program
+  .command('loadgen')
+  .description("drive a scenario's traffic into a running ingest API (open model, HDR latencies), or export it as a k6 script");
+loadgen
+  .command('run', { isDefault: true })
+  .description('send the scenario to an ingest API (the default: `loadgen <scenario>` runs this)')
+  .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
+  .option('--url <url>', "the ingest API's base URL (default: the keys file's apiUrl)")
+  .option('--keys-file <file>', 'tenant ids and API keys, the JSON `pipeline up --keys-file` writes')
+  .option('--seed <n>', 'override the scenario seed (traffic draws and payloads)', integer)
+  .option('--duration <d>', 'override the duration (scenario time), e.g. 90s or 10m')
+  .option('--resolution <d>', 'override the tick the traffic is drawn at, e.g. 1s')
+  .option('--set <key=value>', 'override any scenario key, e.g. tenants.0.rate=50 (repeatable)', collect, [])
+  .option('--time-scale <k>', 'replay K times faster: scenario second s is sent at wall second s/K')
+  .option('--sample <f>', 'send this fraction of events, each weighted 1/F (default 1/K, so the wall rate is the scenario rate)')
+  .option('--connections <n>', 'keep-alive connections (default: 100 ms of the peak rate, 4 to 1,000)', integer)
+  .option('--workers <n>', 'worker threads, each with its own share of the tenants (default 1)', integer)
+  .option('--retries <n>', "retries of a 429/503 (default: the scenario's producer.maxRetries)", integer)
+  .option('--timeout <s>', 'seconds to wait for an answer (default 10)')
+  .option('--drain <s>', 'seconds to wait for answers and retries after the schedule ends (default 30)')
+  .option('--id-prefix <p>', 'prefix of every event id (default s<seed>-); change it to post the same scenario twice')
+  .option('-o, --out <file>', 'also write the report as JSON to this file')
+  .option('--json', 'print only the JSON report on stdout')
+  .option('-q, --quiet', 'no progress bar and no text report')
+  .addHelpText(
+    'after',
+    `
+Requests carry x-api-key, x-ingestlab-weight (1/F), x-ingestlab-scenario-ms and x-ingestlab-time-scale (docs/loadgen.md).
+
+Examples:
+  npm run loadgen -- steady --keys-file keys.json --duration 2m
+  npm run loadgen -- burst-spike --url http://127.0.0.1:3000 --keys-file keys.json --time-scale 20
+  npm run loadgen -- steady --keys-file keys.json --workers 2 --json > loadgen.json`,
+  )
+  .action(async (scenario: string, options) => {
+    const { runLoadgenCommand } = await import('./loadgen-command.ts');
+    process.exitCode = await runLoadgenCommand(scenario, options);
+  });
+loadgen
+  .command('export-k6')
+  .description("write the scenario's traffic as a k6 script in TypeScript on stdout (one ramping-arrival-rate scenario per tenant group)")
+  .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
+  .option('--url <url>', 'default API URL in the script (API_URL or the keys file apiUrl win when it runs)')
+  .option('--keys-file <file>', 'check the keys file now (the script reads KEYS_FILE when it runs; keys are never written into it)')
+  .option('--seed <n>', 'override the scenario seed (payloads)', integer)
+  .option('--duration <d>', 'override the duration')
+  .option('--set <key=value>', 'override any scenario key (repeatable)', collect, [])
+  .option('--time-scale <k>', 'replay K times faster (stages shortened by K)')
+  .option('--sample <f>', 'fraction of events sent, each weighted 1/F (default 1/K)')
+  .option('--id-prefix <p>', 'prefix of every event id (default s<seed>-)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npm run loadgen -- export-k6 burst-spike > script.ts && KEYS_FILE=keys.json k6 run script.ts
+  npm run loadgen -- export-k6 steady --time-scale 10 > script.ts`,
+  )
+  .action(async (scenario: string, options) => {
+    const { runExportK6Command } = await import('./loadgen-command.ts');
+    process.exitCode = await runExportK6Command(scenario, options);
   });
 
 try {

@@ -12,6 +12,9 @@ import { UsageError } from '../sim/errors.ts';
 
 export const MARKER = '.ingestlab-run';
 
+/** Folders other commands keep inside a scenario's run folder (compare/, plan/): a new run keeps them. */
+const NESTED = ['compare', 'plan'];
+
 /** Files and folders a run, a report or a comparison writes; a folder holding only these (and summary.json) is a run's. */
 const RUN_FILES = new Set([
   'summary.json',
@@ -24,6 +27,7 @@ const RUN_FILES = new Set([
   'compare.md',
   'compare.html',
   'variants',
+  ...NESTED,
   MARKER,
 ]);
 
@@ -91,9 +95,12 @@ function replaceFolder(tmp: string, dir: string): void {
   // Move the old folder aside first: if the second rename fails, the old run is put back.
   const old = `${join(dirname(dir), `.${basename(dir)}.old-`)}${process.pid}-${Date.now().toString(36)}`;
   renameSync(dir, old);
+  const carried = NESTED.filter((n) => !existsSync(join(tmp, n)) && existsSync(join(old, n)));
+  for (const nested of carried) renameSync(join(old, nested), join(tmp, nested));
   try {
     renameSync(tmp, dir);
   } catch (error) {
+    for (const nested of carried) renameSync(join(tmp, nested), join(old, nested));
     renameSync(old, dir);
     throw error;
   }

@@ -20,8 +20,9 @@ let hooksRegistered = false;
 async function registerHooks(): Promise<void> {
   if (hooksRegistered) return;
   hooksRegistered = true;
-  // Under vitest, vite loads modules itself; node's hooks would not be consulted.
-  if (process.env.VITEST) return;
+  // Inside a vitest worker, vite loads modules itself; node's hooks would not be consulted. (Not the VITEST variable:
+  // a CLI that a test spawns inherits it.)
+  if ('__vitest_worker__' in globalThis) return;
   // The compiled CLI (cli/bin.mjs) runs plain JavaScript: teach node TypeScript for the user's module.
   if (process.env.INGESTLAB_BUILD_DIR) (await import('tsx/esm/api')).register();
   register(new URL('../cli/policy-hooks.mjs', import.meta.url), {
