@@ -47,6 +47,12 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ services: [...handlers.keys()] }));
         return;
       }
+      // LocalStack's health route and shape, so tools (and our localstack target) that check it work against this edge.
+      if (url === '/_localstack/health' && incoming.method === 'GET') {
+        const services = Object.fromEntries([...handlers.keys()].map((s) => [s, 'running']));
+        outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ services, edition: 'ingestlab-edge', version: '0' }));
+        return;
+      }
       const { service, operation } = classifyRequest(incoming.headers, url);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(incoming.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
