@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { CreateStreamCommand, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -8,6 +9,7 @@ import { loadScenario, resolveScenarioPath } from '../../scenarios/load.ts';
 import { UsageError } from '../../sim/errors.ts';
 import { createAwsClients, type AwsClients } from '../aws-clients.ts';
 import { cleanupRuns, RUN_TAG, runPrefix, tagRunResources } from '../cleanup.ts';
+import { runCleanupCommand } from '../cleanup-command.ts';
 import type { EdgeMiddleware } from '../edge/edge-types.ts';
 import { DEFAULT_LOCALSTACK_ENDPOINT, estimateScenarioCostUsd, startTarget, TargetUnavailableError, type EmbeddedTarget } from './index.ts';
 
@@ -212,5 +214,21 @@ describe('clean-up of aws runs, against the embedded edge', () => {
     const all = await cleanupRuns(aws);
     expect(all.streams).toEqual([names.otherRun]);
     expect((await aws.kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual([names.plain]);
+  });
+  it('the cleanup command prints what it removed and refuses other targets', async () => {
+    const name = `${runPrefix('rcommand01')}events`;
+    await aws.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    await new Promise((r) => setTimeout(r, 20));
+    let text = '';
+    const out = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+    expect(await runCleanupCommand({ target: 'aws', runId: 'rcommand01', dryRun: true }, { aws, out })).toBe(0);
+    expect(text).toBe(`would remove stream ${name}\n`);
+    text = '';
+    expect(await runCleanupCommand({ target: 'aws', runId: 'rcommand01' }, { aws, out })).toBe(0);
+    expect(text).toBe(`removed stream ${name}\n`);
+    text = '';
+    expect(await runCleanupCommand({ target: 'aws', runId: 'rcommand01' }, { aws, out })).toBe(0);
+    expect(text).toBe('nothing of an ingestlab run was found\n');
+    await expect(runCleanupCommand({ target: 'embedded' }, { aws, out })).rejects.toThrow(UsageError);
   });
 });
