@@ -26,7 +26,7 @@ describe('scenario problems', () => {
     const text = ['name: x', 'duration: 1m', 'tenants: [{ name: a, rate: 1, burst: [] }]', 'firehose: { bufferSize: 5 }'].join('\n');
     expect(problems(text)).toEqual([
       '3:31 tenants[0].burst: unknown key "burst"; did you mean "bursts"?',
-      '4:13 firehose.bufferSize: unknown key "bufferSize"; expected one of bufferSeconds, bufferMb, quotaEra, recordsPerSecond, requestsPerSecond, mibPerSecond',
+      '4:13 firehose.bufferSize: unknown key "bufferSize"; expected one of bufferSeconds, bufferMb, quotaEra, recordsPerSecond, requestsPerSecond, mibPerSecond, quotaAutoIncrease, quotaIncrease',
     ]);
   });
 

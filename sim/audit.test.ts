@@ -91,7 +91,15 @@ describe('the audit balances at scale, under heavy throttling (issue 9)', () => 
   // dynamodb.writeCapacity=40000`) at 10 s ticks: 100,000 events/s of 512 B. Firehose's 5 MiB/s (us-east-1, §5) is
   // 10,240 records/s, so it delivers 10,240 × (7,200 s + 3,660 s of drain) = 111,206,400 and DynamoDB stores more:
   // the records stored but still waiting on Firehose were the audit's gap (−1,326,171 at 10 s ticks).
-  const reproduction = { 'tenants.0.count': 20_000, duration: '2h', 'kinesis.shards': 100, 'dynamodb.writeCapacity': 40_000, resolution: '10s' };
+  // Firehose's automatic quota increase (issue 13) is off: the reproduction measured the fixed 5 MiB/s quota.
+  const reproduction = {
+    'tenants.0.count': 20_000,
+    duration: '2h',
+    'kinesis.shards': 100,
+    'dynamodb.writeCapacity': 40_000,
+    resolution: '10s',
+    'firehose.quotaAutoIncrease': false,
+  };
 
   it('20,000 tenants for 2 h: delivered is exactly 10,240/s × 10,860 s = 111,206,400, stored ahead of it, both sides exact', () => {
     const summary = bundled('steady', reproduction);
@@ -114,7 +122,7 @@ describe('the audit balances at scale, under heavy throttling (issue 9)', () => 
   });
 
   it('100,000 tenants for the diurnal week (60 s ticks): account-throttled, Firehose-bound, expiring; both sides exact', () => {
-    const summary = bundled('diurnal-week', { 'tenants.0.count': 100_000 });
+    const summary = bundled('diurnal-week', { 'tenants.0.count': 100_000, 'firehose.quotaAutoIncrease': false });
     expectExactAudit(summary);
     expect(summary.events.rejected).toBeGreaterThan(0);
     expect(summary.firehose.throttledRecords).toBeGreaterThan(0);

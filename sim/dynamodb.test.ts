@@ -30,7 +30,7 @@ describe('config', () => {
     expect(c.maxTableWcu).toBe(40_000);
     expect(c.accountWcu).toBe(80_000);
     expect(c.burstSeconds).toBe(300);
-    expect(c.decreaseRule).toBe('v3');
+    expect(c.decreaseRule).toBe('v4');
     expect(c.createAhead).toBe(24 * 3600);
     expect(c.onDemandWindow).toBe(30 * 60);
     expect(dynamoDbConfigSchema.safeParse({ writeCapcity: 5 }).success).toBe(false);
@@ -182,8 +182,37 @@ describe('UpdateTable', () => {
     expect(m.requestCapacity(0, 'events_2026_W02', 40_000).applied).toBe(true);
   });
 
-  it('v3: 4 decreases any time, a 5th only after an hour without one, the 28th in a UTC day refused', () => {
+  it('v4 (today): decreases at 0:00–0:03, 3:00–3:03 and 20:00–20:01 — 9 of 10 allowed (v3 allows 6)', () => {
+    // v4: 4 at 0:00; one more at 1:00, 2:00, 3:00 → 3 available at 3:00, so 3:03 is refused; by 20:00 back to 4.
+    // v3: 4, then one per hour without a decrease: 3:00 yes, 3:01–3:03 no, 20:00 yes, 20:01 no.
+    const times = [0, 60, 120, 180, 3 * 3_600, 3 * 3_600 + 60, 3 * 3_600 + 120, 3 * 3_600 + 180, 20 * 3_600, 20 * 3_600 + 60];
+    const allowed = (rule: string) => {
+      const m = make({ writeCapacity: 1_000, updateSeconds: 0, decreaseRule: rule });
+      return times.map((at) => m.requestCapacity(at, 'events_2026_W02', m.tables()[0]!.writeCapacity - 1).applied);
+    };
+    expect(allowed('v4')).toEqual([true, true, true, true, true, true, true, false, true, true]);
+    expect(allowed('v3')).toEqual([true, true, true, true, true, false, false, false, true, false]);
+  });
+
+  it('v4: 27 a day at most (4 + one at each of 23 hours), never more than 4 at a time, 4 again the next UTC day', () => {
     const m = make({ writeCapacity: 1_000, updateSeconds: 0 });
+    const name = 'events_2026_W02';
+    const down = (at: number) => m.requestCapacity(at, name, m.tables()[0]!.writeCapacity - 1);
+    for (const at of [0, 1, 2, 3]) expect(down(at).applied).toBe(true);
+    expect(down(3_599).refusal).toMatch(/none available now/);
+    for (let h = 1; h <= 23; h++) expect(down(h * 3_600).applied).toBe(true);
+    expect(m.decreasesToday(23 * 3_600, name)).toBe(27);
+    expect(down(DAY - 1).applied).toBe(false);
+    // A quiet stretch banks at most 4: 4 allowed at 10:00 of day 2 after none since 0:00, not 10.
+    const quiet = make({ writeCapacity: 1_000, updateSeconds: 0 });
+    const q = (at: number) => quiet.requestCapacity(at, name, quiet.tables()[0]!.writeCapacity - 1).applied;
+    expect([0, 1, 2, 3].map((k) => q(DAY + 10 * 3_600 + k))).toEqual([true, true, true, true]);
+    expect(q(DAY + 10 * 3_600 + 4)).toBe(false);
+    expect(down(DAY).applied).toBe(true);
+  });
+
+  it('v3: 4 decreases any time, a 5th only after an hour without one, the 28th in a UTC day refused', () => {
+    const m = make({ writeCapacity: 1_000, updateSeconds: 0, decreaseRule: 'v3' });
     const name = 'events_2026_W02';
     const down = (at: number) => m.requestCapacity(at, name, m.tables()[0]!.writeCapacity - 1);
     for (const at of [0, 1, 2, 3]) expect(down(at).applied).toBe(true);

@@ -45,10 +45,13 @@ export const dynamoDbConfigSchema = z
     /** Burst capacity keeps up to 300 s of unused capacity (§3.2). Best effort in AWS; modelled as always there. */
     burstSeconds: z.number().nonnegative().default(300),
     /**
-     * Daily decrease quota (§3.4, §8.1): v3 (docs 2018-04 on) 4 any time, then 1 more per hour without a decrease,
-     * max 27 per UTC day; v2 (docs 2017-12) 4, then 1 per 4 hours without a decrease, max 9; v1 (≤2017) 4 per day.
+     * Daily decrease quota (§3.4, §8.1), by documentation era. v4 (today, the default): each UTC day starts with 4
+     * decreases available and one more becomes available at each hour of the day, never more than 4 at a time
+     * (27 a day) — the current Service Quotas page as issue 13 reads it; aws-reference.md does not have this wording
+     * (UNCONFIRMED). v3 (docs 2018-04 to ~2023): 4 any time, then 1 more per hour without a decrease, max 27;
+     * v2 (docs 2017-12): 4, then 1 per 4 hours without a decrease, max 9; v1 (≤2017): 4 per day.
      */
-    decreaseRule: z.enum(['v3', 'v2', 'v1']).default('v3'),
+    decreaseRule: z.enum(['v4', 'v3', 'v2', 'v1']).default('v4'),
     /** A new on-demand table sustains 4,000 writes/s (§3.6). */
     onDemandInitialWrites: z.number().positive().default(4_000),
     /** On-demand may throttle beyond 2× the previous peak "within 30 minutes" (§3.6). */
@@ -175,6 +178,9 @@ class Table implements TableView {
   decreaseDay = -1;
   decreaseCount = 0;
   lastDecreaseAt = -Infinity;
+  /** v4: decreases available now, and the hour (since the epoch) they were counted at. */
+  decreaseTokens = 0;
+  decreaseTokensHour = 0;
   // CloudWatch counters since the last drain.
   consumedSinceDrain = 0;
   throttledSinceDrain = 0;
@@ -363,6 +369,7 @@ export class DynamoDbModel {
       this.rollDay(t, now);
       t.decreaseCount++;
       t.lastDecreaseAt = now;
+      if (c.decreaseRule === 'v4') t.decreaseTokens--;
     }
     t.updating = true;
     t.pendingWriteCapacity = wcu;
@@ -599,12 +606,26 @@ export class DynamoDbModel {
     if (t.decreaseDay !== day) {
       t.decreaseDay = day;
       t.decreaseCount = 0;
+      t.decreaseTokens = 4;
+      t.decreaseTokensHour = day * 24;
     }
+    // v4: one more decrease available at each hour of the day, never more than 4 at a time.
+    const hour = Math.floor((this.startEpoch + now) / HOUR);
+    t.decreaseTokens = Math.min(4, t.decreaseTokens + (hour - t.decreaseTokensHour));
+    t.decreaseTokensHour = hour;
   }
 
   /** Why a decrease now would break the daily quota (§3.4), or undefined if it is allowed. */
   private decreaseRefusal(t: Table, now: number): string | undefined {
     const rule = this.config.decreaseRule;
+    if (rule === 'v4') {
+      this.rollDay(t, now);
+      if (t.decreaseTokens >= 1) return undefined;
+      return (
+        `decrease quota: none available now (${t.decreaseCount} decreases today; 4 at the start of the UTC day, ` +
+        `one more each hour, at most 4 at a time; rule v4)`
+      );
+    }
     const used = t.decreaseDay === this.utcDay(now) ? t.decreaseCount : 0;
     const { max, quiet } = DECREASE_RULES[rule];
     if (used >= max) return `decrease quota used: ${used} of ${max} decreases today (UTC, rule ${rule})`;
@@ -620,6 +641,7 @@ export class DynamoDbModel {
 
 /** The first four decreases of a UTC day are free; after that one more per `quiet` seconds without a decrease (§3.4). */
 const DECREASE_RULES = {
+  v4: { max: 27, quiet: HOUR },
   v3: { max: 27, quiet: HOUR },
   v2: { max: 9, quiet: 4 * HOUR },
   v1: { max: 4, quiet: Infinity },

@@ -1,7 +1,8 @@
 /**
  * Firehose Direct PUT → S3 (§5): the delivery stream's quotas of records/s, requests/s and MiB/s for the region and
- * era, PutRecordBatch limits (500 records, 4 MiB), and buffering hints: one S3 object per flush, at whichever of
- * `bufferMb` or `bufferSeconds` comes first.
+ * era, raised automatically while the stream is throttled (on by default; ramp UNCONFIRMED), PutRecordBatch limits
+ * (500 records, 4 MiB), and buffering hints: one S3 object per flush, at whichever of `bufferMb` or `bufferSeconds`
+ * comes first. Pure: time comes in as `now`.
  */
 import { z } from 'zod';
 import { duration } from './duration.ts';
@@ -31,6 +32,25 @@ export const firehoseConfigSchema = z.strictObject({
   recordsPerSecond: z.number().positive().optional(),
   requestsPerSecond: z.number().positive().optional(),
   mibPerSecond: z.number().positive().optional(),
+  /**
+   * Firehose raises a throttled Direct PUT stream's quota by itself: "Firehose automatically increases the throughput
+   * quota of Direct PUT streams that experience throttle because of increased data ingestion until the throttle
+   * stops" (AWS Knowledge Center, repost.aws/knowledge-center/firehose-traffic-throttles-in-quota, AWS OFFICIAL; the
+   * quota page itself was not read: aws-reference.md §5 does not have it). On by default; `false` reproduces the
+   * fixed quotas of older documentation. The ramp is not documented (UNCONFIRMED): see `quotaIncrease`.
+   */
+  quotaAutoIncrease: z.boolean().default(true),
+  /**
+   * The ramp, UNCONFIRMED: after a minute with throttling, all three quotas are multiplied by `factor` (they scale
+   * together, §5) `delay` after that minute ends, one step at a time, for as long as minutes keep throttling at the
+   * raised quotas. They never come down within a run. Defaults: ×2 after 5 minutes.
+   */
+  quotaIncrease: z
+    .strictObject({
+      factor: z.number().gt(1).default(2),
+      delay: duration().default(300),
+    })
+    .prefault({}),
 });
 export type FirehoseConfig = z.output<typeof firehoseConfigSchema>;
 
@@ -40,7 +60,13 @@ export interface FirehosePut {
 }
 
 export class FirehoseModel {
+  /** Direct PUT quotas now, per second; raised by the automatic increase when it is on. */
   readonly limits: { records: number; requests: number; bytes: number };
+  /** Times at which the automatic increase raised the quotas (seconds since run start). */
+  readonly quotaIncreases: number[] = [];
+  private minute = 0;
+  private minuteThrottled = 0;
+  private increaseAt = Infinity;
   private bufferRecords = 0;
   private bufferBytes = 0;
   /** Arrival time of the oldest record in the buffer (the interval counts from the first record). */
@@ -73,6 +99,7 @@ export class FirehoseModel {
 
   /** PutRecordBatch calls of one tick; the quotas cut all three dimensions by the same share. */
   put(now: number, dt: number, records: number, bytes: number, requests: number): FirehosePut {
+    if (this.config.quotaAutoIncrease) this.followThrottling(now);
     const r = this.result;
     if (records <= 0) {
       r.acceptedRecords = r.throttledRecords = 0;
@@ -82,11 +109,34 @@ export class FirehoseModel {
     r.acceptedRecords = records * f;
     r.throttledRecords = records - r.acceptedRecords;
     this.throttledRecords += r.throttledRecords;
+    this.minuteThrottled += r.throttledRecords;
     if (this.bufferRecords === 0) this.bufferSince = now;
     this.bufferRecords += r.acceptedRecords;
     this.bufferBytes += bytes * f;
     this.acceptedBytes += bytes * f;
     return r;
+  }
+
+  /**
+   * The automatic increase (UNCONFIRMED ramp): when a minute ends with throttled records and no step is pending, the
+   * quotas are multiplied by `quotaIncrease.factor` `quotaIncrease.delay` after that minute's end.
+   */
+  private followThrottling(now: number): void {
+    if (now >= this.increaseAt) {
+      const k = this.config.quotaIncrease.factor;
+      this.limits.records *= k;
+      this.limits.requests *= k;
+      this.limits.bytes *= k;
+      this.quotaIncreases.push(this.increaseAt);
+      this.increaseAt = Infinity;
+      // Only throttling at the raised quotas calls for another step.
+      this.minuteThrottled = 0;
+    }
+    const minute = Math.floor(now / 60 + 1e-9);
+    if (minute === this.minute) return;
+    if (this.minuteThrottled > 0 && this.increaseAt === Infinity) this.increaseAt = minute * 60 + this.config.quotaIncrease.delay;
+    this.minute = minute;
+    this.minuteThrottled = 0;
   }
 
   /** Flushes the buffer to S3 at the end of the tick ending at `now`. */

@@ -61,8 +61,8 @@ export class KclConsumer extends LambdaConsumer {
     super(kclAsConsumerConfig(kcl, lambda, shards), shards, dt);
   }
 
-  override reshard(shards: number): void {
+  override reshard(shards: number, kept?: ArrayLike<number>): void {
     this.config = kclAsConsumerConfig(this.kcl, this.lambda, shards);
-    super.reshard(shards);
+    super.reshard(shards, kept);
   }
 }

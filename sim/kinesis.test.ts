@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run, scenario, tenants } from '../test/builders.ts';
-import { KinesisModel, remapUniform, SHARD_LIMITS } from './kinesis.ts';
+import { KinesisModel, onDemandMaxWriteMiBps, remapRanges, remapUniform, SHARD_LIMITS } from './kinesis.ts';
 
 /** Ten minutes at 1 s ticks, a single shard, random keys. */
 const oneShard = (extra: Record<string, unknown> = {}) => ({
@@ -131,27 +131,122 @@ describe('remapUniform', () => {
   });
 });
 
-describe('on-demand mode (§1.4)', () => {
-  it('writes 4 MiB/s from the start, then throttles a jump above twice the previous peak for 15 minutes', () => {
-    // 1 MiB/s for 30 min (records of 1,024 B incl. key), then 6 MiB/s: capacity is max(4 MiB/s, 2 × 1 MiB/s) = 4 MiB/s
-    // until the 6 MiB/s... is seen as a peak 15 minutes later; then 2 × peak ≥ 6 MiB/s and throttling stops.
+describe('on-demand mode: shards that split at half their limit, in bytes or records (§1.4, issue 13 item 3)', () => {
+  /** 12,000 events/s of 64 B (records-bound: 12 × 64 B = 768 KB/s per 12 shards), random keys, no retries, 1 hour. */
+  const small = (extra: Record<string, unknown> = {}) =>
+    run({
+      duration: '60m',
+      kinesis: { mode: 'on-demand', partitionKey: 'random', ...extra },
+      producer: { maxRetries: 0 },
+      tenants: tenants(1, 12_000, { eventBytes: 64, batchSize: 10 }),
+      dynamodb: { writeCapacity: 40_000 },
+    });
+
+  it('64-byte events at 12,000/s: 4 shards, split at 960 s and 1,920 s, so 26.7% dropped in the hour (not 66.6%)', () => {
+    // Each shard takes 1,000 records/s. Minute 1 shows every shard at ≥ 500 records/s → split 900 s later, at 960 s:
+    // 8 shards. The minute 960–1,020 s shows them hot again → 16 shards at 1,920 s, enough for 12,000/s.
+    // Dropped: 960 s × (12,000 − 4,000) + 960 s × (12,000 − 8,000) = 7,680,000 + 3,840,000 = 11,520,000 of 43,200,000.
+    const { summary, timeline } = small();
+    expect(summary.events.offered).toBe(43_200_000);
+    expect(summary.events.dropped).toBe(11_520_000);
+    expect(summary.events.dropped / summary.events.offered).toBeCloseTo(0.2667, 4);
+    const shards = timeline.columns.shards;
+    expect([shards[959], shards[960], shards[1919], shards[1920]]).toEqual([4, 8, 8, 16]);
+    // 16 shards at 750 records/s each are still above half: one more round to 32 at 2,880 s, never more.
+    expect(shards[2880]).toBe(32);
+    expect(summary.kinesis.shardsMax).toBe(32);
+    expect(summary.kinesis.reshards).toBe(4 + 8 + 16);
+    expect(summary.audit.balanced).toBe(true);
+  });
+
+  it('the same capacity the 2×-previous-peak rule gives for uniform keys: 4 → 8 → 16 shards, each step ≥ 2× the peak seen', () => {
+    // With every shard equally loaded, a shard splits exactly when the stream passes half its capacity, so capacity
+    // doubles whenever the peak passes half of it, 15 minutes (+ the minute it is measured over) later (§1.4).
+    const { timeline } = small();
+    const capacity = timeline.columns.kinesisCapacityRps;
+    const accepted = timeline.columns.accepted;
+    expect([capacity[959], capacity[960], capacity[1920]]).toEqual([4_000, 8_000, 16_000]);
+    expect(capacity[960]).toBeGreaterThanOrEqual(2 * accepted[959]!);
+    expect(capacity[1920]).toBeGreaterThanOrEqual(2 * accepted[1919]!);
+  });
+
+  it('a stream capped at 6 MiB/s stops at 6 shards (two halves split, two quarters not): 6,000 of 12,000 records/s accepted', () => {
+    const { timeline, summary } = small({ onDemandMaxWriteMiBps: 6 });
+    expect(summary.kinesis.shardsMax).toBe(6);
+    // Ranges 1/8, 1/8, 1/8, 1/8, 1/4, 1/4: each takes min(1,000, 12,000 × width) = 1,000 records/s.
+    expect(timeline.columns.accepted[3000]).toBeCloseTo(6_000, 6);
+  });
+
+  it('caps on-demand writes at 10 GB/s in us-east-1, us-west-2 and eu-west-1 and 200 MB/s elsewhere', () => {
+    expect(onDemandMaxWriteMiBps('us-east-1')).toBe(10_240);
+    expect(onDemandMaxWriteMiBps('eu-west-1')).toBe(10_240);
+    expect(onDemandMaxWriteMiBps('eu-central-1')).toBe(200);
+  });
+
+  it('a 1,500 events/s tenant key still throttles 500/s after an hour: its shard splits at 960, 1,920 and 2,880 s but one key never exceeds one shard', () => {
     const { summary, timeline } = run({
       duration: '60m',
-      kinesis: { mode: 'on-demand', partitionKey: 'random' },
+      kinesis: { mode: 'on-demand', partitionKey: 'tenant' },
       producer: { maxRetries: 0 },
-      tenants: tenants(1, 1024, { eventBytes: 1024 - 32, bursts: [{ at: '30m', duration: '30m', multiplier: 6 }] }),
+      tenants: tenants(1, 1_500, { batchSize: 10 }),
+      dynamodb: { writeCapacity: 40_000 },
     });
-    const throttledRows = [...timeline.columns.kinesisThrottled.keys()].filter((r) => timeline.columns.kinesisThrottled[r]! > 0);
-    expect(timeline.columns.kinesisThrottled.slice(0, 1800).every((x) => x === 0)).toBe(true);
-    expect(throttledRows[0]).toBe(1800);
-    // Throttling lasts about the 15-minute follow time (plus up to a minute of peak bookkeeping).
-    const span = throttledRows.at(-1)! - throttledRows[0]! + 1;
-    expect(span).toBeGreaterThanOrEqual(15 * 60);
-    expect(span).toBeLessThanOrEqual(17 * 60);
-    expect(summary.kinesis.reshards).toBe(0);
-    // The stream's shards grew with its capacity; every accepted record still reached the processor (stored, or in
-    // flight behind the 100-WCU default table when the drain limit came).
-    expect(summary.kinesis.shardsMax).toBeGreaterThan(4);
-    expect(summary.audit.balanced).toBe(true);
+    expect(summary.events.dropped).toBe(500 * 3600);
+    const shards = timeline.columns.shards;
+    expect([shards[959], shards[960], shards[1920], shards[2880], shards[3599]]).toEqual([4, 5, 6, 7, 7]);
+  });
+});
+
+describe('uneven hash ranges after SplitShard / MergeShards (§1.3)', () => {
+  const model = (shards: number, extra: Record<string, unknown> = {}) =>
+    new KinesisModel(
+      scenario({ duration: '1h', tenants: tenants(1, 1), kinesis: { shards, partitionKey: 'random', ...extra } }).kinesis,
+      [{ name: 't', count: 1, meanBytes: 100 }],
+      scenario({ duration: '1h', tenants: tenants(1, 1), producer: { maxRetries: 0 } }).producer,
+      1,
+    );
+
+  it('after SplitShard at 25%, 2,000 records/s throttle 500/s on the 75% shard (equal halves would take them all)', () => {
+    const k = model(1);
+    expect(k.splitShard(0, 0.25)).toEqual({ applied: true, activeAt: 30 });
+    expect(k.updating).toBe(true);
+    k.completeReshard();
+    expect(k.ranges()).toEqual([{ lo: 0, hi: 0.25 }, { lo: 0.25, hi: 1 }]);
+    const t = k.put(30, Float64Array.from([2_000]));
+    expect([...t.shardRecords]).toEqual([500, 1_000]);
+    expect(t.throttledRecords).toBeCloseTo(500, 9);
+    const halves = model(2);
+    expect(halves.put(0, Float64Array.from([2_000])).throttledRecords).toBe(0);
+  });
+
+  it('MergeShards joins the two shards meeting at a boundary, and refuses a boundary that is not one or a stream UPDATING', () => {
+    const k = model(4);
+    expect(k.mergeShards(0, 0.3).refusal).toMatch(/no two adjacent open shards meet at 0.3/);
+    expect(k.mergeShards(0, 0.5).applied).toBe(true);
+    expect(k.splitShard(1, 0.1).refusal).toMatch(/UPDATING/);
+    k.completeReshard();
+    expect(k.ranges()).toEqual([{ lo: 0, hi: 0.25 }, { lo: 0.25, hi: 0.75 }, { lo: 0.75, hi: 1 }]);
+    // The two outer shards kept their ranges (their consumers carry on); the middle one is new.
+    expect([...k.lastKept]).toEqual([0, -1, 3]);
+    expect(k.reshards).toBe(1);
+  });
+
+  it('refuses a split at a shard boundary', () => {
+    expect(model(2).splitShard(0, 0.5).refusal).toMatch(/not inside an open shard/);
+  });
+
+  it('with maxShardsPerStream 500 (2018–~2021): 300 → 501 is refused, 600 → 500 is refused, 600 → 499 is allowed', () => {
+    expect(model(300, { maxShardsPerStream: 500 }).requestShardCount(0, 501).refusal).toMatch(/above 500 shards per stream/);
+    const big = model(600, { maxShardsPerStream: 500 });
+    expect(big.requestShardCount(0, 500).refusal).toMatch(/can only be scaled down below 500/);
+    expect(big.requestShardCount(0, 499)).toEqual({ applied: true, activeAt: 180 });
+  });
+});
+
+describe('remapRanges', () => {
+  it('moves retries from ranges ¼ + ¾ to halves by overlap: 40 and 60 → 40 + 20 and 40', () => {
+    const dst = new Float64Array(2);
+    remapRanges(Float64Array.from([40, 60]), 0, Float64Array.from([0, 0.25, 1]), dst, 0, Float64Array.from([0, 0.5, 1]));
+    expect([...dst].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([60, 40]);
   });
 });

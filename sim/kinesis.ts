@@ -1,8 +1,10 @@
 /**
  * Kinesis Data Streams, write side (§1): per-shard limits of 1 MiB/s and 1,000 records/s enforced per second,
- * partition keys mapped onto equal hash ranges, PutRecords partial failure with producer retries (full-jitter
- * backoff) and drops after the retry budget, UpdateShardCount rules (§1.3) and on-demand capacity (§1.4).
- * Flows are aggregated per shard and tick; nothing here is per record.
+ * partition keys mapped onto each open shard's hash range, PutRecords partial failure with producer retries
+ * (full-jitter backoff) and drops after the retry budget, UpdateShardCount, SplitShard and MergeShards (§1.3), and
+ * on-demand capacity as AWS builds it: shards that split when they pass half their limit (§1.4).
+ * Hash ranges need not be equal: a split/merge sequence leaves uneven ranges, and each shard's limit sees its share.
+ * Flows are aggregated per shard and tick; nothing here is per record. Pure: time comes in as `now`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -23,10 +25,32 @@ export const kinesisConfigSchema = z.strictObject({
   partitionKey: z.enum(['tenant', 'tenant-timestamp', 'random']).default('tenant-timestamp'),
   /** How long UpdateShardCount keeps the stream UPDATING: "a few minutes" (§1.3), UNCONFIRMED. */
   reshardSeconds: z.number().nonnegative().default(180),
+  /**
+   * How long one SplitShard or MergeShards keeps the stream UPDATING. AWS gives no number (§1.3 "Split/merge
+   * duration", UNCONFIRMED); 30 s is kinesis-scaling-utils' own expectation ("stream mutation takes around 30
+   * seconds", StreamScalingUtils.waitForStreamStatus, KSU).
+   */
+  splitMergeSeconds: z.number().nonnegative().default(30),
   /** UpdateShardCount calls per rolling 24 h: 10 today, 2 before ~2020 (§1.3). */
   updateShardCountPer24h: z.number().int().positive().default(10),
-  /** Shards per stream reachable by UpdateShardCount: 10,000 today (§1.3). */
+  /**
+   * Shards UpdateShardCount can reach, and above which it cannot scale a stream down unless the result is below it
+   * (KDS-USC-API): 10,000 today, 500 in 2018–~2021, 200 before (§1.3). SplitShard/MergeShards are not bound by it.
+   */
   maxShardsPerStream: z.number().int().positive().default(10_000),
+  /**
+   * On-demand: a shard whose one-minute average ingest reaches this share of its limit, in bytes or in records, is
+   * split in two. §1.4 says 500 KB/s (bytes); the records half (500 records/s) is AWS's 2023 blog on 1 GB/s
+   * on-demand streams as issue 13 reads it, not in aws-reference.md: UNCONFIRMED.
+   */
+  onDemandSplitShare: z.number().positive().max(1).default(0.5),
+  /** On-demand: "splits it within 15 minutes" (§1.4); taken as the full 15 minutes (UNCONFIRMED exact timing). */
+  onDemandSplitSeconds: z.number().nonnegative().default(900),
+  /**
+   * On-demand write cap per stream in MiB/s (AWS writes MB; per-shard "1 MB" is 1 MiB, §1.1). Default by region
+   * (KDS-Q-live, §1.4): 10 GB/s in us-east-1, us-west-2 and eu-west-1, 200 MB/s elsewhere (200 MB/s everywhere in 2022).
+   */
+  onDemandMaxWriteMiBps: z.number().positive().optional(),
   autoscaler: kinesisAutoscalerSchema.default('none'),
 });
 export type KinesisConfig = z.output<typeof kinesisConfigSchema>;
@@ -51,12 +75,22 @@ export const SHARD_LIMITS = {
   getRecordsMaxRecords: 10_000,
 } as const;
 
-/** On-demand mode (§1.4): a new stream writes 4 MB/s; capacity follows 2× the previous peak with a 15-minute lag. */
+/** On-demand mode (§1.4): a new stream writes 4 MB/s, i.e. starts as 4 shards. */
 export const ON_DEMAND = {
-  initialWriteBytes: 4 * 1_048_576,
-  /** "more than double the previous peak within a 15-minute duration" throttles. */
-  followSeconds: 15 * 60,
+  initialShards: 4,
+  /** Regions whose on-demand write cap is 10 GB/s (KDS-Q-live, §1.4); 200 MB/s elsewhere. */
+  bigRegions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+  bigRegionMiBps: 10 * 1024,
+  otherMiBps: 200,
 } as const;
+
+/** On-demand write cap of a region in MiB/s (§1.4). */
+export function onDemandMaxWriteMiBps(region: string): number {
+  return (ON_DEMAND.bigRegions as readonly string[]).includes(region) ? ON_DEMAND.bigRegionMiBps : ON_DEMAND.otherMiBps;
+}
+
+/** Two hash positions closer than this are the same (kinesis-scaling-utils' softCompare tolerance is 1e-9, KSU). */
+export const HASH_EPSILON = 1e-9;
 
 /** Partition-key lengths count towards the byte limit (§1.1); typical UTF-8 lengths of each key strategy. */
 const KEY_BYTES: Record<KinesisConfig['partitionKey'], number> = { tenant: 12, 'tenant-timestamp': 26, random: 32 };
@@ -64,6 +98,8 @@ const KEY_BYTES: Record<KinesisConfig['partitionKey'], number> = { tenant: 12, '
 export interface ReshardResult {
   readonly applied: boolean;
   readonly refusal?: string;
+  /** When the stream is ACTIVE again, if applied (seconds since run start). */
+  readonly activeAt?: number;
 }
 
 export interface KinesisTickResult {
@@ -93,6 +129,12 @@ export interface GroupTraffic {
   readonly meanBytes: number;
 }
 
+/** A shard's hash range as fractions of the key space [0, 1). */
+export interface ShardRange {
+  readonly lo: number;
+  readonly hi: number;
+}
+
 export class KinesisModel {
   readonly mode: KinesisConfig['mode'];
   shards: number;
@@ -101,7 +143,15 @@ export class KinesisModel {
   /** Times of accepted UpdateShardCount calls, for the rolling-24-hour quota. */
   private readonly calls: number[] = [];
   shardsMax: number;
+  /** Completed resharding operations: UpdateShardCount calls, SplitShard and MergeShards, on-demand splits. */
   reshards = 0;
+  /** Bumped at every change of the open shards' layout; consumers compare it to know when to follow. */
+  layoutVersion = 0;
+  /**
+   * After the latest layout change, for each open shard the index it had before if its hash range is unchanged (its
+   * records keep flowing to the same consumer), or -1 for a new child shard.
+   */
+  lastKept: Int32Array = new Int32Array(0);
 
   private readonly keyBytes: number;
   private readonly maxRetries: number;
@@ -113,7 +163,12 @@ export class KinesisModel {
   /** Pending retries: [slot][attempt-1][shard] → records, and their bytes. */
   private retryRecords: Float64Array;
   private retryBytes: Float64Array;
-  /** Per group, the share of its traffic landing on each shard (groups × shards), null when uniform. */
+  /** Open shards' hash ranges: shard s covers [bounds[s], bounds[s+1]); widths[s] is its share of uniform keys. */
+  private bounds: Float64Array;
+  private widths: Float64Array;
+  /** The layout an accepted UpdateShardCount/SplitShard/MergeShards applies when it completes. */
+  private pendingBounds: Float64Array | null = null;
+  /** Per group, the share of its traffic landing on each shard (groups × shards), null when keys spread uniformly. */
   private weights: Float64Array | null = null;
   private readonly tenantKeys: Float64Array[] | null;
 
@@ -123,19 +178,21 @@ export class KinesisModel {
   private freshB: Float64Array;
   readonly tick: KinesisTickResult;
 
-  /** On-demand: running peak of accepted bytes/s per minute, and capacity as of now. */
-  private onDemandCapacity: number = ON_DEMAND.initialWriteBytes;
-  private readonly peakByMinute: number[] = [];
-  private minuteBytes = 0;
+  /** On-demand: per-shard accepted records and bytes in the current minute, and when a split of each is due. */
+  private minuteR: Float64Array = new Float64Array(0);
+  private minuteB: Float64Array = new Float64Array(0);
+  private splitDueAt: Float64Array = new Float64Array(0);
+  private splitsPending = 0;
+  private nextSplitAt = Infinity;
   private minuteIndex = 0;
-  /** On-demand shard count to switch to at the next put. */
-  private pendingLayout: number | null = null;
+  private readonly onDemandMaxShards: number;
 
   constructor(
     private readonly config: KinesisConfig,
     private readonly groups: readonly GroupTraffic[],
     producer: ProducerConfig,
     private readonly dt: number,
+    region = 'us-east-1',
   ) {
     this.mode = config.mode;
     this.keyBytes = KEY_BYTES[config.partitionKey];
@@ -149,11 +206,16 @@ export class KinesisModel {
       this.retryDelayTicks[k - 1] = Math.max(1, Math.round(ceiling / 2 / 1000 / dt));
     }
     this.ringSize = (this.maxRetries > 0 ? Math.max(...this.retryDelayTicks) : 0) + 1;
-    this.shards = config.mode === 'on-demand' ? this.onDemandShards() : config.shards;
+    const capMiBps = config.onDemandMaxWriteMiBps ?? onDemandMaxWriteMiBps(region);
+    // One shard writes 1 MiB/s, so the cap in shards is the cap in MiB/s (§1.1, §1.4).
+    this.onDemandMaxShards = Math.max(1, Math.floor(capMiBps * (1_048_576 / SHARD_LIMITS.writeBytes)));
+    this.shards = config.mode === 'on-demand' ? Math.min(ON_DEMAND.initialShards, this.onDemandMaxShards) : config.shards;
     this.shardsMax = this.shards;
     this.tenantKeys = config.partitionKey === 'tenant' ? groups.map((g) => tenantKeyPositions(g)) : null;
     this.retryRecords = new Float64Array(0);
     this.retryBytes = new Float64Array(0);
+    this.bounds = equalBounds(this.shards);
+    this.widths = new Float64Array(0);
     this.demandR = this.demandB = this.freshR = this.freshB = new Float64Array(0);
     this.tick = {
       acceptedByAttempt: new Float64Array(this.maxRetries + 1),
@@ -169,15 +231,20 @@ export class KinesisModel {
       capacityBytes: 0,
       hotShards: 0,
     };
-    this.layout(this.shards, null);
+    this.layout(this.bounds, null);
+    this.layoutVersion = 0;
   }
 
-  /** Stream write capacity per second as (records, bytes). */
+  /** Stream write capacity per second as (records, bytes): open shards × per-shard limits, in both modes. */
   capacity(): { records: number; bytes: number } {
-    if (this.mode === 'on-demand') {
-      return { records: (this.onDemandCapacity / SHARD_LIMITS.writeBytes) * SHARD_LIMITS.writeRecords, bytes: this.onDemandCapacity };
-    }
     return { records: this.shards * SHARD_LIMITS.writeRecords, bytes: this.shards * SHARD_LIMITS.writeBytes };
+  }
+
+  /** The open shards' hash ranges, lowest first (a copy). */
+  ranges(): ShardRange[] {
+    const out: ShardRange[] = [];
+    for (let s = 0; s < this.shards; s++) out.push({ lo: this.bounds[s]!, hi: this.bounds[s + 1]! });
+    return out;
   }
 
   /**
@@ -185,10 +252,9 @@ export class KinesisModel {
    * due. Results are in `this.tick` (reused).
    */
   put(now: number, fresh: Float64Array): KinesisTickResult {
-    if (this.pendingLayout !== null) {
-      this.relayout(this.pendingLayout);
-      this.pendingLayout = null;
-    }
+    // On-demand splits that came due apply before this tick's records are placed, so every accepted record lands in
+    // the layout the consumer sees.
+    if (this.nextSplitAt <= now) this.applyDueSplits(now);
     const dt = this.dt;
     const n = this.shards;
     const t = this.tick;
@@ -209,21 +275,13 @@ export class KinesisModel {
       const bytes = records * (this.groups[g]!.meanBytes + this.keyBytes);
       t.demandRecords += records;
       t.demandBytes += bytes;
-      if (this.weights === null) {
-        const r = records / n;
-        const b = bytes / n;
-        for (let s = 0; s < n; s++) {
-          freshR[s] = freshR[s]! + r;
-          freshB[s] = freshB[s]! + b;
-        }
-      } else {
-        const base = g * n;
-        for (let s = 0; s < n; s++) {
-          const w = this.weights[base + s]!;
-          if (w === 0) continue;
-          freshR[s] = freshR[s]! + records * w;
-          freshB[s] = freshB[s]! + bytes * w;
-        }
+      // Uniform keys land on each shard in proportion to its hash range; tenant keys where their MD5 falls.
+      const w = this.weights === null ? this.widths : this.weights.subarray(g * n, (g + 1) * n);
+      for (let s = 0; s < n; s++) {
+        const ws = w[s]!;
+        if (ws === 0) continue;
+        freshR[s] = freshR[s]! + records * ws;
+        freshB[s] = freshB[s]! + bytes * ws;
       }
     }
     for (let s = 0; s < n; s++) {
@@ -243,18 +301,8 @@ export class KinesisModel {
     const cap = this.capacity();
     t.capacityRecords = cap.records * dt;
     t.capacityBytes = cap.bytes * dt;
-    // Provisioned: each shard enforces its own limit. On-demand: the stream's capacity is pooled over shards,
-    // except that one partition key can never exceed one shard (§1.2).
-    let poolFraction = 1;
-    if (this.mode === 'on-demand') {
-      let totalR = 0;
-      let totalB = 0;
-      for (let s = 0; s < n; s++) {
-        totalR += demandR[s]!;
-        totalB += demandB[s]!;
-      }
-      poolFraction = Math.min(1, totalR > 0 ? t.capacityRecords / totalR : 1, totalB > 0 ? t.capacityBytes / totalB : 1);
-    }
+    // Each shard enforces its own limit, in both modes: an on-demand stream is made of shards too (§1.1, §1.4), so
+    // one partition key never exceeds one shard (§1.2).
     const capR = SHARD_LIMITS.writeRecords * dt;
     const capB = SHARD_LIMITS.writeBytes * dt;
     const nextSlot = (k: number) => (this.slot + this.retryDelayTicks[k]!) % this.ringSize;
@@ -263,10 +311,7 @@ export class KinesisModel {
       const r = demandR[s]!;
       if (r === 0) continue;
       const b = demandB[s]!;
-      const f =
-        this.mode === 'on-demand' && this.weights === null
-          ? poolFraction
-          : Math.min(this.mode === 'on-demand' ? poolFraction : 1, capR / r, b > 0 ? capB / b : 1);
+      const f = Math.min(1, capR / r, b > 0 ? capB / b : 1);
       if (f < 1) t.hotShards++;
       const bytesPerRecord = b / r;
       // First attempts.
@@ -287,7 +332,7 @@ export class KinesisModel {
       t.acceptedBytes += b * f;
     }
     this.slot = (this.slot + 1) % this.ringSize;
-    if (this.mode === 'on-demand') this.followPeak(now, t.acceptedBytes);
+    if (this.mode === 'on-demand') this.watchShards(now);
     return t;
   }
 
@@ -316,19 +361,24 @@ export class KinesisModel {
   }
 
   /**
-   * UpdateShardCount (§1.3): refused while UPDATING, above 2× or below ½ of the open shards, above the per-stream
-   * maximum, or past the calls-per-rolling-24-hours quota. Accepted calls take `reshardSeconds` to complete.
+   * UpdateShardCount with UNIFORM_SCALING (§1.3, KDS-USC-API): refused while UPDATING, above 2× or below ½ of the
+   * open shards, above `maxShardsPerStream`, down from a stream above that cap unless the result is below it, or past
+   * the calls-per-rolling-24-hours quota. Accepted calls take `reshardSeconds`; the new shards have equal ranges.
    */
   requestShardCount(now: number, target: number): ReshardResult {
     if (this.mode === 'on-demand') return { applied: false, refusal: 'ValidationException: on-demand streams have no shard count to update' };
     const current = this.shards;
+    const cap = this.config.maxShardsPerStream;
     const refuse = (refusal: string): ReshardResult => ({ applied: false, refusal });
     if (this.updating) return refuse('ResourceInUseException: stream is UPDATING');
     if (!Number.isInteger(target) || target < 1) return refuse(`InvalidArgumentException: target ${target} is not a positive integer`);
     if (target === current) return refuse(`InvalidArgumentException: target equals the open shard count ${current}`);
     if (target > 2 * current) return refuse(`InvalidArgumentException: ${current} → ${target} is more than 2× the open shards`);
     if (target * 2 < current) return refuse(`InvalidArgumentException: ${current} → ${target} is less than ½ of the open shards`);
-    if (target > this.config.maxShardsPerStream) return refuse(`LimitExceededException: ${target} is above ${this.config.maxShardsPerStream} shards per stream`);
+    if (target > cap && target > current) return refuse(`LimitExceededException: ${target} is above ${cap} shards per stream (UpdateShardCount)`);
+    if (current > cap && target >= cap) {
+      return refuse(`LimitExceededException: a stream of ${current} shards (above ${cap}) can only be scaled down below ${cap}`);
+    }
     while (this.calls.length > 0 && this.calls[0]! <= now - 86_400) this.calls.shift();
     if (this.calls.length >= this.config.updateShardCountPer24h) {
       return refuse(`LimitExceededException: ${this.config.updateShardCountPer24h} UpdateShardCount calls in the last 24 h`);
@@ -336,60 +386,164 @@ export class KinesisModel {
     this.calls.push(now);
     this.updating = true;
     this.pendingTarget = target;
-    return { applied: true };
+    this.pendingBounds = equalBounds(target);
+    return { applied: true, activeAt: now + this.config.reshardSeconds };
   }
 
-  /** Completes an accepted UpdateShardCount: the new shards open with equal hash ranges. */
+  /**
+   * SplitShard (§1.3): splits the open shard whose range holds `at` (a key-space fraction strictly inside it) into
+   * [lo, at) and [at, hi). One operation at a time: refused while UPDATING. Completes after `splitMergeSeconds`.
+   */
+  splitShard(now: number, at: number): ReshardResult {
+    if (this.mode === 'on-demand') return { applied: false, refusal: 'ValidationException: on-demand streams are split by AWS' };
+    if (this.updating) return { applied: false, refusal: 'ResourceInUseException: stream is UPDATING' };
+    const s = this.shardAt(at);
+    if (s < 0 || at - this.bounds[s]! <= HASH_EPSILON || this.bounds[s + 1]! - at <= HASH_EPSILON) {
+      return { applied: false, refusal: `InvalidArgumentException: NewStartingHashKey ${at} is not inside an open shard` };
+    }
+    const next = new Float64Array(this.shards + 2);
+    next.set(this.bounds.subarray(0, s + 1), 0);
+    next[s + 1] = at;
+    next.set(this.bounds.subarray(s + 1), s + 2);
+    return this.startOperation(now, next);
+  }
+
+  /**
+   * MergeShards (§1.3): merges the two adjacent open shards that meet at `boundary`. Refused while UPDATING.
+   * Completes after `splitMergeSeconds`.
+   */
+  mergeShards(now: number, boundary: number): ReshardResult {
+    if (this.mode === 'on-demand') return { applied: false, refusal: 'ValidationException: on-demand streams are managed by AWS' };
+    if (this.updating) return { applied: false, refusal: 'ResourceInUseException: stream is UPDATING' };
+    let s = -1;
+    for (let i = 1; i < this.shards; i++) if (Math.abs(this.bounds[i]! - boundary) <= HASH_EPSILON) s = i;
+    if (s < 0) return { applied: false, refusal: `InvalidArgumentException: no two adjacent open shards meet at ${boundary}` };
+    const next = new Float64Array(this.shards);
+    next.set(this.bounds.subarray(0, s), 0);
+    next.set(this.bounds.subarray(s + 1), s);
+    return this.startOperation(now, next);
+  }
+
+  private startOperation(now: number, next: Float64Array): ReshardResult {
+    this.updating = true;
+    this.pendingBounds = next;
+    this.pendingTarget = next.length - 1;
+    return { applied: true, activeAt: now + this.config.splitMergeSeconds };
+  }
+
+  /** Completes the accepted UpdateShardCount, SplitShard or MergeShards: its layout opens now. */
   completeReshard(): void {
-    if (!this.updating) return;
+    if (!this.updating || this.pendingBounds === null) return;
     this.updating = false;
     this.reshards++;
-    this.relayout(this.pendingTarget);
+    const next = this.pendingBounds;
+    this.pendingBounds = null;
+    this.relayout(next);
   }
 
-  /** Shards open now in on-demand mode: AWS splits shards that pass 500 KB/s, so about capacity / 1 MiB × 2 / 2. */
-  private onDemandShards(): number {
-    return Math.max(1, Math.ceil(this.onDemandCapacity / SHARD_LIMITS.writeBytes));
+  /** Index of the open shard whose range holds `at`, or -1. */
+  private shardAt(at: number): number {
+    if (!(at >= 0 && at < 1)) return -1;
+    let lo = 0;
+    let hi = this.shards - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bounds[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
-  /** On-demand capacity: 2× the highest per-minute write rate seen up to 15 minutes ago (§1.4). */
-  private followPeak(now: number, acceptedBytes: number): void {
-    this.minuteBytes += acceptedBytes;
-    const minute = Math.floor((now + this.dt) / 60);
+  /**
+   * On-demand (§1.4): at the end of each minute, a shard whose average accepted ingest reached `onDemandSplitShare` of
+   * its limit in bytes or records is split in two, evenly by hash range, `onDemandSplitSeconds` later. Capacity thus
+   * follows twice the previous peak shard by shard, in both dimensions, and a hot key's shard keeps splitting until
+   * the key is (nearly) alone on it — one key still never exceeds one shard. Shards are never merged (the previous
+   * peak is remembered for 30 days); the stream never exceeds the region's write cap.
+   */
+  private watchShards(now: number): void {
+    const n = this.shards;
+    const t = this.tick;
+    for (let s = 0; s < n; s++) {
+      this.minuteR[s] = this.minuteR[s]! + t.shardRecords[s]!;
+      this.minuteB[s] = this.minuteB[s]! + t.shardBytes[s]!;
+    }
+    const minute = Math.floor((now + this.dt) / 60 + 1e-9);
     if (minute === this.minuteIndex) return;
-    const prevPeak = this.peakByMinute.at(-1) ?? 0;
-    this.peakByMinute.push(Math.max(prevPeak, this.minuteBytes / 60));
-    this.minuteBytes = 0;
+    const seconds = (minute - this.minuteIndex) * 60;
     this.minuteIndex = minute;
-    const lagMinutes = ON_DEMAND.followSeconds / 60;
-    const seen = this.peakByMinute.length > lagMinutes ? this.peakByMinute[this.peakByMinute.length - 1 - lagMinutes]! : 0;
-    const capacity = Math.max(ON_DEMAND.initialWriteBytes, 2 * seen);
-    if (capacity !== this.onDemandCapacity) {
-      this.onDemandCapacity = capacity;
-      const shards = this.onDemandShards();
-      // Applied at the start of the next put: this tick's per-shard results must keep their layout for the consumer.
-      if (shards !== this.shards) this.pendingLayout = shards;
+    const share = this.config.onDemandSplitShare;
+    const dueAt = now + this.dt + this.config.onDemandSplitSeconds;
+    for (let s = 0; s < n; s++) {
+      const hot = this.minuteR[s]! / seconds >= share * SHARD_LIMITS.writeRecords || this.minuteB[s]! / seconds >= share * SHARD_LIMITS.writeBytes;
+      this.minuteR[s] = 0;
+      this.minuteB[s] = 0;
+      if (!hot || this.splitDueAt[s]! !== Infinity) continue;
+      if (n + this.splitsPending >= this.onDemandMaxShards) break;
+      this.splitDueAt[s] = dueAt;
+      this.splitsPending++;
+      if (dueAt < this.nextSplitAt) this.nextSplitAt = dueAt;
     }
   }
 
-  private relayout(target: number): void {
-    const old = this.shards;
-    this.shards = target;
-    this.shardsMax = Math.max(this.shardsMax, target);
-    this.layout(target, old);
+  /** Applies every on-demand split due by `now` in one layout change. */
+  private applyDueSplits(now: number): void {
+    const n = this.shards;
+    const next: number[] = [0];
+    let applied = 0;
+    let nextDue = Infinity;
+    for (let s = 0; s < n; s++) {
+      const lo = this.bounds[s]!;
+      const hi = this.bounds[s + 1]!;
+      const due = this.splitDueAt[s]!;
+      if (due <= now) {
+        next.push((lo + hi) / 2);
+        applied++;
+      } else if (due < nextDue) nextDue = due;
+      next.push(hi);
+    }
+    if (applied === 0) {
+      this.nextSplitAt = nextDue;
+      return;
+    }
+    // Splits still pending carry over to their shard's new index.
+    const carried: number[] = [];
+    for (let s = 0; s < n; s++) {
+      const due = this.splitDueAt[s]!;
+      if (due <= now) carried.push(Infinity, Infinity);
+      else carried.push(due);
+    }
+    this.reshards += applied;
+    this.splitsPending -= applied;
+    this.relayout(Float64Array.from(next));
+    this.splitDueAt.set(carried);
+    this.nextSplitAt = nextDue;
   }
 
-  /** Sizes per-shard arrays for `n` shards, carrying pending retries over by hash-range overlap. */
-  private layout(n: number, old: number | null): void {
+  private relayout(next: Float64Array): void {
+    const old = this.bounds;
+    this.shards = next.length - 1;
+    this.shardsMax = Math.max(this.shardsMax, this.shards);
+    this.layout(next, old);
+  }
+
+  /** Sizes per-shard arrays for the layout `next`, carrying pending retries over by hash-range overlap. */
+  private layout(next: Float64Array, old: Float64Array | null): void {
+    const n = next.length - 1;
     const K = this.maxRetries;
     const records = new Float64Array(this.ringSize * K * n);
     const bytes = new Float64Array(this.ringSize * K * n);
     if (old !== null) {
+      const from = old.length - 1;
       for (let row = 0; row < this.ringSize * K; row++) {
-        remapUniform(this.retryRecords, row * old, old, records, row * n, n);
-        remapUniform(this.retryBytes, row * old, old, bytes, row * n, n);
+        remapRanges(this.retryRecords, row * from, old, records, row * n, next);
+        remapRanges(this.retryBytes, row * from, old, bytes, row * n, next);
       }
     }
+    this.lastKept = keptShards(old, next);
+    this.bounds = next;
+    this.widths = new Float64Array(n);
+    for (let s = 0; s < n; s++) this.widths[s] = next[s + 1]! - next[s]!;
     this.retryRecords = records;
     this.retryBytes = bytes;
     this.demandR = new Float64Array(n);
@@ -398,8 +552,35 @@ export class KinesisModel {
     this.freshB = new Float64Array(n);
     this.tick.shardRecords = new Float64Array(n);
     this.tick.shardBytes = new Float64Array(n);
-    this.weights = this.tenantKeys ? tenantWeights(this.tenantKeys, n) : null;
+    this.minuteR = new Float64Array(n);
+    this.minuteB = new Float64Array(n);
+    this.splitDueAt = new Float64Array(n).fill(Infinity);
+    this.weights = this.tenantKeys ? tenantWeights(this.tenantKeys, next) : null;
+    this.layoutVersion++;
   }
+}
+
+/** `n` equal hash ranges: [0, 1/n, 2/n, …, 1]. */
+export function equalBounds(n: number): Float64Array {
+  const b = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) b[i] = i / n;
+  b[n] = 1;
+  return b;
+}
+
+/** For each new shard, the old shard with exactly the same range, or -1 (all -1 without an old layout). */
+function keptShards(old: Float64Array | null, next: Float64Array): Int32Array {
+  const n = next.length - 1;
+  const kept = new Int32Array(n).fill(-1);
+  if (old === null) return kept;
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    const lo = next[j]!;
+    const hi = next[j + 1]!;
+    while (i < old.length - 1 && old[i]! < lo - HASH_EPSILON) i++;
+    if (i < old.length - 1 && Math.abs(old[i]! - lo) <= HASH_EPSILON && Math.abs(old[i + 1]! - hi) <= HASH_EPSILON) kept[j] = i;
+  }
+  return kept;
 }
 
 /** Where each tenant's partition key lands in the hash key space, as a fraction in [0, 1) (MD5, as Kinesis hashes). */
@@ -407,31 +588,54 @@ function tenantKeyPositions(group: GroupTraffic): Float64Array {
   const positions = new Float64Array(group.count);
   for (let i = 0; i < group.count; i++) {
     const digest = createHash('md5').update(`${group.name}-${i}`).digest();
-    // The top 48 bits are plenty to place a key among at most 10,000 equal ranges.
+    // The top 48 bits are plenty to place a key among at most 10,000 ranges.
     positions[i] = digest.readUIntBE(0, 6) / 2 ** 48;
   }
   return positions;
 }
 
-/** Share of each group's traffic per shard, for equal hash ranges over `n` shards. */
-function tenantWeights(keys: readonly Float64Array[], n: number): Float64Array {
+/** Share of each group's traffic per shard for the hash ranges `bounds` (groups × shards). */
+function tenantWeights(keys: readonly Float64Array[], bounds: Float64Array): Float64Array {
+  const n = bounds.length - 1;
   const weights = new Float64Array(keys.length * n);
   keys.forEach((positions, g) => {
-    for (const p of positions) weights[g * n + Math.floor(p * n)] = weights[g * n + Math.floor(p * n)]! + 1 / positions.length;
+    for (const p of positions) {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (bounds[mid]! <= p) lo = mid;
+        else hi = mid - 1;
+      }
+      weights[g * n + lo] = weights[g * n + lo]! + 1 / positions.length;
+    }
   });
   return weights;
 }
 
-/** Moves per-shard amounts from `from` equal ranges to `to` equal ranges in proportion to their overlap. */
-export function remapUniform(src: Float64Array, srcOffset: number, from: number, dst: Float64Array, dstOffset: number, to: number): void {
+/**
+ * Moves per-shard amounts from the ranges `fromBounds` to the ranges `toBounds` in proportion to their overlap
+ * (amounts are spread evenly over each source range).
+ */
+export function remapRanges(src: Float64Array, srcOffset: number, fromBounds: Float64Array, dst: Float64Array, dstOffset: number, toBounds: Float64Array): void {
+  const from = fromBounds.length - 1;
+  const to = toBounds.length - 1;
+  let j = 0;
   for (let i = 0; i < from; i++) {
     const amount = src[srcOffset + i]!;
+    const lo = fromBounds[i]!;
+    const hi = fromBounds[i + 1]!;
+    while (j < to - 1 && toBounds[j + 1]! <= lo) j++;
     if (amount === 0) continue;
-    const lo = i / from;
-    const hi = (i + 1) / from;
-    for (let j = Math.floor(lo * to); j < to && j / to < hi; j++) {
-      const overlap = Math.min(hi, (j + 1) / to) - Math.max(lo, j / to);
-      if (overlap > 0) dst[dstOffset + j] = dst[dstOffset + j]! + amount * overlap * from;
+    const width = hi - lo;
+    for (let k = j; k < to && toBounds[k]! < hi; k++) {
+      const overlap = Math.min(hi, toBounds[k + 1]!) - Math.max(lo, toBounds[k]!);
+      if (overlap > 0) dst[dstOffset + k] = dst[dstOffset + k]! + (amount * overlap) / width;
     }
   }
+}
+
+/** Moves per-shard amounts from `from` equal ranges to `to` equal ranges in proportion to their overlap. */
+export function remapUniform(src: Float64Array, srcOffset: number, from: number, dst: Float64Array, dstOffset: number, to: number): void {
+  remapRanges(src, srcOffset, equalBounds(from), dst, dstOffset, equalBounds(to));
 }

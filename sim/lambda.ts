@@ -49,6 +49,8 @@ class ShardQueue {
   fhPending = 0;
   /** This tick's reads, between `plan` and `settle`. */
   read = 0;
+  /** A child shard waiting for its parents to drain (§4): it takes records but is not read yet. */
+  waiting = false;
   inFlightBefore = 0;
 
   push(time: number, records: number, bytes: number): void {
@@ -169,10 +171,29 @@ export class LambdaConsumer {
     return { dynamodb, firehose };
   }
 
-  /** UpdateShardCount completed: today's shards become parents; new records go to `shards` children. */
-  reshard(shards: number): void {
-    this.parents.push(...this.queues.filter((q) => q.total > 0));
-    this.queues = Array.from({ length: shards }, () => new ShardQueue());
+  /**
+   * The stream's shards changed. Without `kept` (UpdateShardCount), every shard closes: today's shards become parents
+   * and new records go to `shards` children. With `kept` (one entry per new shard: the index of the old shard with
+   * the same hash range, or -1), only shards whose range changed (split or merged) close; the others keep their queue.
+   * Children are read only once every parent has drained (§4, resharding).
+   */
+  reshard(shards: number, kept?: ArrayLike<number>): void {
+    const old = this.queues;
+    const keep = new Set<number>();
+    const next: ShardQueue[] = [];
+    for (let j = 0; j < shards; j++) {
+      const i = kept ? kept[j]! : -1;
+      if (i >= 0 && i < old.length) {
+        keep.add(i);
+        next.push(old[i]!);
+      } else next.push(new ShardQueue());
+    }
+    for (let i = 0; i < old.length; i++) if (!keep.has(i) && old[i]!.total > 0) this.parents.push(old[i]!);
+    for (let j = 0; j < shards; j++) {
+      const i = kept ? kept[j]! : -1;
+      if (!(i >= 0 && i < old.length)) next[j]!.waiting = this.parents.length > 0;
+    }
+    this.queues = next;
   }
 
   /** Adds this tick's accepted records per shard (arrival at mid-tick). */
@@ -186,9 +207,11 @@ export class LambdaConsumer {
     const t = this.tick;
     t.ddbAttempts = t.fhAttempts = t.fhBytes = t.fhRequests = t.readRecords = t.readBytes = 0;
     t.invocations = t.gbSeconds = t.completed = t.expired = t.expiredDelivery = 0;
-    const readable = this.readable();
-    for (const q of readable) this.planShard(now, q);
-    for (const q of readable === this.parents ? this.queues : []) q.read = 0;
+    for (const q of this.parents) this.planShard(now, q);
+    for (const q of this.queues) {
+      if (q.waiting) q.read = 0;
+      else this.planShard(now, q);
+    }
     return t;
   }
 
@@ -203,7 +226,7 @@ export class LambdaConsumer {
     const processingSeconds =
       Math.max(1, this.config.batchWindow) / 2 + (this.config.batchMs + this.config.perRecordMs * this.config.batchSize) / 1000;
     let oldest = Infinity;
-    for (const q of this.readable()) {
+    const settleQueue = (q: ShardQueue): void => {
       q.ddbPending = (q.ddbPending + q.read) * (1 - fd);
       q.fhPending = (q.fhPending + q.read) * (1 - ff);
       if (q.ddbPending < 1e-6) q.ddbPending = 0;
@@ -214,16 +237,16 @@ export class LambdaConsumer {
         q.pop(completed, (records, arrivedAt) => onCompleted(records, Math.max(0, end - arrivedAt - this.dt / 2) + processingSeconds));
       }
       q.read = 0;
+    };
+    for (const q of this.parents) settleQueue(q);
+    for (const q of this.queues) if (!q.waiting) settleQueue(q);
+    if (this.parents.length > 0 && this.parents.every((q) => q.total <= 1e-6)) {
+      this.parents = [];
+      for (const q of this.queues) q.waiting = false;
     }
-    if (this.parents.length > 0 && this.parents.every((q) => q.total <= 1e-6)) this.parents = [];
     for (const q of this.parents) oldest = Math.min(oldest, q.oldest() ?? Infinity);
     for (const q of this.queues) oldest = Math.min(oldest, q.oldest() ?? Infinity);
     t.iteratorAgeMs = oldest === Infinity ? 0 : Math.max(0, end - oldest) * 1000;
-  }
-
-  /** Parents while any remain (children wait, §4 resharding), else the current shards. */
-  private readable(): ShardQueue[] {
-    return this.parents.length > 0 ? this.parents : this.queues;
   }
 
   private planShard(now: number, q: ShardQueue): void {

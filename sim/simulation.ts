@@ -22,6 +22,8 @@ import { LambdaConsumer } from './lambda.ts';
 import { LatencyRecorder } from './latency.ts';
 import type { ScalingPolicy } from './policies/policy.ts';
 import { resolveBundledPolicy } from './policies/index.ts';
+import { planSplitMerge } from './policies/kinesis-scaling-utils.ts';
+import { runSplitMerge } from './split-merge-runner.ts';
 import { priceUsage } from './pricing/cost-meter.ts';
 import type { PriceEntry } from './pricing/price-table.ts';
 import { dynamoWriteUnits, emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from './pricing/usage.ts';
@@ -182,6 +184,7 @@ export class Simulation {
       scenario.tenants.map((g, i) => ({ name: g.name, count: g.count, meanBytes: this.groups[i]!.size.meanBytes })),
       scenario.producer,
       this.dt,
+      scenario.region,
     );
     this.shardsInitial = this.kinesis.shards;
     this.consumer =
@@ -330,7 +333,7 @@ export class Simulation {
     this.cloudwatch.publish(t);
     this.queue.runUntil(t);
     this.dynamodb.advance(t);
-    if (this.consumerShards !== this.kinesis.shards) this.onReshard();
+    if (this.consumerLayout !== this.kinesis.layoutVersion) this.onReshard();
 
     // Traffic → API Gateway → Kinesis.
     if (draining) this.offered.fill(0);
@@ -366,7 +369,7 @@ export class Simulation {
     this.usage.apiGateway.requests += api.billedRequests;
 
     const k = this.kinesis.put(t, this.kinesisFresh);
-    if (this.consumerShards !== this.kinesis.shards) this.onReshard();
+    if (this.consumerLayout !== this.kinesis.layoutVersion) this.onReshard();
     // "accepted" = answered 2xx by the ingest API: admitted by the gateway and not dropped after PutRecords retries.
     // Retries finish within the tick or a few after, so drops are charged to the tick they happen in.
     totals.accepted += accepted - k.droppedRecords;
@@ -486,11 +489,12 @@ export class Simulation {
     return accepted > 0 ? weighted / accepted : 0;
   }
 
-  private consumerShards = -1;
+  private consumerLayout = -1;
 
+  /** The stream's layout changed: shards whose hash range changed close, the consumer follows (§4). */
   private onReshard(): void {
-    if (this.consumerShards >= 0) this.consumer.reshard(this.kinesis.shards);
-    this.consumerShards = this.kinesis.shards;
+    if (this.consumerLayout >= 0) this.consumer.reshard(this.kinesis.shards, this.kinesis.lastKept);
+    this.consumerLayout = this.kinesis.layoutVersion;
   }
 
   /** Accepted events not yet stored or delivered, where they wait, and what each sink is still owed. */
@@ -540,9 +544,16 @@ export class Simulation {
         metrics: (names) => this.cloudwatch.view('kinesis/ingest', names),
         request: (to) => {
           const result = this.kinesis.requestShardCount(this.now, to);
-          if (result.applied) this.queue.schedule(this.now + s.kinesis.reshardSeconds, () => this.kinesis.completeReshard(), 0);
+          if (result.applied) this.queue.schedule(result.activeAt ?? this.now, () => this.kinesis.completeReshard(), 0);
           return result;
         },
+        // kinesis-scaling-utils' fallback when UpdateShardCount refuses (§2.4).
+        splitMerge: (to, caps, seesActiveAt) =>
+          runSplitMerge(
+            { queue: this.queue, kinesis: this.kinesis, log: this.actions, now: this.now, operationSeconds: s.kinesis.splitMergeSeconds, resource: 'ingest' },
+            planSplitMerge(this.kinesis.ranges(), to, caps),
+            seesActiveAt,
+          ),
       };
       new Autoscaler(policy, policy.configSchema.parse({ policy: name, ...rest }), target, this.actions).start(this.queue, 0, end);
     }

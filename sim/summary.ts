@@ -152,6 +152,7 @@ export interface Assumption {
 export function assumptionsOf(s: SimulationConfig): Assumption[] {
   const list: Assumption[] = [
     { parameter: 'kinesis.reshardSeconds', value: `${s.kinesis.reshardSeconds} s`, why: 'UpdateShardCount takes "a few minutes" (aws-reference §1.3); UNCONFIRMED' },
+    { parameter: 'kinesis.splitMergeSeconds', value: `${s.kinesis.splitMergeSeconds} s`, why: 'one SplitShard/MergeShards (kinesis-scaling-utils fallback); AWS gives no number (§1.3); UNCONFIRMED, 30 s is the tool\'s own expectation' },
     { parameter: 'cloudwatch.publishDelay', value: `${s.cloudwatch.publishDelay} s`, why: 'delay before a minute datapoint is visible is undocumented (§1.5); UNCONFIRMED' },
     { parameter: 'dynamodb.updateSeconds', value: `${s.dynamodb.updateSeconds} s`, why: 'UpdateTable "can take several minutes" (§3.5); UNCONFIRMED' },
     { parameter: 'apiGateway.latencyMs', value: `${s.apiGateway.latencyMs} ms`, why: 'gateway and integration overhead per request; not in aws-reference; UNCONFIRMED' },
@@ -159,10 +160,18 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
     { parameter: 'lambda.retryBackoffMs', value: `${s.lambda.retryBackoffMs} ms`, why: 'wait before retrying throttled writes inside an invocation (SDK backoff)' },
     { parameter: 'producer backoff', value: `${s.producer.backoffBaseMs} ms base, ${s.producer.backoffMaxMs} ms cap, ${s.producer.maxRetries} retries`, why: 'AWS SDK v3 standard retry strategy' },
     { parameter: 'firehose quota era', value: s.firehose.quotaEra, why: 'Direct PUT quotas changed in 2018 and 2021 (§5)' },
-    { parameter: 'dynamodb.decreaseRule', value: s.dynamodb.decreaseRule, why: 'the daily decrease quota changed 4 → 9 → 27 (§3.4)' },
+    {
+      parameter: 'firehose quota increase',
+      value: s.firehose.quotaAutoIncrease ? `×${s.firehose.quotaIncrease.factor} ${s.firehose.quotaIncrease.delay} s after a throttled minute` : 'off',
+      why: 'Firehose raises a throttled Direct PUT quota by itself (AWS Knowledge Center); the ramp is undocumented: UNCONFIRMED',
+    },
+    { parameter: 'dynamodb.decreaseRule', value: s.dynamodb.decreaseRule, why: 'the daily decrease quota changed 4 → 9 → 27 (§3.4); v4, today\'s hourly refill of up to 4, is not in aws-reference.md: UNCONFIRMED' },
   ];
-  if (s.dynamodb.mode === 'on-demand' || s.kinesis.mode === 'on-demand') {
-    list.push({ parameter: 'on-demand headroom', value: '2× previous peak, stepping after 15 min (Kinesis) / 30 min (DynamoDB)', why: 'AWS describes the rule in words only (§1.4, §3.6); modelled as a step' });
+  if (s.dynamodb.mode === 'on-demand') {
+    list.push({ parameter: 'on-demand headroom', value: '2× previous peak, stepping after 30 min (DynamoDB)', why: 'AWS describes the rule in words only (§3.6); modelled as a step' });
+  }
+  if (s.kinesis.mode === 'on-demand') {
+    list.push({ parameter: 'kinesis on-demand splits', value: `a shard at ≥ ${s.kinesis.onDemandSplitShare * 100}% of its limit (bytes or records) over a minute splits in two ${s.kinesis.onDemandSplitSeconds} s later`, why: '§1.4 gives 500 KB/s and "within 15 minutes"; the records threshold and the exact delay are UNCONFIRMED' });
   }
   if (s.apiGateway.type === 'alb') {
     const f = s.apiGateway.fleet;
@@ -172,7 +181,7 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
     const k = s.kcl;
     list.push({ parameter: 'kcl', value: `${k.instances} instances, ${k.recordsPerSecondPerWorker} records/s per worker, ≤ ${k.maxLeasesPerInstance} leases per instance`, why: 'your consumer\'s speed: measure it; instance-hour price is an ingestlab default (UNCONFIRMED)' });
   }
-  list.push({ parameter: 'not modelled', value: 'DynamoDB hot partitions; kinesis-scaling-utils split/merge fallback; KPL aggregation', why: 'see docs/model.md' });
+  list.push({ parameter: 'not modelled', value: 'DynamoDB hot partitions; KPL aggregation', why: 'see docs/model.md' });
   return list;
 }
 

@@ -8,13 +8,18 @@
  * - per operation (PUT, GET) and per metric (Bytes, Records), the metric with the higher running average decides;
  * - PUT/GET votes combine as UP if either is UP, DOWN only if both are DOWN (§2.3 step 5);
  * - independent up and down cool-offs; the new target from `StreamScalingUtils.getNewShardCount` (§2.4);
- * - utilisation is computed against a cached shard count, refreshed as the tool refreshes it (§2.4).
- * Not modelled: the split/merge fallback when UpdateShardCount refuses (the simulator's Kinesis model reports refusals),
- * SNS notifications, and the tool's `int` overflow of stream capacity above ~1,024 shards.
+ * - utilisation is computed against a cached shard count, refreshed as the tool refreshes it (§2.4);
+ * - StreamScaler.updateShardCount blocks until the stream is ACTIVE again (waitForStreamStatus: a first 20 s sleep,
+ *   then 1 s polls), so no check runs meanwhile, the next one comes checkInterval after it returns, and the cool-off
+ *   is stamped when it returns (StreamMonitor sets lastScaleUp/lastScaleDown after the call);
+ * - when UpdateShardCount refuses (InvalidArgument or LimitExceeded: beyond 2× or ½, the calls-per-24-h quota, the
+ *   per-stream cap), the tool's SplitShard/MergeShards loop (`planSplitMerge`), each operation waited for in turn;
+ *   its report is non-null, so the cached shard count is re-read after it.
+ * Not modelled: SNS notifications, and the tool's `int` overflow of stream capacity above ~1,024 shards.
  */
 import { z } from 'zod';
 import { duration } from '../duration.ts';
-import type { Datapoint, MetricName, PolicyAction, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
+import type { ActionOutcome, Datapoint, MetricName, PolicyAction, PolicyDecision, PolicyView, ScalingPolicy } from './policy.ts';
 
 export type KsuOperation = 'PUT' | 'GET';
 export type KsuMetric = 'Bytes' | 'Records';
@@ -298,10 +303,15 @@ function decide(view: PolicyView<KsuConfig, KsuState>): PolicyDecision<KsuState>
       if (target === current) {
         action = none(`${because(direction)}; ${describeStep(direction, rule)} gives no change from ${current} shards`);
       } else {
-        action = { kind: 'scale', to: target, reason: `${because(direction)}, ${describeStep(direction, rule)}: ${current} → ${target} shards` };
+        action = {
+          kind: 'scale',
+          to: target,
+          reason: `${because(direction)}, ${describeStep(direction, rule)}: ${current} → ${target} shards`,
+          onRefusal: { kind: 'split-merge', minShards: config.minShards, maxShards: config.maxShards },
+        };
         scaledTo = target;
-        // The tool stamps System.currentTimeMillis() after blocking until ACTIVE, so its cool-off really starts when
-        // the reshard completes; we stamp the issue time (the policy cannot know the completion time).
+        // Stamped now for callers that apply the action at once; `afterAction` moves the stamp to when the blocking
+        // call returned, as StreamMonitor does (it sets lastScaleUp after updateShardCount returns).
         if (direction === 'UP') lastScaleUp = now;
         else lastScaleDown = now;
       }
@@ -328,6 +338,92 @@ function clamp(n: number, min: number | undefined, max: number | undefined): num
   return n;
 }
 
+/**
+ * When the tool sees the stream ACTIVE after a call made at `issuedAt` that completes at `activeAt`
+ * (StreamScalingUtils.waitForStreamStatus, KSU): its first DescribeStream right after the call finds UPDATING, then it
+ * sleeps 20 s, then polls every second.
+ */
+export function ksuSeesActiveAt(issuedAt: number, activeAt: number): number {
+  if (activeAt <= issuedAt) return issuedAt;
+  const firstPoll = issuedAt + 20;
+  return activeAt <= firstPoll ? firstPoll : firstPoll + Math.ceil(activeAt - firstPoll - 1e-9);
+}
+
+/** One step of the tool's fallback: SplitShard at hash position `at`, or MergeShards of the two shards meeting there. */
+export interface SplitMergeOp {
+  readonly kind: 'split' | 'merge';
+  /** Key-space fraction: the split's NewStartingHashKey, or the boundary between the two shards merged. */
+  readonly at: number;
+}
+
+/** Two key-space widths within this of each other are equal (softCompare at PCT_COMPARISON_SCALE 10, KSU). */
+const SOFT_EPSILON = 1e-9;
+const softCompare = (a: number, b: number): number => (Math.abs(a - b) < SOFT_EPSILON ? 0 : a < b ? -1 : 1);
+
+/**
+ * The SplitShard/MergeShards sequence StreamScaler.scaleStream makes to reach `target` shards from the open shards'
+ * hash ranges (§2.4), as a pure plan. The tool walks the shards from the lowest hash upward towards equal widths of
+ * 1/target: a shard wider than that is split at that width and its upper part walked next; a narrower one is merged
+ * with the next (when both together are no wider), or the next is split so that the merge comes out exactly 1/target.
+ * It stops early once the shard count reaches minShards (scaling down) or maxShards (scaling up). Each operation is
+ * one UPDATING period; the tool waits for ACTIVE before the next.
+ */
+export function planSplitMerge(
+  ranges: readonly { readonly lo: number; readonly hi: number }[],
+  target: number,
+  caps: { readonly minShards?: number | undefined; readonly maxShards?: number | undefined } = {},
+): SplitMergeOp[] {
+  const width = 1 / target;
+  // The open shards sorted descending, pushed in turn: the lowest hash range is on top.
+  const stack = [...ranges].sort((a, b) => b.lo - a.lo).map((r) => ({ lo: r.lo, hi: r.hi }));
+  let count = ranges.length;
+  const ops: SplitMergeOp[] = [];
+  for (;;) {
+    if (caps.minShards !== undefined && count === caps.minShards && target <= caps.minShards) break;
+    if (caps.maxShards !== undefined && count === caps.maxShards && target >= caps.maxShards) break;
+    const lower = stack.pop();
+    if (lower === undefined) break;
+    const w = lower.hi - lower.lo;
+    const c = softCompare(w, width);
+    if (c < 0) {
+      const higher = stack.pop();
+      if (higher === undefined) break;
+      if (softCompare(w + (higher.hi - higher.lo), width) > 0) {
+        // Split the upper one so that its lower part and the lower shard together are exactly 1/target, then merge.
+        const at = higher.lo + (width - w);
+        ops.push({ kind: 'split', at }, { kind: 'merge', at: higher.lo });
+        stack.push({ lo: at, hi: higher.hi });
+      } else {
+        ops.push({ kind: 'merge', at: higher.lo });
+        count--;
+        stack.push({ lo: lower.lo, hi: higher.hi });
+      }
+    } else if (c > 0) {
+      const at = lower.lo + width;
+      ops.push({ kind: 'split', at });
+      stack.push({ lo: at, hi: lower.hi });
+      count++;
+    }
+  }
+  return ops;
+}
+
+/**
+ * Once the call has returned: StreamMonitor stamps lastScaleUp/lastScaleDown with the time it returned, i.e. when the
+ * stream was seen ACTIVE again (after the whole split/merge loop, if it fell back). The fallback returns a report, so
+ * run() re-reads the shard count (loadMaxCapacity) with the cycle's start time; UpdateShardCount returns null (§2.4).
+ */
+function afterAction(state: KsuState, outcome: ActionOutcome): KsuState {
+  if (!outcome.applied && outcome.fallbackOperations === undefined) return state;
+  const at = outcome.returnedAt ?? outcome.atSeconds;
+  const up = outcome.to > outcome.from;
+  const next: KsuState = { ...state, ...(up ? { lastScaleUp: at } : { lastScaleDown: at }) };
+  if (outcome.fallbackOperations !== undefined && outcome.capacityAfter !== undefined) {
+    return { ...next, cachedShards: outcome.capacityAfter, cachedAt: outcome.atSeconds };
+  }
+  return next;
+}
+
 /** The kinesis-scaling-utils autoscaler, registered as `kinesis-scaling-utils`. */
 export const kinesisScalingUtils = {
   name: 'kinesis-scaling-utils',
@@ -336,4 +432,6 @@ export const kinesisScalingUtils = {
   checkIntervalSeconds: (config: KsuConfig): number => config.checkInterval,
   initialState: (): KsuState => ({ cachedShards: null, cachedAt: null, lastScaleUp: null, lastScaleDown: null }),
   decide,
+  seesActiveAt: ksuSeesActiveAt,
+  afterAction,
 } satisfies ScalingPolicy<KsuConfig, KsuState>;

@@ -37,6 +37,15 @@ export interface ActionOutcome {
   readonly applied: boolean;
   /** Why the service refused, e.g. "UpdateShardCount: target above 2x current". */
   readonly refusal?: string;
+  /**
+   * When the scaling call returned to the policy's process: later than `atSeconds` for a policy that blocks until the
+   * service is ACTIVE again (`blocksUntilActive`), e.g. kinesis-scaling-utils.
+   */
+  readonly returnedAt?: number;
+  /** Operations made by the policy's fallback after the refusal (kinesis-scaling-utils: SplitShard/MergeShards). */
+  readonly fallbackOperations?: number;
+  /** Capacity once the call returned (after the fallback, if any). */
+  readonly capacityAfter?: number;
 }
 
 export interface PolicyView<Config, State> {
@@ -66,6 +75,11 @@ export type PolicyAction =
       readonly to: number;
       /** One line for the action log: which rule fired and on what numbers. */
       readonly reason: string;
+      /**
+       * What the policy's process does when the service refuses (InvalidArgument or LimitExceeded): kinesis-scaling-utils
+       * reaches the target with SplitShard/MergeShards one at a time (§2.4), stopping at its min/max shard count.
+       */
+      readonly onRefusal?: { readonly kind: 'split-merge'; readonly minShards?: number | undefined; readonly maxShards?: number | undefined };
     };
 
 export interface PolicyDecision<State> {
@@ -82,4 +96,12 @@ export interface ScalingPolicy<Config = unknown, State = unknown> {
   checkIntervalSeconds(config: Config): number;
   initialState(config: Config): State;
   decide(view: PolicyView<Config, State>): PolicyDecision<State>;
+  /**
+   * For a policy whose process waits inside the scaling call until the service is ACTIVE again (kinesis-scaling-utils,
+   * §2.4): when it sees ACTIVE, given when the call was made and when the service became ACTIVE. No check runs while it
+   * waits, and the next check comes `checkIntervalSeconds` after the call returned. Absent: the call returns at once.
+   */
+  seesActiveAt?(issuedAt: number, activeAt: number): number;
+  /** Called once a scale action's call has returned (see `ActionOutcome`); returns the state for the next check. */
+  afterAction?(state: State, outcome: ActionOutcome, config: Config): State;
 }
