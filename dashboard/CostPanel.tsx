@@ -1,4 +1,4 @@
-/** The cost of the run so far (every service, list prices) and per million accepted events. */
+/** The cost of the run so far (every service, list prices) and per million delivered events (stored and in S3). */
 import { Text } from 'ink';
 import { money } from '../reports/format.ts';
 import { fitParts } from './fit.ts';

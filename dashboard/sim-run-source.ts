@@ -4,7 +4,7 @@
  * Snapshots read the simulation's own counters and timeline; nothing is recomputed that a model already counts.
  */
 import type { Expectation, TimelineLike } from '../sim/expectations.ts';
-import { perMillionEvents, priceUsage, type CostReport } from '../sim/pricing/cost-meter.ts';
+import { deliveredEvents, perMillionEvents, priceUsage, type CostReport } from '../sim/pricing/cost-meter.ts';
 import type { PriceEntry } from '../sim/pricing/price-table.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { Timeline, TIMELINE_COLUMN_NAMES, type TimelineColumn } from '../sim/timeline.ts';
@@ -187,7 +187,7 @@ export class SimRunSource implements RunSource {
         lost: t.expired,
       },
       maxIteratorAgeMs: t.maxIteratorAgeMs,
-      cost: { totalUsd, perMillionEventsUsd: perMillionEvents(totalUsd, t.accepted) },
+      cost: { totalUsd, perMillionEventsUsd: perMillionEvents(totalUsd, deliveredEvents(t.stored, t.delivered)) },
       actions: sim.actions,
       expectations: this.expectationViews(),
     };

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareScenario } from '../cli/compare-command.ts';
+import type { ExpectationResult } from '../sim/expectations.ts';
 import type { Summary } from '../sim/summary.ts';
-import { findCrossovers, parseSweep, parseVariant, rankVariants, variantsFromScenario, type SweepPoint } from './compare.ts';
+import { run, tenants } from '../test/builders.ts';
+import { compareMarkdown, disqualification, rankingLines, findCrossovers, parseSweep, parseVariant, rankVariants, variantsFromScenario, type SweepPoint, type VariantRun } from './compare.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ingestlab-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -49,7 +51,15 @@ describe('--sweep', () => {
   });
 });
 
-const fake = (cpm: number | null) => ({ cost: { perMillionEventsUsd: cpm } }) as unknown as Summary;
+/** A healthy run: 10 tenants × 5 events/s for 10 minutes, 30,000 events offered, all stored and delivered. */
+const healthy = run({ duration: '10m', tenants: tenants(10, 5) }).summary;
+const fake = (cpm: number | null, events: Partial<Summary['events']> = {}, audit: Partial<Summary['audit']> = {}): Summary => ({
+  ...healthy,
+  events: { ...healthy.events, ...events },
+  audit: { ...healthy.audit, ...audit },
+  cost: { ...healthy.cost, perMillionEventsUsd: cpm },
+});
+const result = (key: string, pass: boolean): ExpectationResult => ({ key, expected: '== 0', actual: pass ? 0 : 1, pass }) as unknown as ExpectationResult;
 
 describe('ranking and crossovers', () => {
   it('ranks cheapest first, runs with no accepted events last', () => {
@@ -71,6 +81,68 @@ describe('ranking and crossovers', () => {
     expect(c).toHaveLength(1);
     expect(c[0]!.at).toBeCloseTo(1 / 0.00875, 9);
     expect(c[0]!.text).toBe('a is cheaper below 114 tenants; b above');
+  });
+});
+
+describe('disqualification: what got through comes before cost (issue 9 #3)', () => {
+  it('the healthy run (30,000 offered, all stored and delivered) qualifies', () => {
+    expect(healthy.events.offered).toBe(30_000);
+    expect(healthy.events.delivered).toBe(30_000);
+    expect(disqualification({ summary: healthy })).toBeUndefined();
+  });
+
+  it('dropping 60 of 30,000 (0.2%, over the 0.1% tolerance) disqualifies; 30 of 30,000 (0.1%) does not', () => {
+    // Dropped events are never accepted: 30,000 = 29,940 accepted + 60 dropped, all accepted stored and delivered.
+    const over = fake(1, { dropped: 60, accepted: 29_940, stored: 29_940, delivered: 29_940 });
+    expect(disqualification({ summary: over })).toBe('0.2% of offered events dropped or refused for capacity (tolerance 0.1%)');
+    const at = fake(1, { dropped: 30, accepted: 29_970, stored: 29_970, delivered: 29_970 });
+    expect(disqualification({ summary: at })).toBeUndefined();
+  });
+
+  it('one lost accepted event disqualifies (no tolerance), and so does an unbalanced audit', () => {
+    const lost = fake(1, { lost: 1, stored: 29_999, delivered: 29_999 }, { lost: 1 });
+    expect(disqualification({ summary: lost })).toMatch(/^1 accepted events were lost/);
+    const unbalanced = fake(1, {}, { balanced: false, notes: ['accepted differs from stored + lost + in flight to DynamoDB by 7'] });
+    expect(disqualification({ summary: unbalanced })).toBe('the audit does not balance (accepted differs from stored + lost + in flight to DynamoDB by 7)');
+  });
+
+  it('3,000 of 30,000 still in flight when the drain ended (10%) disqualifies', () => {
+    const stuck = fake(1, { stored: 27_000, delivered: 27_000 });
+    expect(disqualification({ summary: stuck })).toBe('10.0% of offered events not yet stored and delivered when the drain ended (tolerance 0.1%)');
+  });
+
+  it('a failed expectation disqualifies, a failed cost ceiling does not (cost is what the ranking compares)', () => {
+    expect(disqualification({ summary: healthy, expectations: [result('events.dropped', false), result('cost.perMillionEventsUsd', false)] })).toBe(
+      'fails 1 of 2 expectations (events.dropped == 0)',
+    );
+    expect(disqualification({ summary: healthy, expectations: [result('cost.perMillionEventsUsd', false)] })).toBeUndefined();
+  });
+
+  it('ranks a qualified $2 variant above a disqualified $1 one, and the verdict never calls the $1 one cheapest', () => {
+    const cheapButDropping: VariantRun = { label: 'cheap', overrides: {}, summary: fake(1, { dropped: 3_000, accepted: 27_000, stored: 27_000, delivered: 27_000 }), expectations: null };
+    const sound: VariantRun = { label: 'sound', overrides: {}, summary: fake(2), expectations: null };
+    expect(rankVariants([cheapButDropping, sound]).map((r) => r.label)).toEqual(['sound', 'cheap']);
+    const md = compareMarkdown({ scenario: 'x', description: '', runs: [cheapButDropping, sound] });
+    expect(md).toContain('**Verdict:** Cheapest: sound at $2.00 per million delivered events (100% of offered events stored, 100% delivered); disqualified: cheap (10.0% of offered events dropped or refused for capacity (tolerance 0.1%)).');
+    expect(md).toContain('| disqualified | cheap | $1.00 | 90.0% / 90.0% |');
+    expect(rankingLines([cheapButDropping, sound])).toEqual([
+      '1.  sound             $2.00 per million delivered · stored 100%, delivered 100% of offered · meets expectations: —',
+      '–  cheap             $1.00 per million delivered · stored 90.0%, delivered 90.0% of offered · meets expectations: —\n     disqualified: 10.0% of offered events dropped or refused for capacity (tolerance 0.1%)',
+    ]);
+  });
+
+  it('no crossover is drawn where one side is disqualified', () => {
+    const point = (value: number, a: Summary, b: Summary): SweepPoint => ({
+      value,
+      runs: [
+        { label: 'a', overrides: {}, summary: a, expectations: null },
+        { label: 'b', overrides: {}, summary: b, expectations: null },
+      ],
+    });
+    // a is cheaper at 100 and dearer at 200: a crossover, unless b drops 10% at 200.
+    expect(findCrossovers([point(100, fake(1), fake(2)), point(200, fake(3), fake(2))], 'tenants.0.count')).toHaveLength(1);
+    const dropping = fake(2, { dropped: 3_000, accepted: 27_000, stored: 27_000, delivered: 27_000 });
+    expect(findCrossovers([point(100, fake(1), fake(2)), point(200, fake(3), dropping)], 'tenants.0.count')).toEqual([]);
   });
 });
 
@@ -118,7 +190,7 @@ describe('a provisioned/on-demand crossover, by hand', () => {
     expect(crossings[0]!.at).toBeCloseTo(exactTenants, 0);
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
     expect(md).toContain(`ondemand is cheaper below ${Math.round(exactTenants)} tenants; baseline above`);
-    expect(md).toContain('![Cost per million events vs tenants](charts/sweep-cost.svg)');
+    expect(md).toContain('![Cost per million delivered events vs tenants](charts/sweep-cost.svg)');
     // Each side-by-side run (the last swept value) keeps its own files.
     const variant = JSON.parse(readFileSync(join(out, 'variants', 'ondemand', 'summary.json'), 'utf8'));
     expect(variant.kinesis.mode).toBe('on-demand');

@@ -159,6 +159,22 @@ export function rankVariants<T extends { summary: Summary; expectations?: readon
     .map((x) => x.r);
 }
 
+/**
+ * The ranking as the terminal prints it: qualified variants numbered cheapest first, then each disqualified one
+ * with its reason, and the share of offered events each stored and delivered.
+ */
+export function rankingLines(runs: readonly VariantRun[]): string[] {
+  let rank = 0;
+  return rankVariants(runs).map((r) => {
+    const s = r.summary;
+    const cpm = s.cost.perMillionEventsUsd;
+    const why = disqualification(r);
+    const head = why === undefined ? `${++rank}.`.padEnd(3) : '– ';
+    const figures = `${(cpm === null ? '—' : money(cpm)).padStart(8)} per million delivered · stored ${share(s.events.stored, s.events.offered)}, delivered ${share(s.events.delivered, s.events.offered)} of offered · meets expectations: ${meetsLabel(r)}`;
+    return `${head} ${r.label.padEnd(14)} ${figures}${why === undefined ? '' : `\n     disqualified: ${why}`}`;
+  });
+}
+
 export function meetsLabel(run: Pick<VariantRun, 'expectations'>): string {
   if (run.expectations === null) return '—';
   const failed = run.expectations.filter((e) => !e.pass).length;

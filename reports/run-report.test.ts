@@ -32,7 +32,7 @@ describe('the run report of burst-spike', () => {
     const e = burst.summary.events;
     const storedPct = ((100 * e.stored) / e.offered).toFixed(1);
     expect(v.text.startsWith(`${storedPct}% of offered events stored in DynamoDB and `)).toBe(true);
-    expect(v.text).toMatch(/ Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d,]+ events dropped after retries \([\d.]+% of offered\); .*\$[\d.]+ per million events/);
+    expect(v.text).toMatch(/ Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d,]+ events dropped after retries \([\d.]+% of offered\); .*\$[\d.]+ per million delivered events/);
   });
 
   it('shows capacity stepping up behind the burst, with the scaling actions marked', () => {

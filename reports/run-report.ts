@@ -141,7 +141,7 @@ export function verdict(s: Summary, timeline?: TimelineData, expectations?: read
   if (s.kinesis.throttledRecords >= 1 && e.dropped < 1) parts.push(`${int(s.kinesis.throttledRecords)} Kinesis records throttled, all retried`);
   if (s.dynamodb.throttledRequests >= 1) parts.push(`${int(s.dynamodb.throttledRequests)} DynamoDB writes throttled`);
   if (s.kinesis.maxIteratorAgeMs >= 60_000) parts.push(`iterator age up to ${ms(s.kinesis.maxIteratorAgeMs)}`);
-  parts.push(s.cost.perMillionEventsUsd === null ? 'no accepted events to price' : `${money(s.cost.perMillionEventsUsd)} per million events`);
+  parts.push(s.cost.perMillionEventsUsd === null ? 'no event delivered, so no cost per event' : `${money(s.cost.perMillionEventsUsd)} per million delivered events`);
   let ok = !troubled && s.kinesis.maxIteratorAgeMs < 60_000 && audit === undefined;
   if (expectations && expectations.length > 0) {
     const failed = expectations.filter((x) => !x.pass);
@@ -276,7 +276,7 @@ export function runCharts(s: Summary, t: TimelineData | undefined, options: RunR
     title: `Cost by service: ${money(s.cost.totalUsd)} for the run`,
     svg: stackedBars({
       id: 'cost-by-service',
-      title: `Cost by service: ${money(s.cost.totalUsd)} for the run${s.cost.perMillionEventsUsd !== null ? `, ${money(s.cost.perMillionEventsUsd)} per million events` : ''}`,
+      title: `Cost by service: ${money(s.cost.totalUsd)} for the run${s.cost.perMillionEventsUsd !== null ? `, ${money(s.cost.perMillionEventsUsd)} per million delivered events` : ''}`,
       bars: [{ label: s.scenario, segments: services.map((sv) => ({ label: `${serviceLabel(sv)} ${money(s.cost.byService[sv] ?? 0)}`, value: s.cost.byService[sv] ?? 0, color: serviceColor(sv) })) }],
       format: money,
     }),
@@ -416,7 +416,7 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
   b.push({ kind: 'h2', text: 'Cost' });
   b.push({
     kind: 'p',
-    text: `${money(s.cost.totalUsd)} for the run (${seconds(s.durationSeconds)}), ${s.cost.perMillionEventsUsd === null ? 'no accepted events' : `${money(s.cost.perMillionEventsUsd)} per million accepted events`}; ${s.cost.region} list prices, ${s.cost.priceDate ? `in force on ${s.cost.priceDate}` : 'newest known'}. Tiers apply to this run's own usage; free tiers are not applied.`,
+    text: `${money(s.cost.totalUsd)} for the run (${seconds(s.durationSeconds)}), ${s.cost.perMillionEventsUsd === null ? 'no event delivered' : `${money(s.cost.perMillionEventsUsd)} per million delivered events (stored and in S3)`}; ${s.cost.region} list prices, ${s.cost.priceDate ? `in force on ${s.cost.priceDate}` : 'newest known'}. Tiers apply to this run's own usage; free tiers are not applied.`,
   });
   b.push({
     kind: 'table',

@@ -82,7 +82,7 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
   out.push(bold('Latency') + `  end to end p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}; API p99 ${ms(s.ingestLatencyMs.p99)}`);
   out.push(
     bold('Cost') +
-      `     ${money(s.cost.totalUsd)} for the run · ${s.cost.perMillionEventsUsd === null ? 'no accepted events' : `${money(s.cost.perMillionEventsUsd)} per million events`}`,
+      `     ${money(s.cost.totalUsd)} for the run · ${s.cost.perMillionEventsUsd === null ? 'no event delivered' : `${money(s.cost.perMillionEventsUsd)} per million delivered events`}`,
   );
   const services: [string, string][] = [['apiGateway', 'API Gateway'], ['kinesis', 'Kinesis'], ['lambda', 'Lambda'], ['dynamodb', 'DynamoDB'], ['firehose', 'Firehose'], ['s3', 'S3']];
   out.push('         ' + services.map(([key, label]) => `${label} ${money(s.cost.byService[key] ?? 0)}`).join(' · '));

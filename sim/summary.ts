@@ -10,7 +10,7 @@ import type { KinesisModel } from './kinesis.ts';
 import type { LagTracker } from './lag-tracker.ts';
 import type { LatencySummary } from './latency.ts';
 import type { CostReport } from './pricing/cost-meter.ts';
-import { perMillionEvents } from './pricing/cost-meter.ts';
+import { deliveredEvents, perMillionEvents } from './pricing/cost-meter.ts';
 import type { Usage } from './pricing/usage.ts';
 import type { InFlight, Totals } from './simulation.ts';
 
@@ -103,6 +103,10 @@ export interface Summary {
   assumptions: Assumption[];
   cost: {
     totalUsd: number;
+    /**
+     * Total cost per million events DELIVERED (stored in DynamoDB and in S3; design.md, Words), not per event
+     * offered or accepted: dropping or losing events never makes a run cheaper. Null when nothing was delivered.
+     */
     perMillionEventsUsd: number | null;
     byService: Record<string, number>;
     region: string;
@@ -311,7 +315,7 @@ export function buildSummary(input: SummaryInput): Summary {
     cost: {
       totalUsd: usd(input.cost.totalUsd),
       perMillionEventsUsd: (() => {
-        const p = perMillionEvents(input.cost.totalUsd, accepted);
+        const p = perMillionEvents(input.cost.totalUsd, deliveredEvents(t.stored, t.delivered));
         return p === null ? null : usd(p);
       })(),
       byService: Object.fromEntries(Object.entries(input.cost.byService).map(([k2, v]) => [k2, usd(v)])),

@@ -218,10 +218,18 @@ export function mergePriceTables(base: readonly PriceEntry[], overrides: readonl
   return [...base.filter((e) => !replaced.has(key(e))), ...overrides];
 }
 
-/** Cost per million accepted events; null when nothing was accepted (the ratio is undefined). */
-export function perMillionEvents(totalUsd: number, acceptedEvents: number): number | null {
-  if (acceptedEvents <= 0) return null;
-  return (totalUsd / acceptedEvents) * MILLION;
+/**
+ * Cost per million events delivered: stored in DynamoDB and in S3 (design.md, Words), so a run that drops or loses
+ * events is never cheaper for it. Null when nothing was delivered (the ratio is undefined).
+ */
+export function perMillionEvents(totalUsd: number, deliveredEvents: number): number | null {
+  if (deliveredEvents <= 0) return null;
+  return (totalUsd / deliveredEvents) * MILLION;
+}
+
+/** Events that reached both sinks, as far as aggregate counts tell: the smaller of stored and delivered. */
+export function deliveredEvents(stored: number, delivered: number): number {
+  return Math.min(stored, delivered);
 }
 
 const priceEntrySchema = z.strictObject({
