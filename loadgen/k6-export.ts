@@ -289,7 +289,7 @@ function hash32(...words: number[]): number {
 
 function eventJson(group: number, tenant: number, seq: number, timestamp: number): string {
   const tenantId = tenantIdOf(tenant);
-  const head = \`{"id":"\${ID_PREFIX}\${tenantId}-\${seq}","timestamp":\${timestamp},"tenant":"\${tenantId}","seq":\${seq},"data":"\`;
+  const head = \`{"id":"\${ID_PREFIX}\${tenantId}-\${seq}","timestamp":\${timestamp},"source":"\${tenantId}","seq":\${seq},"data":"\`;
   const sizes = SIZES[group]!;
   const pad = Math.max(0, sizes[hash32(SEED, tenant, seq, 1) % sizes.length]! - head.length - 2);
   const offset = hash32(SEED, tenant, seq, 2) % FILLER_SLACK;

@@ -72,7 +72,7 @@ export class PayloadFactory {
   /** One event as JSON text. */
   event(group: number, tenant: number, seq: number, timestamp: number): string {
     const tenantId = this.tenantIds[tenant]!;
-    const head = `{"id":"${this.prefix}${tenantId}-${seq}","timestamp":${timestamp},"tenant":"${tenantId}","seq":${seq},"data":"`;
+    const head = `{"id":"${this.prefix}${tenantId}-${seq}","timestamp":${timestamp},"source":"${tenantId}","seq":${seq},"data":"`;
     const pad = Math.max(0, this.eventSize(group, tenant, seq) - head.length - 2);
     const offset = hash32(this.options.seed, tenant, seq, 2) % FILLER_SLACK;
     return `${head}${this.filler.slice(offset, offset + pad)}"}`;
