@@ -1,10 +1,10 @@
 /**
  * Kinesis limits one request at a time, for the quota gateway: the shard a partition key hashes to (MD5, as Kinesis
- * hashes it), the per-shard write and read limits of SHARD_LIMITS as fixed one-second windows, and a KinesisModel per
+ * hashes it), the per-shard write and read limits of SHARD_LIMITS as per-second buckets (sim/rate-bucket.ts), and a KinesisModel per
  * stream for the rules that keep state (UpdateShardCount's quota and steps, on-demand capacity following the peak).
  */
 import { createHash } from 'node:crypto';
-import { FixedWindow } from './fixed-window.ts';
+import { RateBucket } from './rate-bucket.ts';
 import { KinesisModel, SHARD_LIMITS, type KinesisConfig } from './kinesis.ts';
 
 /** The 128-bit hash key of a record: its ExplicitHashKey if given, else MD5 of the partition key (§1.1). */
@@ -13,14 +13,14 @@ export function hashKeyOf(partitionKey: string, explicitHashKey?: string): bigin
   return BigInt('0x' + createHash('md5').update(partitionKey, 'utf8').digest('hex'));
 }
 
-/** A shard's write window: [records, bytes] per second (§1.1). */
-export function shardWriteWindow(): FixedWindow {
-  return new FixedWindow([SHARD_LIMITS.writeRecords, SHARD_LIMITS.writeBytes]);
+/** A shard's write bucket: [records, bytes] per second (§1.1). */
+export function shardWriteWindow(): RateBucket {
+  return new RateBucket([SHARD_LIMITS.writeRecords, SHARD_LIMITS.writeBytes]);
 }
 
-/** A shard's read window: [GetRecords calls, bytes] per second (§1.1: 5 calls and 2 MiB per second per shard). */
-export function shardReadWindow(): FixedWindow {
-  return new FixedWindow([SHARD_LIMITS.getRecordsCalls, SHARD_LIMITS.readBytes]);
+/** A shard's read bucket: [GetRecords calls, bytes] per second (§1.1: 5 calls and 2 MiB per second per shard). */
+export function shardReadWindow(): RateBucket {
+  return new RateBucket([SHARD_LIMITS.getRecordsCalls, SHARD_LIMITS.readBytes]);
 }
 
 /**

@@ -1,62 +1,49 @@
 /**
- * Per-second limits met one request at a time. The simulator applies a service's per-second limits to each tick's
- * aggregated demand (capacity = limit × dt, shared by everything in the tick); the quota gateway meets the same limits
- * one request at a time, over fixed one-second windows of scenario time, which is the simulator's tick at its default
- * resolution of 1 s. Both take their numbers from the model files (SHARD_LIMITS, FirehoseModel.limits).
+ * Per-second limits met one request at a time. The simulator gives a service `limit × dt` of capacity per tick and
+ * spreads a tick's demand evenly over it; the quota gateway sees requests one at a time, on a scenario clock that may
+ * run 100× faster than the wall clock, where arrivals within a second are jittered by the event loop. A bucket per
+ * dimension that refills at `limit` per second and holds at most one second of it gives the same capacity as the
+ * simulator's 1-second tick for any demand spread over the second, without throttling that jitter.
  */
+export class RateBucket {
+  private readonly tokens: number[];
+  private last = -Infinity;
 
-/** Share of a tick's demand that per-second `limits` let through over `dt` seconds: min over dimensions of limit·dt/demand. */
-export function windowFraction(limits: readonly number[], demand: readonly number[], dt: number): number {
-  let f = 1;
-  for (let i = 0; i < limits.length; i++) {
-    const d = demand[i]!;
-    if (d > 0) {
-      const share = (limits[i]! * dt) / d;
-      if (share < f) f = share;
-    }
-  }
-  return f;
-}
-
-/**
- * Fixed one-second windows over several dimensions (records, bytes, calls...). `tryTake` admits an indivisible amount
- * only if every dimension stays within its limit in the window containing `now`; what is refused consumes nothing.
- */
-export class FixedWindow {
-  private window = -Infinity;
-  readonly used: number[];
-
+  /** `limits`: per second, one per dimension (records, bytes, calls...). The bucket starts full. */
   constructor(public limits: readonly number[]) {
-    this.used = limits.map(() => 0);
+    this.tokens = [...limits];
   }
 
-  /** Takes `amounts` in the window containing `now` if they fit; false (nothing taken) if any dimension would overflow. */
+  /** Takes `amounts` at scenario time `now` if every dimension has them; false (nothing taken) otherwise. */
   tryTake(now: number, amounts: readonly number[]): boolean {
-    this.roll(now);
+    this.refill(now);
     for (let i = 0; i < this.limits.length; i++) {
-      if (this.used[i]! + amounts[i]! > this.limits[i]! * (1 + 1e-12)) return false;
+      if (amounts[i]! > this.tokens[i]! * (1 + 1e-12) + 1e-9) return false;
     }
-    for (let i = 0; i < this.limits.length; i++) this.used[i] = this.used[i]! + amounts[i]!;
+    for (let i = 0; i < this.limits.length; i++) this.tokens[i] = this.tokens[i]! - amounts[i]!;
     return true;
   }
 
-  /** Adds usage known only afterwards (bytes a read returned); it may exceed the limit and blocks the rest of the window. */
-  add(now: number, amounts: readonly number[]): void {
-    this.roll(now);
-    for (let i = 0; i < this.limits.length; i++) this.used[i] = this.used[i]! + amounts[i]!;
+  /** Takes usage known only afterwards (bytes a read returned); a debt below zero blocks calls until it is repaid. */
+  take(now: number, amounts: readonly number[]): void {
+    this.refill(now);
+    for (let i = 0; i < this.limits.length; i++) this.tokens[i] = this.tokens[i]! - amounts[i]!;
   }
 
-  /** True while every dimension is below its limit in the window containing `now`. */
+  /** True while every dimension has something left. */
   open(now: number): boolean {
-    this.roll(now);
-    return this.used.every((u, i) => u < this.limits[i]!);
+    this.refill(now);
+    return this.tokens.every((t) => t > 0);
   }
 
-  private roll(now: number): void {
-    const w = Math.floor(now);
-    if (w !== this.window) {
-      this.window = w;
-      this.used.fill(0);
+  private refill(now: number): void {
+    if (now > this.last) {
+      const dt = this.last === -Infinity ? Infinity : now - this.last;
+      for (let i = 0; i < this.limits.length; i++) {
+        const limit = this.limits[i]!;
+        this.tokens[i] = Math.min(limit, this.tokens[i]! + limit * dt);
+      }
+      this.last = now;
     }
   }
 }

@@ -5,7 +5,7 @@
  * FailedPutCount and per-record ServiceUnavailableException, forwarding the rest and merging the answers in order; a
  * call over the request quota, or a PutRecord that does not fit, is refused whole with ServiceUnavailableException.
  */
-import { FixedWindow } from '../../sim/fixed-window.ts';
+import { RateBucket } from '../../sim/rate-bucket.ts';
 import { FirehoseModel, type FirehoseConfig } from '../../sim/firehose.ts';
 import { awsJsonError, jsonResponse, type EdgeBackend, type EdgeMiddleware, type EdgeRequest, type EdgeResponse } from '../edge/edge-types.ts';
 import { nameOf, parseJson, withBody } from './backend-call.ts';
@@ -31,15 +31,15 @@ export interface FirehoseQuota {
 export function createFirehoseQuota(options: { config: FirehoseConfig; region: string; clock: ScenarioClock; weight: number; metrics: MetricsStore }): FirehoseQuota {
   const { clock, metrics } = options;
   const limits = new FirehoseModel(options.config, options.region).limits;
-  /** Per delivery stream: [records, bytes] and [requests] windows. */
-  const windows = new Map<string, { data: FixedWindow; calls: FixedWindow }>();
+  /** Per delivery stream: [records, bytes] and [requests] buckets. */
+  const buckets = new Map<string, { data: RateBucket; calls: RateBucket }>();
   const counters: FirehoseCounters = { acceptedRecords: 0, throttledRecords: 0, throttledCalls: 0 };
 
-  const windowOf = (name: string) => {
-    let w = windows.get(name);
+  const bucketsOf = (name: string) => {
+    let w = buckets.get(name);
     if (!w) {
-      w = { data: new FixedWindow([limits.records, limits.bytes]), calls: new FixedWindow([limits.requests]) };
-      windows.set(name, w);
+      w = { data: new RateBucket([limits.records, limits.bytes]), calls: new RateBucket([limits.requests]) };
+      buckets.set(name, w);
     }
     return w;
   };
@@ -57,7 +57,7 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     const body = parseJson(req.body);
     const name = nameOf(body, 'DeliveryStreamName', 'DeliveryStreamARN');
     if (!name || !Array.isArray(body.Records)) return next(req);
-    const w = windowOf(name);
+    const w = bucketsOf(name);
     const now = clock.now();
     const weight = requestWeight(req, options.weight);
     const records = body.Records as any[];
@@ -101,7 +101,7 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     const body = parseJson(req.body);
     const name = nameOf(body, 'DeliveryStreamName', 'DeliveryStreamARN');
     if (!name) return next(req);
-    const w = windowOf(name);
+    const w = bucketsOf(name);
     const now = clock.now();
     const weight = requestWeight(req, options.weight);
     const bytes = Buffer.byteLength(body.Record?.Data ?? '', 'base64');

@@ -1,14 +1,14 @@
 /**
  * Kinesis limits in front of an emulator that has none (emulators-and-peers.md): each record goes to the open shard
- * whose hash range holds MD5(partition key), and that shard's write window (1,000 records and 1 MiB per second of
- * scenario time, §1.1) admits it or not. PutRecords answers per-record ProvisionedThroughputExceededException with
+ * whose hash range holds MD5(partition key), and that shard's write bucket (1,000 records and 1 MiB per second of
+ * scenario time, §1.1, sim/rate-bucket.ts) admits it or not. PutRecords answers per-record ProvisionedThroughputExceededException with
  * FailedRecordCount and forwards only the records that passed, merging both in order (§1.2); PutRecord answers 400.
- * GetRecords meets the per-shard read window (5 calls and 2 MiB per second). UpdateShardCount is checked by the
+ * GetRecords meets the per-shard read bucket (5 calls and 2 MiB per second; a big read is a debt that throttles the
+ * calls after it). UpdateShardCount is checked by the
  * simulator's KinesisModel (steps, quota, UPDATING) and forwarded only after the scenario's reshard delay, during
  * which the stream describes itself as UPDATING. On-demand streams pool the model's on-demand capacity.
  */
-import type { FixedWindow } from '../../sim/fixed-window.ts';
-import { FixedWindow as Window } from '../../sim/fixed-window.ts';
+import { RateBucket } from '../../sim/rate-bucket.ts';
 import type { KinesisConfig } from '../../sim/kinesis.ts';
 import { hashKeyOf, shardReadWindow, shardWriteWindow, StreamLimits } from '../../sim/kinesis-limits.ts';
 import { awsJsonError, jsonResponse, type EdgeBackend, type EdgeMiddleware, type EdgeRequest, type EdgeResponse } from '../edge/edge-types.ts';
@@ -23,8 +23,8 @@ interface Shard {
   readonly id: string;
   readonly start: bigint;
   readonly end: bigint;
-  readonly write: FixedWindow;
-  readonly read: FixedWindow;
+  readonly write: RateBucket;
+  readonly read: RateBucket;
 }
 
 interface PendingReshard {
@@ -37,11 +37,11 @@ interface Stream {
   readonly name: string;
   /** Open shards, sorted by starting hash key. */
   open: Shard[];
-  /** Every shard seen, by id (closed parents keep their read windows). */
+  /** Every shard seen, by id (closed parents keep their read buckets). */
   readonly byId: Map<string, Shard>;
   readonly limits: StreamLimits;
-  /** On-demand: the stream's pooled window, and the current second's accepted writes for the model's peak. */
-  readonly pool: FixedWindow;
+  /** On-demand: the stream's pooled bucket, and the current second's accepted writes for the model's peak. */
+  readonly pool: RateBucket;
   second: number;
   secondRecords: number;
   secondBytes: number;
@@ -106,7 +106,7 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
         if (!s) {
           const limits = new StreamLimits(config, Math.max(1, open.length));
           const cap = limits.capacity();
-          s = { name, open: [], byId: new Map(), limits, pool: new Window([cap.records, cap.bytes]), second: -1, secondRecords: 0, secondBytes: 0, pending: undefined, stale: false };
+          s = { name, open: [], byId: new Map(), limits, pool: new RateBucket([cap.records, cap.bytes]), second: -1, secondRecords: 0, secondBytes: 0, pending: undefined, stale: false };
           streams.set(name, s);
         }
         s.open = open.map((o) => {
@@ -274,7 +274,7 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
     const weight = requestWeight(req, options.weight);
     let bytes = 0;
     for (const r of (out?.Records ?? []) as any[]) bytes += Buffer.byteLength(r.Data ?? '', 'base64');
-    shard.read.add(now, [0, bytes * weight]);
+    shard.read.take(now, [0, bytes * weight]);
     const n = (out?.Records?.length ?? 0) * weight;
     metrics.add(NS, 'GetRecords.Records', dims, n);
     metrics.add(NS, 'GetRecords.Bytes', dims, bytes * weight, 'Bytes');

@@ -1,0 +1,90 @@
+/**
+ * The quota gateway: what no emulator has (emulators-and-peers.md). Middleware for the edge, outermost first: fault
+ * injection, then Kinesis, DynamoDB and Firehose limits from the simulator's own models; and a CloudWatch backend
+ * serving the per-minute metrics they publish. Everything runs on one scenario clock (wall × timeScale, or a manual
+ * clock in tests) and counts every record with the run's weight (design.md, "One model, two clocks").
+ */
+import type { CloudwatchConfig } from '../../sim/cloudwatch.ts';
+import type { DynamoDbConfig } from '../../sim/dynamodb.ts';
+import type { FaultRule } from '../../sim/faults.ts';
+import type { FirehoseConfig } from '../../sim/firehose.ts';
+import type { KinesisConfig } from '../../sim/kinesis.ts';
+import type { EdgeBackend, EdgeMiddleware } from '../edge/edge-types.ts';
+import { createCloudWatchBackend } from './cloudwatch-backend.ts';
+import { createDynamoDbQuota, type DynamoDbCounters, type DynamoDbQuota } from './dynamodb-quota.ts';
+import { createFaultInjection, type FaultCounters } from './fault-injection.ts';
+import { createFirehoseQuota, type FirehoseCounters } from './firehose-quota.ts';
+import { createKinesisQuota, type KinesisCounters } from './kinesis-quota.ts';
+import { MetricsStore } from './metrics-store.ts';
+import { createScaledClock, type ScenarioClock } from './scenario-clock.ts';
+import { checkWeight } from './weights.ts';
+
+/** The scenario sections the gateway reads (a parsed scenario file has them all). */
+export interface GatewayScenario {
+  readonly region: string;
+  readonly seed?: number;
+  readonly kinesis: KinesisConfig;
+  readonly dynamodb: DynamoDbConfig;
+  readonly firehose: FirehoseConfig;
+  readonly cloudwatch: CloudwatchConfig;
+  readonly faults?: readonly FaultRule[];
+}
+
+export interface QuotaGatewayOptions {
+  /** Default: a scaled wall clock at `timeScale`. */
+  clock?: ScenarioClock;
+  /** Scenario events each sent record stands for, unless a request says otherwise with x-ingestlab-weight. Default 1. */
+  weight?: number;
+  /** Scenario seconds per wall second, when no clock is given. Default 1. */
+  timeScale?: number;
+  /** Wall ms between checks for reshards and table updates whose delay has passed (default 50; 0: only `poll()`). */
+  pollMs?: number;
+}
+
+export interface GatewayCounters {
+  kinesis: KinesisCounters;
+  dynamodb: DynamoDbCounters;
+  firehose: FirehoseCounters;
+  faults: FaultCounters;
+}
+
+export interface QuotaGateway {
+  /** For startEdge/startEmbedded, in order: faults, Kinesis, DynamoDB, Firehose. */
+  middleware: EdgeMiddleware[];
+  backends: { monitoring: EdgeBackend };
+  counters: GatewayCounters;
+  clock: ScenarioClock;
+  metrics: MetricsStore;
+  dynamodb: Pick<DynamoDbQuota, 'table'>;
+  /** Completes delayed reshards and table updates now (the timer does it every `pollMs`). */
+  poll(): Promise<void>;
+  close(): void;
+}
+
+export function createQuotaGateway(scenario: GatewayScenario, options: QuotaGatewayOptions = {}): QuotaGateway {
+  const clock = options.clock ?? createScaledClock({ timeScale: options.timeScale ?? 1 });
+  const weight = checkWeight(options.weight ?? 1);
+  const metrics = new MetricsStore(clock, scenario.cloudwatch.publishDelay);
+  const faults = createFaultInjection(scenario.faults ?? [], { clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}) });
+  const kinesis = createKinesisQuota({ config: scenario.kinesis, clock, weight, metrics });
+  const dynamodb = createDynamoDbQuota({ config: scenario.dynamodb, clock, weight, metrics });
+  const firehose = createFirehoseQuota({ config: scenario.firehose, region: scenario.region, clock, weight, metrics });
+  const poll = async () => {
+    await Promise.all([kinesis.poll(), dynamodb.poll()]);
+  };
+  const pollMs = options.pollMs ?? 50;
+  const timer = pollMs > 0 ? setInterval(() => void poll().catch(() => undefined), pollMs) : undefined;
+  timer?.unref();
+  return {
+    middleware: [faults.middleware, kinesis.middleware, dynamodb.middleware, firehose.middleware],
+    backends: { monitoring: createCloudWatchBackend(metrics, clock) },
+    counters: { kinesis: kinesis.counters, dynamodb: dynamodb.counters, firehose: firehose.counters, faults: faults.counters },
+    clock,
+    metrics,
+    dynamodb: { table: dynamodb.table },
+    poll,
+    close() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
