@@ -267,6 +267,59 @@ Examples:
     process.exitCode = await runExportK6Command(scenario, options);
   });
 
+// `pipeline up | audit | status | cleanup`: the real pipeline (docs/pipeline.md).
+const pipeline = program
+  .command('pipeline')
+  .description('the real pipeline on embedded AWS: up (provision, serve, Ctrl-C drains), audit, status, cleanup');
+pipeline
+  .command('up')
+  .description("provision a scenario's stream, tables, delivery stream and tenants, start the ingest API and processor, stay up until Ctrl-C")
+  .option('--scenario <name|path>', 'a bundled scenario name or a path to a .yaml file', 'steady')
+  .option('--target <t>', 'where AWS runs: embedded (kinesalite, dynalite, s3rver and our Firehose behind one edge port)', 'embedded')
+  .option('--port <n>', 'the edge port (default: a free one)', integer)
+  .option('--api-port <n>', "the ingest API's port (default: a free one)", integer)
+  .option('--keys-file <file>', 'where to write tenant ids and API keys, mode 0600 (default reports/out/pipeline/keys.json)')
+  .option('--max-tenants <n>', 'provision at most this many of the scenario tenants (default 100)', integer)
+  .option('--tenant-limit <n|none>', "events/s per tenant (default: the scenario's apiGateway.tenantLimit, else the seed's 200)")
+  .option('--data-dir <dir>', 'keep the emulators\' data on disk here instead of in memory')
+  .addHelpText(
+    'after',
+    `
+The keys file is {"apiUrl", "edgeUrl", "tenants": [{"id", "apiKey", "eventsPerSecond"}]}; \`npm run loadgen\` reads it.
+
+Examples:
+  npm run pipeline -- up
+  npm run pipeline -- up --scenario burst-spike --api-port 3000 --keys-file keys.json`,
+  )
+  .action(async (options) => {
+    const { runPipelineUp } = await import('./pipeline-command.ts');
+    process.exitCode = await runPipelineUp(options);
+  });
+pipeline
+  .command('audit')
+  .description('count accepted, in Kinesis, stored, delivered and dead-lettered events of the running pipeline; exit 98 if one is lost or stored twice')
+  .option('--json', 'print the audit as JSON')
+  .option('--api <url>', 'the ingest API (default: from the state file `up` writes)')
+  .option('--edge <url>', 'the edge (default: from the state file)')
+  .option('--settle <s>', 'seconds to let the processor and Firehose catch up before a shortfall counts (default 15)')
+  .action(async (options) => {
+    const { runPipelineAudit } = await import('./pipeline-command.ts');
+    process.exitCode = await runPipelineAudit(options);
+  });
+pipeline
+  .command('status')
+  .description("what is running: the API's counters, shards, tables, the processor's progress")
+  .option('--json', 'print the status as JSON')
+  .action(async (options) => {
+    const { runPipelineStatus } = await import('./pipeline-command.ts');
+    process.exitCode = await runPipelineStatus(options);
+  });
+if (argv[2] === 'pipeline') {
+  // Only `pipeline ...` pays for loading the clean-up command's AWS clients.
+  const { registerCleanupCommand } = await import('../pipeline/cleanup-command.ts');
+  registerCleanupCommand(pipeline);
+}
+
 try {
   await program.parseAsync(argv);
 } catch (error) {

@@ -1,0 +1,312 @@
+/**
+ * `ingestlab pipeline up | audit | status`: the real pipeline on the embedded target.
+ *
+ * `up` provisions a scenario's stream, tables, delivery stream and tenants, starts the ingest API and the processor,
+ * writes the tenants' keys (mode 0600) and a state file for `audit` and `status`, and stays up until SIGINT/SIGTERM,
+ * which drains and stops everything. The keys file is exactly
+ * `{"apiUrl", "edgeUrl", "tenants": [{"id", "apiKey", "eventsPerSecond"}]}` (the load generator reads it).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, UsageError } from '../sim/errors.ts';
+import { createAwsClients } from '../pipeline/aws-clients.ts';
+import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
+import { DEFAULT_MAX_TENANTS, startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
+import { EventTables } from '../pipeline/storage/event-tables.ts';
+import { DEFAULT_NAMES, type PipelineNames } from '../pipeline/storage/provision.ts';
+import { listAllShards } from '../pipeline/storage/stream-scan.ts';
+import { EMULATOR_CREDENTIALS } from '../pipeline/targets/target.ts';
+
+export const PIPELINE_DIR = 'reports/out/pipeline';
+export const DEFAULT_STATE_FILE = `${PIPELINE_DIR}/state.json`;
+export const DEFAULT_KEYS_FILE = `${PIPELINE_DIR}/keys.json`;
+
+/** What `up` leaves for `audit` and `status` while it runs (removed when it stops). */
+export interface PipelineState {
+  pid: number;
+  startedAt: string;
+  scenario: string;
+  target: 'embedded';
+  apiUrl: string;
+  edgeUrl: string;
+  region: string;
+  names: PipelineNames;
+  keysFile: string;
+  tenants: number;
+}
+
+export interface UpOptions {
+  scenario?: string;
+  target?: string;
+  port?: number;
+  apiPort?: number;
+  keysFile?: string;
+  stateFile?: string;
+  maxTenants?: number;
+  tenantLimit?: string;
+  dataDir?: string;
+}
+
+export interface Io {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Resolves when the command should drain and stop (default: SIGINT or SIGTERM). */
+  until?: Promise<unknown>;
+  /** Called once everything is up (tests). */
+  onUp?: (pipeline: RunningPipeline) => void;
+}
+
+const stdio = (): Io => ({ out: process.stdout, err: process.stderr });
+
+export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promise<number> {
+  const target = options.target ?? 'embedded';
+  if (target !== 'embedded') {
+    throw new UsageError(`pipeline up --target ${target}: only the embedded target is wired to \`pipeline up\` so far (localstack and aws targets exist in pipeline/targets/ but not behind this command yet)`);
+  }
+  const stateFile = resolve(options.stateFile ?? DEFAULT_STATE_FILE);
+  const running = readState(stateFile);
+  if (running && alive(running.pid)) {
+    throw new UsageError(`a pipeline is already running (pid ${running.pid}, API ${running.apiUrl}); stop it with Ctrl-C in its terminal or \`kill ${running.pid}\``);
+  }
+  const tenantLimit = parseTenantLimit(options.tenantLimit);
+  const scenarioName = options.scenario ?? 'steady';
+  const { scenario } = await loadScenario(resolveScenarioPath(scenarioName));
+  const maxTenants = options.maxTenants ?? DEFAULT_MAX_TENANTS;
+  if (maxTenants < 1) throw new UsageError(`--max-tenants: expected at least 1, got ${maxTenants}`);
+
+  const pipeline = await startPipeline({
+    scenario,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.apiPort !== undefined ? { apiPort: options.apiPort } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(tenantLimit !== undefined ? { tenantLimit } : {}),
+    maxTenants,
+  });
+  const keysFile = resolve(options.keysFile ?? DEFAULT_KEYS_FILE);
+  try {
+    writePrivate(keysFile, {
+      apiUrl: pipeline.apiUrl,
+      edgeUrl: pipeline.edgeUrl,
+      tenants: pipeline.tenants.map((t) => ({ id: t.id, apiKey: t.apiKey, eventsPerSecond: t.eventsPerSecond })),
+    });
+    const state: PipelineState = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      scenario: scenario.name,
+      target: 'embedded',
+      apiUrl: pipeline.apiUrl,
+      edgeUrl: pipeline.edgeUrl,
+      region: pipeline.region,
+      names: pipeline.names,
+      keysFile,
+      tenants: pipeline.tenants.length,
+    };
+    writePrivate(stateFile, state);
+  } catch (error) {
+    await pipeline.stop();
+    throw error;
+  }
+
+  const tables = await pipeline.processor!.tables.listEventTables();
+  const capped = pipeline.scenarioTenants > pipeline.tenants.length;
+  io.out.write(
+    [
+      `pipeline up: scenario ${scenario.name}, target embedded`,
+      `  ingest API  ${pipeline.apiUrl}   POST /v1/tenants/{tenantId}/events with x-api-key; GET /metrics, /healthz`,
+      `  edge        ${pipeline.edgeUrl}   every AWS service on one port (aws --endpoint-url ${pipeline.edgeUrl} ...)`,
+      `  tenants     ${pipeline.tenants.length}${capped ? ` of the scenario's ${pipeline.scenarioTenants} (capped by --max-tenants ${maxTenants}; the load generator shares their keys)` : ''}, ${pipeline.tenantLimit === 'none' ? 'no per-tenant limit' : `${pipeline.tenantLimit} events/s each`}`,
+      `  keys        ${keysFile} (mode 0600)`,
+      `  stream      ${pipeline.names.stream} (${scenario.kinesis.shards} shards, partition key ${scenario.kinesis.partitionKey})`,
+      `  tables      ${tables.sort().join(', ')} (one per ${scenario.dynamodb.tablePer} of event time)`,
+      `  S3          s3://${pipeline.names.bucket}/${pipeline.names.firehosePrefix} via ${pipeline.names.deliveryStream} (buffer ${scenario.firehose.bufferSeconds} s / ${scenario.firehose.bufferMb} MB)`,
+      `Ctrl-C drains (API stops accepting, the processor reads to the tip and checkpoints, Firehose flushes) and stops.`,
+      '',
+    ].join('\n'),
+  );
+  io.onUp?.(pipeline);
+
+  await (io.until ?? signal());
+  io.err.write('draining: API closed; processor reading to the tip...\n');
+  try {
+    await pipeline.stop();
+  } finally {
+    rmSync(stateFile, { force: true });
+  }
+  const api = pipeline.api.counters;
+  const p = pipeline.processor!.counters;
+  io.out.write(
+    `stopped. accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}; processor read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}\n`,
+  );
+  return ExitCode.ok;
+}
+
+export interface AuditOptions {
+  json?: boolean;
+  api?: string;
+  edge?: string;
+  stateFile?: string;
+  /** Seconds to let the processor and Firehose catch up before a shortfall counts (default 15). */
+  settle?: string;
+}
+
+export async function runPipelineAudit(options: AuditOptions, io: Io = stdio()): Promise<number> {
+  const { apiUrl, edgeUrl, region, names } = locate(options);
+  const settleMs = Number(options.settle ?? 15) * 1000;
+  if (!Number.isFinite(settleMs) || settleMs < 0) throw new UsageError(`--settle: expected seconds, got ${options.settle}`);
+  const aws = createAwsClients({ name: 'embedded', region, endpoint: edgeUrl, credentials: { ...EMULATOR_CREDENTIALS } });
+  let result: AuditResult;
+  try {
+    const until = Date.now() + settleMs;
+    for (;;) {
+      const status = await fetchStatus(apiUrl);
+      result = await auditPipeline({ aws, names, ...(status.api ? { api: status.api } : {}), ...(status.buffered !== undefined ? { firehoseBuffered: status.buffered } : {}) });
+      // Events still on their way (unread, or in Firehose's buffer) are not lost: look again until the deadline.
+      if (result.ok || Date.now() >= until) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  } finally {
+    aws.destroy();
+  }
+  io.out.write(options.json ? JSON.stringify(result, null, 2) + '\n' : auditText(result));
+  return result.ok ? ExitCode.ok : ExitCode.eventsLost;
+}
+
+export function auditText(r: AuditResult): string {
+  const n = (v: number | null) => (v === null ? 'n/a' : v.toLocaleString('en-US'));
+  const lines = [
+    `accepted (API 202)        ${n(r.accepted)}${r.dropped ? `   dropped after retries: ${n(r.dropped)}` : ''}`,
+    `in Kinesis                ${n(r.inKinesis)} records, ${n(r.inKinesisDistinct)} distinct events`,
+    `stored in DynamoDB        ${n(r.stored)} distinct in ${r.tables.length} table${r.tables.length === 1 ? '' : 's'} (${r.tables.sort().join(', ') || 'none'}); stored twice: ${n(r.storedTwice)}`,
+    `delivered to S3           ${n(r.delivered)} distinct (${n(r.deliveredRecords)} records)${r.firehoseBuffered ? `; ${n(r.firehoseBuffered)} still in Firehose's buffer` : ''}`,
+    `dead-lettered             ${n(r.deadLettered)}`,
+    r.ok ? `audit: OK, every accepted event is stored once and delivered${r.firehoseBuffered ? ' (or still in Firehose\'s buffer)' : ''}` : `audit: FAILED\n  ${r.problems.join('\n  ')}${r.examples.length ? `\n  e.g. ${r.examples.join('; ')}` : ''}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export interface StatusOptions {
+  json?: boolean;
+  stateFile?: string;
+}
+
+export async function runPipelineStatus(options: StatusOptions, io: Io = stdio()): Promise<number> {
+  const stateFile = resolve(options.stateFile ?? DEFAULT_STATE_FILE);
+  const state = readState(stateFile);
+  if (!state || !alive(state.pid)) {
+    io.out.write(options.json ? JSON.stringify({ running: false }) + '\n' : 'no pipeline is running (start one with `npm run pipeline -- up`)\n');
+    return ExitCode.ok;
+  }
+  const aws = createAwsClients({ name: 'embedded', region: state.region, endpoint: state.edgeUrl, credentials: { ...EMULATOR_CREDENTIALS } });
+  try {
+    const [status, summary, shards, tables] = await Promise.all([
+      fetch(`${state.apiUrl}/_ingestlab/status`).then((r) => r.json() as Promise<Record<string, any>>),
+      aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: state.names.stream })),
+      listAllShards(aws.kinesis, state.names.stream),
+      new EventTables(aws.dynamodb, { tablePer: 'week', mode: 'on-demand', writeCapacity: 1, readCapacity: 1, createAheadSeconds: 0, retentionSeconds: 0 }).listEventTables(),
+    ]);
+    const open = shards.filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber).length;
+    const report = {
+      running: true,
+      pid: state.pid,
+      startedAt: state.startedAt,
+      scenario: state.scenario,
+      apiUrl: state.apiUrl,
+      edgeUrl: state.edgeUrl,
+      stream: { name: state.names.stream, status: summary.StreamDescriptionSummary?.StreamStatus, openShards: open, closedShards: shards.length - open },
+      tables: tables.sort(),
+      api: status['api'],
+      processor: status['processor'],
+      firehose: status['firehose'],
+    };
+    if (options.json) io.out.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      const api = report.api ?? {};
+      const p = report.processor ?? {};
+      io.out.write(
+        [
+          `pipeline running (pid ${state.pid}, since ${state.startedAt}), scenario ${state.scenario}, target embedded`,
+          `  API        ${state.apiUrl}  requests ${JSON.stringify(api.requestsByStatus ?? {})}, accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}, put retries ${api.putRetries}`,
+          `  edge       ${state.edgeUrl}`,
+          `  stream     ${state.names.stream} ${report.stream.status}: ${open} open shards, ${report.stream.closedShards} closed`,
+          `  processor  read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}, retries ${p.retries}, iterator age ${p.iteratorAgeMs} ms, ${p.shardsRunning} pollers`,
+          `  tables     ${report.tables.join(', ')}`,
+          `  firehose   in ${report.firehose?.recordsIn ?? 'n/a'}, delivered ${report.firehose?.deliveredRecords ?? 'n/a'} in ${report.firehose?.objects ?? 'n/a'} objects`,
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    aws.destroy();
+  }
+  return ExitCode.ok;
+}
+
+function locate(options: AuditOptions): { apiUrl: string; edgeUrl: string; region: string; names: PipelineNames } {
+  const state = readState(resolve(options.stateFile ?? DEFAULT_STATE_FILE));
+  const apiUrl = options.api ?? state?.apiUrl;
+  const edgeUrl = options.edge ?? state?.edgeUrl;
+  if (!apiUrl || !edgeUrl) {
+    throw new UsageError(`no running pipeline found (${options.stateFile ?? DEFAULT_STATE_FILE} is missing): start one with \`npm run pipeline -- up\`, or give --api URL and --edge URL`);
+  }
+  return { apiUrl, edgeUrl, region: state?.region ?? 'us-east-1', names: state?.names ?? DEFAULT_NAMES };
+}
+
+async function fetchStatus(apiUrl: string): Promise<{ api?: { eventsAccepted: number; eventsUnacknowledgedInKinesis: number; eventsDropped: number }; buffered?: number }> {
+  let body: Record<string, any>;
+  try {
+    body = (await (await fetch(`${apiUrl}/_ingestlab/status`)).json()) as Record<string, any>;
+  } catch (error) {
+    throw new UsageError(`cannot reach the ingest API at ${apiUrl}: ${(error as Error).message} (is \`pipeline up\` still running?)`);
+  }
+  const f = body['firehose'];
+  return {
+    api: body['api'],
+    ...(f ? { buffered: Math.max(0, f.recordsIn - f.deliveredRecords - f.errorRecords - f.lostRecords) } : {}),
+  };
+}
+
+function parseTenantLimit(value: string | undefined): number | 'none' | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return 'none';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--tenant-limit: expected events/s (a positive number) or none, got "${value}"`);
+  return n;
+}
+
+function writePrivate(file: string, data: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600); // an existing file keeps its mode on write
+}
+
+function readState(file: string): PipelineState | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PipelineState;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
