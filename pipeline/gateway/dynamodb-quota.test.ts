@@ -5,7 +5,7 @@ import { startEmbedded } from '../targets/embedded.ts';
 import { createAwsClients } from '../aws-clients.ts';
 import { createDynamoDbQuota, type DynamoDbQuota } from './dynamodb-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
-import { createManualClock, type ManualClock } from './scenario-clock.ts';
+import { createManualClock, createScaledClock, sleepUntil, type ManualClock } from './scenario-clock.ts';
 
 async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock) => Promise<void>) {
   const clock = createManualClock();
@@ -35,14 +35,14 @@ let seq = 0;
 const item = () => ({ pk: { S: `item-${seq++}` }, body: { S: 'x'.repeat(200) } });
 
 describe('DynamoDB capacity through the edge (dynalite behind the gateway, real SDK)', () => {
-  it('100 WCU idle 300 s banks 30,000 credits; written at 150 WCU (weight 10) it first throttles 600 s later, 5 of 15 items a second', async () => {
-    await withGateway(10, async (ddb, quota, clock) => {
-      await createTable(ddb, 'burst', 100);
-      clock.set(300);
-      expect(quota.table('burst')?.burstCredits).toBe(30_000);
+  it('10 WCU idle 30 s banks 300 credits; written at 15 WCU it first throttles 300 / (15 − 10) = 60 s later, 5 of 15 items a second', async () => {
+    await withGateway(1, async (ddb, quota, clock) => {
+      await createTable(ddb, 'burst', 10);
+      clock.set(30);
+      expect(quota.table('burst')?.burstCredits).toBe(300);
       let firstThrottle: number | undefined;
       const unprocessedAt: number[] = [];
-      for (let second = 300; second < 905; second++) {
+      for (let second = 30; second < 95; second++) {
         clock.set(second);
         const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { burst: Array.from({ length: 15 }, () => ({ PutRequest: { Item: item() } })) } }));
         const unprocessed = out.UnprocessedItems?.burst?.length ?? 0;
@@ -51,14 +51,50 @@ describe('DynamoDB capacity through the edge (dynalite behind the gateway, real 
           unprocessedAt.push(unprocessed);
         }
       }
-      expect(firstThrottle).toBe(900);
+      expect(firstThrottle).toBe(90);
       expect(unprocessedAt).toEqual([5, 5, 5, 5, 5]);
-      // The 11th 1-WCU item × 10 of a second past 1,000 WCU... a PutItem after the base capacity is used is a 400.
-      clock.set(905);
+      // The base 10 WCU of second 95 used, a PutItem is a 400.
+      clock.set(95);
       await ddb.send(new BatchWriteItemCommand({ RequestItems: { burst: Array.from({ length: 10 }, () => ({ PutRequest: { Item: item() } })) } }));
       await expect(ddb.send(new PutItemCommand({ TableName: 'burst', Item: item() }))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
-      expect(quota.counters.throttledItems).toBe(5 * 5 * 10 + 10);
+      expect(quota.counters.throttledItems).toBe(5 * 5 + 1);
     });
+  });
+
+  it('timeScale 100, weight 50: 100 WCU idle 300 s (30,000 credits) written at 150 WCU first throttles 30,000 / 50 = 600 s later (±5%)', async () => {
+    const clock = createScaledClock({ timeScale: 100 });
+    const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight: 50, metrics: new MetricsStore(clock, 120) });
+    const target = await startEmbedded({ middleware: [quota.middleware] });
+    const aws = createAwsClients(target);
+    try {
+      await createTable(aws.dynamodb, 'burst100', 100);
+      const created = clock.now();
+      await sleepUntil(clock, created + 300);
+      const start = clock.now();
+      let claimed = 0;
+      let firstThrottle: number | undefined;
+      // Paced: 3 sent items (150 WCU at weight 50) per scenario second, what is due at each call.
+      while (firstThrottle === undefined && clock.now() - start < 700) {
+        const due = Math.min(25, Math.floor((clock.now() - start) * 3) - claimed);
+        if (due <= 0) {
+          await new Promise((r) => setTimeout(r, 2));
+          continue;
+        }
+        claimed += due;
+        const at = clock.now();
+        const out = await aws.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { burst100: Array.from({ length: due }, () => ({ PutRequest: { Item: item() } })) } })).catch((e) => {
+          if (e.name !== 'ProvisionedThroughputExceededException') throw e;
+          return { UnprocessedItems: { burst100: [1] } };
+        });
+        if ((out.UnprocessedItems?.burst100?.length ?? 0) > 0) firstThrottle = at - start;
+      }
+      console.log(`burst credits ran out ${firstThrottle?.toFixed(1)} s (scenario) after writing began at 150 WCU; the model computes 600 s`);
+      expect(firstThrottle).toBeGreaterThan(570);
+      expect(firstThrottle).toBeLessThan(630);
+    } finally {
+      aws.destroy();
+      await target.stop();
+    }
   });
 
   it('a BatchWriteItem with nothing writable is a 400; a 3 KB item costs 3 WCU', async () => {
