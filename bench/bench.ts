@@ -83,6 +83,8 @@ export async function runBench(options: { quick?: boolean }): Promise<number> {
       `${''.padEnd(26)}offered ${summary.events.offered.toLocaleString('en-US')} events, ${summary.kinesis.shardsMax} shards max, ${summary.scaling.actions.length} scaling actions`,
     );
   }
+  const { runPlanBench } = await import('./plan-bench.ts');
+  await runPlanBench(options);
   const { runLoadgenBench } = await import('./loadgen-bench.ts');
   await runLoadgenBench(options);
   return 0;

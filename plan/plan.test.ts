@@ -9,7 +9,7 @@ import { planJson } from '../reports/plan-report.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { simulate } from '../sim/simulation.ts';
 import { expandSpace, parseVary } from './space.ts';
-import { missOf, paretoFrontier, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
+import { failingEverywhere, missOf, paretoFrontier, promotionOrder, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
 
 /**
  * 35 tenants × 100 events/s = 3,500 events/s of 100-byte events, no noise, random partition keys (even spread):
@@ -60,9 +60,10 @@ describe('plan on a constant 3,500 events/s', () => {
   it('successive halving over 1..40 shards for 20 minutes within a budget of 12 full runs still finds 4', async () => {
     const { outcome } = await planScenario(file, { vary: ['kinesis.shards=1..40:1'], set: [], duration: '20m', jobs: 1, budget: 12, out: mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')) });
     expect(outcome.schedule.method).toBe('halving');
-    // η = 3: 40 at 15 s, 14 at 5 s, 5 at 2 s, 3 at 1 s ticks = 40/15 + 14/5 + 5/2 + 3 ≈ 10.97 full runs.
-    expect(outcome.rounds.map((r) => [r.resolution, r.runs])).toEqual([[15, 40], [5, 14], [2, 5], [1, 3]]);
-    expect(outcome.spent).toBeCloseTo(40 / 15 + 14 / 5 + 5 / 2 + 3, 9);
+    // η = 3: 40 at 15 s, 14 at 5 s, 5 at 2 s, 3 at 1 s ticks = 40/15 + 14/5 + 5/2 + 3 ≈ 10.97 full runs; the one whole
+    // full run left in the budget of 12 makes 4 finalists.
+    expect(outcome.rounds.map((r) => [r.resolution, r.runs])).toEqual([[15, 40], [5, 14], [2, 5], [1, 4]]);
+    expect(outcome.spent).toBeCloseTo(40 / 15 + 14 / 5 + 5 / 2 + 4, 9);
     expect(outcome.points[outcome.winner!.id]!.overrides).toEqual({ 'kinesis.shards': 4 });
     expect(outcome.winner!.resolution).toBe(1);
   });
@@ -107,12 +108,12 @@ describe('schedule', () => {
     expect(resolutionLadder(2400, 1)).toEqual([30, 10, 3, 1]);
   });
 
-  it('200 configurations of a 40-minute run in 64 full runs: η = 2, 200 → 100 → 50 → 25, costing 200/30 + 100/10 + 50/3 + 25 ≈ 58.3', () => {
+  it('200 configurations of a 40-minute run in 64 full runs: η = 2, 200 → 100 → 50 → 25 costs 200/30 + 100/10 + 50/3 + 25 ≈ 58.3, and the 5 whole runs left make 30 finalists', () => {
     const s = planSchedule(200, { duration: 2400, resolution: 1, budget: 64 });
     expect(s.method).toBe('halving');
     expect(s.eta).toBe(2);
-    expect(s.rungs.map((r) => r.runs)).toEqual([200, 100, 50, 25]);
-    expect(s.cost).toBeCloseTo(200 / 30 + 100 / 10 + 50 / 3 + 25, 9);
+    expect(s.rungs.map((r) => r.runs)).toEqual([200, 100, 50, 30]);
+    expect(s.cost).toBeCloseTo(200 / 30 + 100 / 10 + 50 / 3 + 30, 9);
     expect(planSchedule(64, { duration: 2400, resolution: 1, budget: 64 }).method).toBe('grid');
   });
 
@@ -125,6 +126,23 @@ const figures = (costUsd: number, lag: number, dropped: number): RunFigures => (
 const sample = (id: number, f: RunFigures, pass = true): PlanSample => ({ id, resolution: 1, figures: f, checks: [{ key: 'k', expected: '< 1', actual: pass ? 0 : 2, pass, miss: pass ? 0 : 0.5 }] });
 
 describe('ranking', () => {
+  it('a check failing on every configuration of a coarse round is left out of that round\'s choice (iterator age at 30 s ticks)', () => {
+    const at = (id: number, cost: number, lagPass: boolean, ageMiss: number): PlanSample => ({
+      id,
+      resolution: 30,
+      figures: figures(cost, 0, 0),
+      checks: [
+        { key: 'iteratorAgeMs', expected: '< 60000', actual: 105_000, pass: false, miss: ageMiss },
+        { key: 'lag', expected: '< 720', actual: lagPass ? 600 : 900, pass: lagPass, miss: lagPass ? 0 : 0.2 },
+      ],
+    });
+    const round = [at(0, 0.003, false, 0.1), at(1, 0.002, true, 0.43), at(2, 0.001, true, 0.43)];
+    expect([...failingEverywhere(round)]).toEqual(['iteratorAgeMs']);
+    // Without the rule 0 is a near miss (0.1 and 0.2 ≤ 0.25) ahead of 1 and 2 (0.43); with it, 2 and 1 pass, cheapest first.
+    expect(promotionOrder(round, 'cost', failingEverywhere(round)).map((x) => x.id)).toEqual([2, 1, 0]);
+    expect(promotionOrder(round, 'cost').map((x) => x.id)).toEqual([0, 2, 1]);
+  });
+
   it('the frontier keeps what no other beats on cost, lag and drops: (1,$9) (2,$5) (3,$1); (4,$6 lag 9) is dominated by (2)', () => {
     const s = [sample(1, figures(0.009, 0, 0)), sample(2, figures(0.005, 5, 0)), sample(3, figures(0.001, 60, 10)), sample(4, figures(0.006, 9, 0))];
     expect(paretoFrontier(s).map((x) => x.id)).toEqual([3, 2, 1]);
@@ -137,6 +155,7 @@ describe('ranking', () => {
   });
 
   it('with a fake evaluator, halving keeps the cheapest passing point among 30 and confirms it at full resolution', async () => {
+    // 30 at 30 s, 15 at 10 s, 8 at 3 s, 4 at 1 s = 1 + 1.5 + 2.67 + 4 ≈ 9.17, + 2 finalists from the budget of 12.
     // Point i costs i; it passes from i = 7 on, at every resolution.
     const points = Array.from({ length: 30 }, (_, id) => ({ id, overrides: { x: id } }));
     const seen: number[] = [];
@@ -147,5 +166,6 @@ describe('ranking', () => {
     expect(outcome.schedule.method).toBe('halving');
     expect(outcome.winner!.id).toBe(7);
     expect(seen).toEqual([30, 10, 3, 1]);
+    expect(outcome.rounds.map((r) => r.runs)).toEqual([30, 15, 8, 6]);
   });
 });

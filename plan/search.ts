@@ -10,7 +10,9 @@
  * The grid runs every configuration at the scenario's resolution. When that exceeds the budget (in full-run
  * equivalents: simulated ticks), successive halving runs every configuration at a coarse tick (same duration, so a
  * burst at minute 30 is still seen), keeps the best 1/η by (passes, near miss, rest) then the objective, and repeats at
- * finer ticks until the finalists run at the scenario's own resolution. Only full-resolution runs can win.
+ * finer ticks until the finalists run at the scenario's own resolution. Only full-resolution runs can win. A check
+ * that fails on every configuration of a coarse round does not count in that round: it separates nothing, and coarse
+ * ticks inflate some figures (iterator age is at least about a tick).
  */
 import type { Expectation, ExpectationResult } from '../sim/expectations.ts';
 import type { PlanPoint } from './space.ts';
@@ -117,15 +119,33 @@ const byKey = (a: readonly number[], b: readonly number[]) => {
   return 0;
 };
 
-/** Passing samples first (by objective), then near misses (by objective), then the rest (by miss); ties by id. */
-export function promotionOrder(samples: readonly PlanSample[], objective: Objective): PlanSample[] {
-  const tier = (s: PlanSample) => (passes(s) ? 0 : totalMiss(s) <= NEAR_MISS ? 1 : 2);
+/**
+ * Passing samples first (by objective), then near misses (every failing check misses by at most NEAR_MISS; by
+ * objective), then the rest (by total miss); ties by id. Checks named in `ignore` do not count (see searchPlan).
+ */
+export function promotionOrder(samples: readonly PlanSample[], objective: Objective, ignore: ReadonlySet<string> = new Set()): PlanSample[] {
+  const failing = (s: PlanSample) => s.checks.filter((c) => !c.pass && !ignore.has(c.key));
+  const tier = (s: PlanSample) => {
+    if (s.error !== undefined || !s.figures) return 3;
+    const f = failing(s);
+    return f.length === 0 ? 0 : f.every((c) => c.miss <= NEAR_MISS) ? 1 : 2;
+  };
+  const miss = (s: PlanSample) => (s.error !== undefined || !s.figures ? Infinity : failing(s).reduce((a, c) => a + c.miss, 0));
   const key = (s: PlanSample) => {
     const t = tier(s);
     const [a, b] = objectiveKey(s, objective);
-    return t < 2 ? [t, a, b, s.id] : [t, totalMiss(s), a, s.id];
+    return t < 2 ? [t, a, b, s.id] : [t, miss(s), a, s.id];
   };
   return [...samples].sort((x, y) => byKey(key(x), key(y)));
+}
+
+/** Checks that fail on every configuration of a round: at a coarse tick they tell nothing apart (often a tick artefact). */
+export function failingEverywhere(samples: readonly PlanSample[]): Set<string> {
+  const ran = samples.filter((s) => s.error === undefined && s.figures);
+  if (ran.length === 0) return new Set();
+  const keys = new Set(ran[0]!.checks.filter((c) => !c.pass).map((c) => c.key));
+  for (const s of ran) for (const k of [...keys]) if (s.checks.some((c) => c.key === k && c.pass)) keys.delete(k);
+  return keys;
 }
 
 /** The passing samples, best first. */
@@ -200,8 +220,9 @@ export function resolutionLadder(duration: number, resolution: number): number[]
 export const MIN_FINALISTS = 3;
 
 /**
- * The grid when `points` full runs fit the budget; otherwise successive halving with the smallest η (the most
- * survivors) that fits. Throws PlanBudgetError, saying what would fit, when not even η = `points` does.
+ * The grid when `points` full runs fit the budget; otherwise successive halving over the whole ladder with the
+ * smallest η (the most survivors each round) that fits, and the budget left over spent on more finalists. Throws
+ * PlanBudgetError, saying what would fit, when not even η = `points` does.
  */
 export function planSchedule(points: number, options: { duration: number; resolution: number; budget: number }): Schedule {
   const { duration, resolution, budget } = options;
@@ -221,7 +242,12 @@ export function planSchedule(points: number, options: { duration: number; resolu
     for (let eta = 2; eta <= points; eta++) {
       const rungs = rungsFor(eta);
       const cost = costOf(rungs);
-      if (cost <= budget + 1e-9) return { method: 'halving', rungs, eta, cost };
+      if (cost > budget + 1e-9) continue;
+      // Whole full runs the budget still has go to the finalists (never more than the round before them).
+      const last = rungs.at(-1)!;
+      const extra = Math.min(Math.floor(budget - cost + 1e-9), rungs.at(-2)!.runs - last.runs);
+      if (extra > 0) rungs[rungs.length - 1] = { ...last, runs: last.runs + extra };
+      return { method: 'halving', rungs, eta, cost: cost + Math.max(0, extra) };
     }
   }
   const least = ladder.length > 1 ? costOf(rungsFor(points)) : points;
@@ -243,6 +269,8 @@ export interface RoundReport {
   readonly runs: number;
   /** How many of this round's runs passed every check. */
   readonly passed: number;
+  /** Checks that failed on every run of this coarse round, so did not count in choosing who went on. */
+  readonly ignored?: readonly string[];
 }
 
 export interface NoPassExplanation {
@@ -290,6 +318,7 @@ export async function searchPlan(points: readonly PlanPoint[], settings: SearchS
   let spent = 0;
   let candidates: readonly PlanPoint[] = points;
   let order: PlanSample[] = [];
+  const ignoredByRound = new Map<number, Set<string>>();
   const byId = new Map(points.map((p) => [p.id, p]));
 
   for (const [i, rung] of schedule.rungs.entries()) {
@@ -299,17 +328,21 @@ export async function searchPlan(points: readonly PlanPoint[], settings: SearchS
     spent += (run.length * resolution) / rung.resolution;
     for (const s of samples) latest.set(s.id, s);
     if (rung.resolution === resolution) full.push(...samples);
-    rounds.push({ resolution: rung.resolution, runs: run.length, passed: samples.filter(passes).length });
-    order = promotionOrder(samples, objective);
+    const ignored = rung.resolution === resolution ? new Set<string>() : failingEverywhere(samples);
+    ignoredByRound.set(rung.resolution, ignored);
+    if (ignored.size > 0) log(`  ${[...ignored].join(', ')} failed on all ${samples.length} at ${rung.resolution} s ticks: not used to choose who goes on`);
+    rounds.push({ resolution: rung.resolution, runs: run.length, passed: samples.filter(passes).length, ...(ignored.size > 0 ? { ignored: [...ignored] } : {}) });
+    order = promotionOrder(samples, objective, ignored);
     candidates = order.map((s) => byId.get(s.id)!);
   }
 
   // No finalist passed at full resolution: keep running the next candidates of the last coarse round while budget lasts.
   if (schedule.method === 'halving' && !full.some(passes)) {
     const coarse = rounds.length >= 2 ? rounds.at(-2)! : undefined;
-    const pool = coarse ? promotionOrder([...latest.values()].filter((s) => s.resolution === coarse.resolution), objective) : [];
+    const ignored = coarse ? (ignoredByRound.get(coarse.resolution) ?? new Set<string>()) : new Set<string>();
+    const pool = coarse ? promotionOrder([...latest.values()].filter((s) => s.resolution === coarse.resolution), objective, ignored) : [];
     const done = new Set(full.map((s) => s.id));
-    const rest = pool.filter((s) => !done.has(s.id) && totalMiss(s) <= NEAR_MISS).map((s) => byId.get(s.id)!);
+    const rest = pool.filter((s) => !done.has(s.id) && s.checks.every((c) => c.pass || ignored.has(c.key) || c.miss <= NEAR_MISS)).map((s) => byId.get(s.id)!);
     const batch = Math.max(MIN_FINALISTS, schedule.rungs.at(-1)!.runs);
     while (rest.length > 0 && spent + Math.min(batch, rest.length) <= settings.budget + 1e-9 && !full.some(passes)) {
       const run = rest.splice(0, batch);

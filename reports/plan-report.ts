@@ -205,14 +205,14 @@ export function planBlocks(input: PlanReportInput): Block[] {
   b.push({ kind: 'h2', text: 'Rounds of the search' });
   b.push({
     kind: 'table',
-    head: ['round', 'tick', 'configurations run', 'passed'],
-    align: ['r', 'r', 'r', 'r'],
-    rows: o.rounds.map((r, i) => [String(i + 1), `${r.resolution} s`, int(r.runs), int(r.passed)]),
+    head: ['round', 'tick', 'configurations run', 'passed', 'failed everywhere (not used to choose)'],
+    align: ['r', 'r', 'r', 'r', 'l'],
+    rows: o.rounds.map((r, i) => [String(i + 1), `${r.resolution} s`, int(r.runs), int(r.passed), r.ignored?.join(', ') ?? '']),
   });
   if (o.schedule.method === 'halving') {
     b.push({
       kind: 'note',
-      text: 'Successive halving runs every configuration over the whole duration at a coarse tick, keeps the best 1/η (passing first by the objective, then near misses, then the rest by how far they miss) and repeats at finer ticks; only runs at the scenario\'s own tick can win. It is much cheaper than the grid but not exhaustive: a configuration that fails at a coarse tick and would pass at the full one can be missed. --budget large enough for the grid makes it exact.',
+      text: 'Successive halving runs every configuration over the whole duration at a coarse tick, keeps the best 1/η (passing first by the objective, then near misses, then the rest by how far they miss; a check that fails on every configuration of a round does not count in it) and repeats at finer ticks; only runs at the scenario\'s own tick can win. It is much cheaper than the grid but not exhaustive: a configuration that fails at a coarse tick and would pass at the full one can be missed. --budget large enough for the grid makes it exact.',
     });
   }
   const invalid = o.best.filter((s) => s.error !== undefined);
