@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -87,6 +88,13 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
     await aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'down', TargetShardCount: 4, ScalingType: 'UNIFORM_SCALING' }));
     await target.reshard.settled('down');
     expect(await errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'down', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' })))).toBe('LimitExceededException');
+    // A stream created again under the name is a new resource with a fresh quota.
+    await aws.kinesis.send(new DeleteStreamCommand({ StreamName: 'down' }));
+    await new Promise((r) => setTimeout(r, 20));
+    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'down', ShardCount: 2 }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'down', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' })))).toBe('no error');
+    await target.reshard.settled('down');
   });
 
   it('2 → 3 splits at the thirds and merges across the old middle: 3 equal open shards', async () => {

@@ -155,6 +155,14 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
         if (stream && running.has(stream)) return awsJsonError(400, 'ResourceInUseException', `Stream ${stream} under account ${ACCOUNT} not ACTIVE, instead in state UPDATING`);
         return forward(req);
       }
+      case 'CreateStream':
+      case 'DeleteStream': {
+        // A stream made again under the same name starts with a fresh 24-hour quota, as a new resource does on AWS.
+        const stream = streamNameOf(JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>);
+        const res = await forward(req);
+        if (res.status === 200 && stream) models.delete(stream);
+        return res;
+      }
       default:
         return forward(req);
     }

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +56,7 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   const stopAll = async () => {
     for (const stop of started.reverse()) await stop().catch(() => undefined);
   };
+  if (options.dataDir) assertLevelDbLoads();
   try {
     const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
     const kinesisUrl = await listen(kinesis);
@@ -114,6 +116,24 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * On disk, kinesalite needs leveldown and dynalite classic-level: native modules whose install scripts npm 11 skips.
+ * Their prebuilt binaries load on linux-x64 and the other platforms they ship; say so plainly where they do not.
+ */
+function assertLevelDbLoads(): void {
+  const require = createRequire(import.meta.url);
+  for (const [module, user] of [['leveldown', 'kinesalite'], ['classic-level', 'dynalite']] as const) {
+    try {
+      require(module);
+    } catch (error) {
+      throw new Error(
+        `--data-dir needs the native module ${module} (${user} stores on disk with it), and it does not load here: ${(error as Error).message.split('\n')[0]}. ` +
+          `Run \`npm rebuild ${module}\` (npm 11 skips install scripts unless allowed), or run without --data-dir (in memory).`,
+      );
+    }
   }
 }
 
