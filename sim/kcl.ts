@@ -48,6 +48,8 @@ export function kclAsConsumerConfig(kcl: KclConfig, lambda: LambdaConfig, shards
     memoryMb: 1024,
     batchMs: 0,
     perRecordMs: 1000 / kclShardRate(kcl, shards),
+    // A KCL worker gets GetRecords results, not a Lambda invocation payload: no 6 MB cut.
+    maxPayloadBytes: Infinity,
   };
 }
 

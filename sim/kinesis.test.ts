@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { run, scenario, tenants } from '../test/builders.ts';
-import { KinesisModel, onDemandMaxWriteMiBps, remapRanges, remapUniform, SHARD_LIMITS } from './kinesis.ts';
+import { KinesisModel, onDemandMaxWriteMiBps, putRecordsCalls, putRecordsPerCall, remapRanges, remapUniform, SHARD_LIMITS } from './kinesis.ts';
 
 /** Ten minutes at 1 s ticks, a single shard, random keys. */
 const oneShard = (extra: Record<string, unknown> = {}) => ({
@@ -248,5 +248,20 @@ describe('remapRanges', () => {
     const dst = new Float64Array(2);
     remapRanges(Float64Array.from([40, 60]), 0, Float64Array.from([0, 0.25, 1]), dst, 0, Float64Array.from([0, 0.5, 1]));
     expect([...dst].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([60, 40]);
+  });
+});
+
+describe('PutRecords request limits (§1.1)', () => {
+  it('500 records per call at most: 512 B records → 500 per call, a 1,200-event batch takes 3 calls', () => {
+    expect(putRecordsPerCall(538, 10 * 1_048_576)).toBe(500);
+    expect(putRecordsCalls(1_200, 538, 10 * 1_048_576)).toBe(3);
+  });
+
+  it('the request byte cap binds for 20 KiB records: 5 MiB (before) fits 255, 10 MiB (today) 500; a 500-event batch takes 2 calls, then 1', () => {
+    // 20,506 B with a 26 B key: 5,242,880 / 20,506 = 255.7; 10,485,760 / 20,506 = 511.4 → capped at 500.
+    expect(putRecordsPerCall(20_506, 5 * 1_048_576)).toBe(255);
+    expect(putRecordsPerCall(20_506, 10 * 1_048_576)).toBe(500);
+    expect(putRecordsCalls(500, 20_506, 5 * 1_048_576)).toBe(2);
+    expect(putRecordsCalls(500, 20_506, 10 * 1_048_576)).toBe(1);
   });
 });

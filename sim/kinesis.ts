@@ -51,6 +51,12 @@ export const kinesisConfigSchema = z.strictObject({
    * (KDS-Q-live, §1.4): 10 GB/s in us-east-1, us-west-2 and eu-west-1, 200 MB/s elsewhere (200 MB/s everywhere in 2022).
    */
   onDemandMaxWriteMiBps: z.number().positive().optional(),
+  /**
+   * PutRecords request cap in MiB (§1.1): 10 on the current API page, 5 before (KDS-Q-2022, SDK docs). With API
+   * Gateway's Kinesis integration one request is one PutRecords, so a tenant batch above 500 records or this size
+   * is sent as several requests (billed, and counted by the account throttle).
+   */
+  putRecordsMaxRequestMiB: z.number().positive().default(10),
   autoscaler: kinesisAutoscalerSchema.default('none'),
 });
 export type KinesisConfig = z.output<typeof kinesisConfigSchema>;
@@ -75,6 +81,23 @@ export const SHARD_LIMITS = {
   getRecordsMaxRecords: 10_000,
 } as const;
 
+/**
+ * PutRecords per request (§1.1): at most 500 records, and at most `putRecordsMaxRequestMiB` of records (partition keys
+ * included): 5 MiB in KDS-Q-2022 and every SDK doc, 10 MiB on the current API page (change date UNCONFIRMED).
+ */
+export const PUT_RECORDS = { maxRecords: 500 } as const;
+
+/** Records one PutRecords call can carry for records of `recordBytes` (data + key) under a `maxRequestBytes` cap. */
+export function putRecordsPerCall(recordBytes: number, maxRequestBytes: number): number {
+  const bySize = recordBytes > 0 ? Math.floor(maxRequestBytes / recordBytes) : PUT_RECORDS.maxRecords;
+  return Math.max(1, Math.min(PUT_RECORDS.maxRecords, bySize));
+}
+
+/** PutRecords calls a batch of `events` records of `recordBytes` needs. */
+export function putRecordsCalls(events: number, recordBytes: number, maxRequestBytes: number): number {
+  return Math.ceil(events / putRecordsPerCall(recordBytes, maxRequestBytes));
+}
+
 /** On-demand mode (§1.4): a new stream writes 4 MB/s, i.e. starts as 4 shards. */
 export const ON_DEMAND = {
   initialShards: 4,
@@ -93,7 +116,7 @@ export function onDemandMaxWriteMiBps(region: string): number {
 export const HASH_EPSILON = 1e-9;
 
 /** Partition-key lengths count towards the byte limit (§1.1); typical UTF-8 lengths of each key strategy. */
-const KEY_BYTES: Record<KinesisConfig['partitionKey'], number> = { tenant: 12, 'tenant-timestamp': 26, random: 32 };
+export const KEY_BYTES: Record<KinesisConfig['partitionKey'], number> = { tenant: 12, 'tenant-timestamp': 26, random: 32 };
 
 export interface ReshardResult {
   readonly applied: boolean;

@@ -27,8 +27,34 @@ export const lambdaConfigSchema = z.strictObject({
   retryBackoffMs: z.number().nonnegative().default(100),
   /** Stream retention: records older than this expire unread and are lost (default 24 h, §4). */
   retention: duration().default(86_400),
+  /**
+   * A batch is cut at 6 MB of the invocation's payload (§4, "Payload cap", LAM-2023), taken as 6 MiB. The payload is
+   * JSON: each record's data base64-encoded (4/3 of its bytes) plus the event record's other fields.
+   */
+  maxPayloadBytes: z.number().positive().default(6 * 1_048_576),
+  /**
+   * JSON bytes of one Kinesis event record besides its base64 data (eventID, eventSourceARN, sequenceNumber,
+   * partitionKey, ...). Not in aws-reference.md: UNCONFIRMED, about 500 B by counting the event record's fields.
+   */
+  recordEnvelopeBytes: z.number().nonnegative().default(500),
 });
 export type LambdaConfig = z.output<typeof lambdaConfigSchema>;
+
+/**
+ * Records per invocation: `batchSize`, or fewer when the invocation's JSON would pass `maxPayloadBytes` (§4). A record
+ * of B bytes (partition key included) takes ceil(B/3)×4 bytes of base64 plus `recordEnvelopeBytes`.
+ */
+export function batchRecords(c: Pick<LambdaConfig, 'batchSize' | 'maxPayloadBytes' | 'recordEnvelopeBytes'>, bytesPerRecord: number): number {
+  const json = Math.ceil(bytesPerRecord / 3) * 4 + c.recordEnvelopeBytes;
+  if (!(json > 0)) return c.batchSize;
+  return Math.max(1, Math.min(c.batchSize, Math.floor(c.maxPayloadBytes / json)));
+}
+
+/** Invocations one shard keeps running at once for `busyMs` of work in a tick: at least one, at most `pf` (§4). */
+function concurrentOn(busyMs: number, pf: number, dt: number): number {
+  if (!(busyMs > 0)) return 0;
+  return Math.min(pf, Math.max(1, Math.ceil(busyMs / (dt * 1000) - 1e-9)));
+}
 
 /** Cohorts kept per shard queue; past this, new arrivals merge into the newest cohort (ages stay conservative). */
 const COHORTS = 1024;
@@ -111,6 +137,8 @@ export interface ConsumerTick {
   readRecords: number;
   readBytes: number;
   invocations: number;
+  /** Invocations running at once this tick, over all shards: a count (§4: up to parallelizationFactor per shard). */
+  concurrency: number;
   gbSeconds: number;
   /** Records checkpointed this tick. */
   completed: number;
@@ -133,6 +161,7 @@ export class LambdaConsumer {
     readRecords: 0,
     readBytes: 0,
     invocations: 0,
+    concurrency: 0,
     gbSeconds: 0,
     completed: 0,
     expired: 0,
@@ -206,7 +235,7 @@ export class LambdaConsumer {
   plan(now: number): ConsumerTick {
     const t = this.tick;
     t.ddbAttempts = t.fhAttempts = t.fhBytes = t.fhRequests = t.readRecords = t.readBytes = 0;
-    t.invocations = t.gbSeconds = t.completed = t.expired = t.expiredDelivery = 0;
+    t.invocations = t.concurrency = t.gbSeconds = t.completed = t.expired = t.expiredDelivery = 0;
     for (const q of this.parents) this.planShard(now, q);
     for (const q of this.queues) {
       if (q.waiting) q.read = 0;
@@ -262,12 +291,13 @@ export class LambdaConsumer {
     let budgetMs = pf * dt * 1000 - stuck * c.retryBackoffMs - retryMs;
     if (budgetMs < 0) budgetMs = 0;
     let read = 0;
-    const perRecordCostMs = c.perRecordMs + c.batchMs / c.batchSize;
+    const bytesPerRecord = q.unread > 0 ? q.unreadBytes / q.unread : 0;
+    const batch = batchRecords(c, bytesPerRecord);
+    const perRecordCostMs = c.perRecordMs + c.batchMs / batch;
     // Records still waiting for a write occupy the batches in flight: the shard reads only as many new records as
     // one tick's worth of batches can hold besides them, so throughput settles at what the sinks accept.
     const room = (perRecordCostMs > 0 ? (pf * dt * 1000) / perRecordCostMs : Infinity) - q.inFlightBefore;
     if (room > 0 && q.unread > 0) {
-      const bytesPerRecord = q.unreadBytes / q.unread;
       read = Math.min(
         q.unread,
         room,
@@ -286,14 +316,17 @@ export class LambdaConsumer {
       t.fhBytes += readBytes;
       // A poll per second (or per batching window) while records trickle in; full batches when they pile up.
       const polls = dt / Math.max(1, c.batchWindow);
-      const invocations = Math.max(read / c.batchSize, Math.min(read, polls));
+      const invocations = Math.max(read / batch, Math.min(read, polls));
       t.invocations += invocations;
       // One PutRecordBatch per 500 records (and per 4 MiB), at least one per invocation.
       t.fhRequests += Math.max(invocations, read / 500, readBytes / (4 * 1_048_576));
-      const busyMs = invocations * c.batchMs + read * c.perRecordMs;
-      t.gbSeconds += ((busyMs + retryMs + stuck * c.retryBackoffMs) / 1000) * (c.memoryMb / 1024);
+      const busyMs = invocations * c.batchMs + read * c.perRecordMs + retryMs + stuck * c.retryBackoffMs;
+      t.gbSeconds += (busyMs / 1000) * (c.memoryMb / 1024);
+      t.concurrency += concurrentOn(busyMs, pf, dt);
     } else if (stuck > 0) {
-      t.gbSeconds += ((retryMs + stuck * c.retryBackoffMs) / 1000) * (c.memoryMb / 1024);
+      const busyMs = retryMs + stuck * c.retryBackoffMs;
+      t.gbSeconds += (busyMs / 1000) * (c.memoryMb / 1024);
+      t.concurrency += concurrentOn(busyMs, pf, dt);
     }
     q.read = read;
     t.ddbAttempts += q.ddbPending + read;

@@ -417,8 +417,8 @@ export class Simulation {
     }
     this.usage.kinesis.onDemandRetrievalBytes += c.readBytes;
     if (c.iteratorAgeMs > totals.maxIteratorAgeMs) totals.maxIteratorAgeMs = c.iteratorAgeMs;
-    const concurrency = c.gbSeconds / dt / (kcl ? 1 : s.lambda.memoryMb / 1024);
-    if (concurrency > totals.maxLambdaConcurrency) totals.maxLambdaConcurrency = concurrency;
+    // A count of invocations (or KCL workers) running at once, not busy GB-seconds per second (issue 13 item 7).
+    if (c.concurrency > totals.maxLambdaConcurrency) totals.maxLambdaConcurrency = c.concurrency;
     this.cw.getBytes!.add(c.readBytes);
     this.cw.getRecords!.add(c.readRecords);
     for (const counter of this.dynamodb.drainCounters()) {
