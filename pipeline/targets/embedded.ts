@@ -53,9 +53,12 @@ export interface EmbeddedTarget extends RunningTarget {
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
   const region = options.region ?? 'us-east-1';
   const started: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
-    for (const stop of started.reverse()) await stop().catch(() => undefined);
-  };
+  // Once, last started first; a second call waits for the first.
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const stop of [...started].reverse()) await stop().catch(() => undefined);
+    })());
   if (options.dataDir) assertLevelDbLoads();
   try {
     const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
