@@ -94,6 +94,7 @@ describe('load driver against the ingest API stand-in', () => {
     expect(arrivals).toHaveLength(40);
     expect((arrivals.at(-1)! - arrivals[0]!) / 1000).toBeLessThan(1.05);
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(300);
+    expect(report.connectionWaits).toBe(0);
     // A closed loop would lag by seconds here; a loaded machine adds tens of ms.
     expect(report.sendLagMs.p99).toBeLessThan(150);
   });
@@ -106,6 +107,8 @@ describe('load driver against the ingest API stand-in', () => {
     expect(report.events.accepted).toBe(20);
     expect(report.latencyMs.max).toBeGreaterThan(900);
     expect(report.sendLagMs.max).toBeGreaterThan(800);
+    // Every request after the first fell due while the one connection was busy (answers take 100 ms, 50 ms apart).
+    expect(report.connectionWaits).toBe(19);
     // Falling behind shows as a lower achieved rate.
     expect(report.rateRatio).toBeLessThan(0.6);
   });

@@ -114,6 +114,8 @@ export interface LoadResult {
   readonly statuses: Record<string, number>;
   readonly connectionErrors: number;
   readonly timeouts: number;
+  /** Requests that fell due while every connection was busy (they waited: raise `connections`). */
+  readonly connectionWaits: number;
   readonly aborted: boolean;
   /** HDR histograms in microseconds, compressed base64 (hdr-histogram-js). */
   readonly histograms: { latency: string; ingestLatency: string; sendLag: string };
@@ -136,9 +138,12 @@ export interface LoadReport extends Omit<LoadResult, 'histograms'> {
 const HIST = { lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 } as const;
 const newHistogram = () => hdr.build({ ...HIST, bitBucketSize: 64 });
 
-/** Connections for a peak rate: enough for 100 ms of it (4 at least, 1,000 at most). */
+/**
+ * Connections for a peak rate: enough for answers taking 250 ms at that rate (16 at least, 1,000 at most). autocannon
+ * opens them all at the start and cannot add more; too few turn an open model into a closed one (see `connectionWaits`).
+ */
 export function defaultConnections(peakRequestsPerSecond: number): number {
-  return Math.max(4, Math.min(1000, Math.ceil(peakRequestsPerSecond * 0.1)));
+  return Math.max(16, Math.min(1000, Math.ceil(peakRequestsPerSecond * 0.25)));
 }
 
 /** The next intended send: a first attempt from the schedule, or a retry. */
@@ -203,6 +208,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const wallSeconds = Math.max(1, Math.ceil(shape.wallDuration));
   const sentPerSecond = new Array<number>(wallSeconds).fill(0);
   let connectionErrors = 0;
+  let connectionWaits = 0;
+  let lastWaiting: ScheduledRequest | undefined;
   let timeouts = 0;
   let lastSendAt = 0;
   let lastAnswerAt = 0;
@@ -251,7 +258,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         break;
       }
       const client = free.pop();
-      if (!client) break; // every connection is busy: the request waits, and its lag is measured
+      if (!client) {
+        // Every connection is busy: the request waits, and its lag is measured.
+        if (lastWaiting !== due.req) connectionWaits++;
+        lastWaiting = due.req;
+        break;
+      }
       take(due);
       sendOn(client, due);
     }
@@ -463,6 +475,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     statuses,
     connectionErrors,
     timeouts,
+    connectionWaits,
     aborted,
     histograms: {
       latency: hdr.encodeIntoCompressedBase64(latency),

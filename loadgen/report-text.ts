@@ -27,6 +27,9 @@ export function loadReportText(r: LoadReport & { scenario?: string }): string {
     `ingest     ${ms(r.ingestLatencyMs)}   (accepted events, first intended send → 2xx, retries included)`,
     `send lag   ${ms(r.sendLagMs)}   (actual − intended send time)`,
   ];
+  if (r.connectionWaits > 0) {
+    lines.push(`${int(r.connectionWaits)} requests fell due while all ${int(r.connections)} connections were busy and waited (see send lag): raise --connections to keep the model open`);
+  }
   if (r.aborted) lines.push('stopped early: the figures cover what was sent before the stop');
   if (scaled) lines.push('latencies are wall-clock milliseconds as measured; counts above are sent events unless marked');
   return lines.join('\n');

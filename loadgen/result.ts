@@ -42,6 +42,7 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     statuses: sum((r) => r.statuses),
     connectionErrors: results.reduce((a, r) => a + r.connectionErrors, 0),
     timeouts: results.reduce((a, r) => a + r.timeouts, 0),
+    connectionWaits: results.reduce((a, r) => a + r.connectionWaits, 0),
     aborted: results.some((r) => r.aborted),
     histograms: { latency: mergeHist('latency'), ingestLatency: mergeHist('ingestLatency'), sendLag: mergeHist('sendLag') },
   };
