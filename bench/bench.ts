@@ -87,6 +87,8 @@ export async function runBench(options: { quick?: boolean }): Promise<number> {
   await runPlanBench(options);
   const { runLoadgenBench } = await import('./loadgen-bench.ts');
   await runLoadgenBench(options);
+  const { runPipelineBench } = await import('./pipeline-bench.ts');
+  await runPipelineBench(options);
   return 0;
 }
 

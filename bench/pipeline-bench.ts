@@ -1,0 +1,103 @@
+/**
+ * The real pipeline's bench (issue 10): events/s accepted end to end on the embedded target — posted to the ingest
+ * API in concurrent multi-puts, put to Kinesis, read by the processor, stored in DynamoDB and delivered to S3 by our
+ * Firehose, then audited — next to the raw PutRecords rate of the Kinesis emulator alone, measured in the same run.
+ * Everything (emulators, edge, API, processor) shares this one Node process, as `pipeline up` runs it.
+ */
+import { auditPipeline } from '../pipeline/audit/audit-pipeline.ts';
+import { startPipeline } from '../pipeline/run-pipeline.ts';
+import { measureKinesisPutRate } from '../pipeline/targets/kinesis-rate.ts';
+import { scenarioSchema } from '../scenarios/schema.ts';
+
+export interface PipelineBenchResult {
+  events: number;
+  perRequest: number;
+  concurrency: number;
+  /** Events/s the API acknowledged (first request sent → last 202). */
+  acceptedPerSecond: number;
+  /** Events/s through the whole pipeline (first request sent → last event stored and delivered to S3). */
+  endToEndPerSecond: number;
+  /** kinesalite's own PutRecords rate, straight to the emulator, in the same run. */
+  kinesisRawPerSecond: number;
+  ok: boolean;
+  problems: string[];
+  statuses: Record<number, number>;
+}
+
+export async function measurePipeline(options: { events: number; perRequest?: number; concurrency?: number; shards?: number }): Promise<PipelineBenchResult> {
+  const perRequest = options.perRequest ?? 250;
+  const concurrency = options.concurrency ?? 8;
+  const tenants = 8;
+  const scenario = scenarioSchema.parse({
+    name: 'pipeline-bench',
+    duration: '1m',
+    tenants: [{ name: 'tenant', count: tenants, rate: 1000, batchSize: perRequest }],
+    kinesis: { shards: options.shards ?? 4, partitionKey: 'tenant-timestamp' },
+    lambda: { batchSize: 500, parallelizationFactor: 1 },
+    dynamodb: { mode: 'on-demand' },
+    firehose: { bufferSeconds: '1s', bufferMb: 5 },
+  });
+  const pipeline = await startPipeline({ scenario, tenantLimit: 'none', firehoseBufferSeconds: 1, processor: { pollIntervalMs: 100 } });
+  try {
+    const raw = await measureKinesisPutRate(pipeline.target.emulators.kinesis, { records: 20_000, recordBytes: 250, batchSize: 500, concurrency: 2 });
+    const statuses: Record<number, number> = {};
+    const requests = Math.ceil(options.events / perRequest);
+    const filler = 'x'.repeat(120);
+    let next = 0;
+    const t0 = performance.now();
+    const now = Date.now();
+    const worker = async () => {
+      for (;;) {
+        const r = next++;
+        if (r >= requests) return;
+        const tenant = pipeline.tenants[r % tenants]!;
+        const n = Math.min(perRequest, options.events - r * perRequest);
+        const events = Array.from({ length: n }, (_, i) => ({ id: `b${r}-${i}`, timestamp: now + i, seq: r * perRequest + i, data: filler }));
+        const res = await fetch(`${pipeline.apiUrl}/v1/tenants/${tenant.id}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey },
+          body: JSON.stringify({ events }),
+        });
+        await res.arrayBuffer();
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const accepted = performance.now() - t0;
+    const deadline = Date.now() + 120_000;
+    while (pipeline.processor!.counters.stored < options.events || (pipeline.target.firehose?.totals().deliveredRecords ?? 0) < options.events) {
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const endToEnd = performance.now() - t0;
+    const audit = await auditPipeline({ aws: pipeline.aws, names: pipeline.names, api: pipeline.api.counters, firehoseBuffered: 0 });
+    const problems = [...audit.problems];
+    if (audit.stored !== options.events) problems.push(`stored ${audit.stored} of ${options.events}`);
+    if (audit.accepted !== options.events) problems.push(`accepted ${audit.accepted} of ${options.events}`);
+    return {
+      events: options.events,
+      perRequest,
+      concurrency,
+      acceptedPerSecond: options.events / (accepted / 1000),
+      endToEndPerSecond: options.events / (endToEnd / 1000),
+      kinesisRawPerSecond: raw.recordsPerSecond,
+      ok: problems.length === 0,
+      problems,
+      statuses,
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+export async function runPipelineBench(options: { quick?: boolean }): Promise<void> {
+  const events = options.quick ? 10_000 : 50_000;
+  console.log('');
+  console.log(`real pipeline, embedded target (one Node process): ${events.toLocaleString('en-US')} events in multi-puts of 250, 8 at a time, audited`);
+  const r = await measurePipeline({ events });
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
+  console.log(`  accepted by the API        ${fmt(r.acceptedPerSecond)} events/s`);
+  console.log(`  end to end (stored + S3)   ${fmt(r.endToEndPerSecond)} events/s   goal 5,000  ${r.endToEndPerSecond >= 5_000 ? 'met' : 'NOT met'}`);
+  console.log(`  kinesalite PutRecords raw  ${fmt(r.kinesisRawPerSecond)} records/s (straight to the emulator, same run)`);
+  console.log(`  audit                      ${r.ok ? 'OK: every event stored once and delivered' : `FAILED: ${r.problems.join('; ')}`}   answers ${JSON.stringify(r.statuses)}`);
+}
