@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { planScenario } from '../cli/plan-command.ts';
 import { planJson } from '../reports/plan-report.ts';
 import { loadScenario } from '../scenarios/load.ts';
+import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
 import { expandSpace, parseVary } from './space.ts';
 import { failingEverywhere, missOf, paretoFrontier, promotionOrder, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
@@ -86,6 +87,20 @@ describe('plan on a constant 3,500 events/s', () => {
     const e = outcome.explanation!;
     expect(e.failingEverywhere.map((f) => f.key).sort()).toEqual(['events.dropped', 'kinesis.throttledRecords']);
     expect(outcome.points[e.closest.id]!.overrides).toEqual({ 'kinesis.shards': 3 });
+  });
+});
+
+describe('plan refuses bad input before running anything', () => {
+  const file = scenarioFile(CONSTANT);
+  const out = () => mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-'));
+
+  it('no --vary, a misspelt key (with the scenario line and the --vary it came from), a budget too small', async () => {
+    await expect(planScenario(file, { vary: [], set: [], jobs: 1, out: out() })).rejects.toThrow(/plan needs at least one --vary/);
+    const misspelt = await planScenario(file, { vary: ['kinesis.shard=1..2:1'], set: [], jobs: 1, out: out() }).catch((e: unknown) => e);
+    expect(misspelt).toBeInstanceOf(ScenarioError);
+    expect((misspelt as ScenarioError).problems[0]!.message).toMatch(/unknown key "shard".*did you mean "shards"\?.*\(--vary kinesis\.shard=1\)/);
+    // 40 configurations of a 5-minute run: the coarsest tick with ≥ 80 ticks is 3 s, so halving needs 40/3 + 3 ≈ 16.3.
+    await expect(planScenario(file, { vary: ['kinesis.shards=1..40:1'], set: [], jobs: 1, budget: 10, out: out() })).rejects.toThrow(/--budget 10 is too small for 40 configurations: successive halving needs at least 17/);
   });
 });
 
