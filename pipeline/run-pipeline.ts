@@ -7,6 +7,7 @@
 import type { Scenario } from '../scenarios/schema.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import type { EdgeMiddleware } from './edge/edge-types.ts';
+import { createQuotaGateway, type QuotaGateway, type QuotaGatewayOptions } from './gateway/quota-gateway.ts';
 import { startIngestApi, type IngestApi } from './ingest/ingest-api.ts';
 import { newApiKey } from './ingest/tenant-keys.ts';
 import { StreamProcessor, type ProcessorOptions } from './processor/stream-processor.ts';
@@ -40,7 +41,12 @@ export interface PipelineOptions {
   /** The ingest API's port (0 = a free one). */
   apiPort?: number;
   dataDir?: string;
-  /** The quota gateway and fault injection, passed to the embedded edge. */
+  /**
+   * The quota gateway (AWS limits from the simulator's models, CloudWatch metrics, the scenario's `faults:`) in front of
+   * the emulators: `true` or its options (clock, timeScale, weight). Off when absent.
+   */
+  gateway?: QuotaGatewayOptions | boolean;
+  /** More middleware for the embedded edge, after the gateway's. */
   middleware?: EdgeMiddleware[];
   backends?: EmbeddedOptions['backends'];
   /** Anything else for startEmbedded (Firehose clock, reshard options). */
@@ -69,6 +75,8 @@ export interface RunningPipeline {
   scenarioTenants: number;
   tenantLimit: number | 'none';
   target: EmbeddedTarget;
+  /** The quota gateway, when `gateway` was set: its counters, clock and metrics. */
+  gateway: QuotaGateway | undefined;
   aws: AwsClients;
   api: IngestApi;
   processor: StreamProcessor | undefined;
@@ -93,13 +101,19 @@ export function scenarioTenants(scenario: Scenario, max: number): { tenants: Arr
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { scenario } = options;
   const names = DEFAULT_NAMES;
+  const gateway = options.gateway ? createQuotaGateway(scenario, options.gateway === true ? {} : options.gateway) : undefined;
+  const middleware = [...(gateway?.middleware ?? []), ...(options.middleware ?? [])];
+  const backends = { ...gateway?.backends, ...options.backends };
   const target = await startEmbedded({
     ...options.embedded,
     region: scenario.region,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.middleware ? { middleware: options.middleware } : {}),
-    ...(options.backends ? { backends: options.backends } : {}),
+    ...(middleware.length > 0 ? { middleware } : {}),
+    ...(Object.keys(backends).length > 0 ? { backends } : {}),
+  }).catch((error) => {
+    gateway?.close();
+    throw error;
   });
   const aws = createAwsClients(target, { maxSockets: 128 });
   let api: IngestApi | undefined;
@@ -171,6 +185,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       scenarioTenants: total,
       tenantLimit: limit,
       target,
+      gateway,
       aws,
       api,
       processor,
@@ -181,6 +196,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           await processor?.stop();
           aws.destroy();
           await target.stop();
+          gateway?.close();
         })()),
     };
     return running;
@@ -189,6 +205,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     await processor?.abort().catch(() => undefined);
     aws.destroy();
     await target.stop();
+    gateway?.close();
     throw error;
   }
 }

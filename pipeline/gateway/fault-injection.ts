@@ -10,6 +10,8 @@ import { awsJsonError, type EdgeMiddleware, type EdgeResponse } from '../edge/ed
 import type { ScenarioClock } from './scenario-clock.ts';
 
 export interface FaultCounters {
+  /** Calls the rules were checked against. */
+  calls: number;
   injected: number;
   byService: Record<string, number>;
 }
@@ -23,9 +25,10 @@ const ERRORS: Record<string, { '5xx': [number, string]; throttle: [number, strin
 
 export function createFaultInjection(rules: readonly FaultRule[], options: { clock: ScenarioClock; seed?: number }): { middleware: EdgeMiddleware; counters: FaultCounters } {
   const random = createRandom(`faults-${options.seed ?? 1}`);
-  const counters: FaultCounters = { injected: 0, byService: {} };
+  const counters: FaultCounters = { calls: 0, injected: 0, byService: {} };
   const middleware: EdgeMiddleware = async (req, next) => {
     if (rules.length === 0) return next(req);
+    counters.calls++;
     const rule = pickFault(rules, req.service, req.operation, options.clock.now(), () => random.next());
     if (!rule) return next(req);
     counters.injected++;
