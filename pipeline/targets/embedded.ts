@@ -31,7 +31,10 @@ export interface EmbeddedOptions {
   /** Our Firehose endpoint's clock and retry settings (ignored when `backends.firehose` replaces it). */
   firehose?: Omit<FirehoseEndpointOptions, 's3' | 'region'>;
   /** UpdateShardCount on kinesalite: the least reshard time, the 24-hour quota and shard cap. */
-  kinesis?: Omit<KinesisReshardOptions, 'upstream' | 'region'>;
+  kinesis?: Omit<KinesisReshardOptions, 'upstream' | 'region'> & {
+    /** How long kinesalite keeps a stream UPDATING per SplitShard/MergeShards (its `updateStreamMs`); default 0. */
+    splitMergeMs?: number;
+  };
 }
 
 export interface EmbeddedTarget extends RunningTarget {
@@ -61,10 +64,11 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     })());
   if (options.dataDir) assertLevelDbLoads();
   try {
-    const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
+    const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: options.kinesis?.splitMergeMs ?? 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
     const kinesisUrl = await listen(kinesis);
     started.push(() => close(kinesis));
-    const reshard = kinesisReshardBackend({ ...options.kinesis, upstream: kinesisUrl, region });
+    const { splitMergeMs: _, ...reshardOptions } = options.kinesis ?? {};
+    const reshard = kinesisReshardBackend({ ...reshardOptions, upstream: kinesisUrl, region });
     started.push(async () => reshard.close());
 
     const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) }) as Server;
