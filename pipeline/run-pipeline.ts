@@ -60,7 +60,7 @@ export interface PipelineOptions {
   /** Per-tenant schemas to store instead of DEFAULT_TENANT_SCHEMA (`null`: store none, any fields go). */
   schemas?: Record<string, TenantSchema | null>;
   /** Processor knobs; `false` starts no processor here (a test runs it in a child process). */
-  processor?: Partial<Pick<ProcessorOptions, 'pollIntervalMs' | 'shardSyncMs' | 'maintainMs' | 'schemaTtlMs' | 'now'>> | false;
+  processor?: Partial<Pick<ProcessorOptions, 'pollIntervalMs' | 'getRecordsIntervalMs' | 'shardSyncMs' | 'maintainMs' | 'schemaTtlMs' | 'now'>> | false;
   /** Producer retries (default: the scenario's `producer:`). */
   producer?: { maxRetries?: number; baseMs?: number; maxMs?: number };
 }

@@ -1,9 +1,11 @@
 /**
- * One shard's poller, as the Lambda event-source mapping runs it (§4): GetRecords in a loop, records gathered until
- * `batchSize` (times the parallelization factor) or the batching window, then handed over as up to
- * `parallelizationFactor` concurrent batches split by partition key (so each key stays in order), and checkpointed
- * once every batch succeeded. At the tip it waits `pollIntervalMs` (Lambda polls once a second at rest; a shard takes
- * 5 GetRecords/s, §1.1). A closed shard is read to its end (NextShardIterator null) and checkpointed SHARD_END.
+ * One shard's poller, as the Lambda event-source mapping runs it (§4): GetRecords in a loop (up to 10,000 records a
+ * call, §1.1), records buffered until `batchSize` is reached, the batching window ends, or the shard ends; then the
+ * buffer is handed over in rounds of up to `parallelizationFactor` concurrent batches of `batchSize`, split by
+ * partition key (so each key stays in order), each round checkpointed once all its batches succeeded. GetRecords calls
+ * on a shard are spaced at least `getRecordsIntervalMs` apart (a shard takes 5 calls/s, §1.1), and at the tip the
+ * poller waits `pollIntervalMs` (Lambda polls once a second at rest). A closed shard is read to its end
+ * (NextShardIterator null) and checkpointed SHARD_END.
  */
 import { createHash } from 'node:crypto';
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
@@ -15,7 +17,12 @@ export interface PollerConfig {
   /** MaximumBatchingWindowInSeconds, in ms. */
   batchWindowMs: number;
   pollIntervalMs: number;
+  /** Least time between two GetRecords calls on the shard: 200 ms = the 5 calls/s per shard of §1.1. */
+  getRecordsIntervalMs: number;
 }
+
+/** GetRecords returns at most 10,000 records per call (§1.1). */
+const GET_RECORDS_MAX = 10_000;
 
 export interface PollerHooks {
   /** Writes a batch; resolves when it is stored. Rejects (e.g. aborted) to leave it unchecked. */
@@ -48,14 +55,18 @@ export class ShardPoller {
     let iterator = await this.iteratorAfter(lastCheckpoint);
     let buffer: _Record[] = [];
     let bufferSince = 0;
-    const cap = this.config.batchSize * this.config.parallelizationFactor;
+    let lastCall = 0;
     let failures = 0;
     while (!this.signal.aborted) {
+      const wait = lastCall + this.config.getRecordsIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait, this.signal);
+      if (this.signal.aborted) break;
       let records: _Record[] = [];
       let millisBehind = 0;
       let next: string | undefined;
+      lastCall = Date.now();
       try {
-        const page = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(10_000, cap - buffer.length) }));
+        const page = await this.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: GET_RECORDS_MAX }));
         records = page.Records ?? [];
         millisBehind = page.MillisBehindLatest ?? 0;
         next = page.NextShardIterator;
@@ -76,16 +87,20 @@ export class ShardPoller {
       }
       this.hooks.onRead(this.shardId, records, millisBehind);
       if (records.length > 0 && buffer.length === 0) bufferSince = Date.now();
-      buffer.push(...records);
+      for (const r of records) buffer.push(r);
       const ended = next === undefined || next === null;
       const atTip = records.length === 0 && millisBehind === 0;
       const windowOver = Date.now() - bufferSince >= this.config.batchWindowMs;
-      if (buffer.length > 0 && (ended || buffer.length >= cap || windowOver || (this.draining && atTip))) {
-        const last = buffer[buffer.length - 1]!.SequenceNumber!;
-        const ok = await this.process(buffer);
-        if (!ok) return 'aborted';
-        await this.hooks.checkpoint(this.shardId, last);
-        lastCheckpoint = last;
+      if (buffer.length > 0 && (ended || buffer.length >= this.config.batchSize || windowOver || (this.draining && atTip))) {
+        // Rounds of up to parallelizationFactor batches, each round checkpointed when all its batches are stored.
+        const round = this.config.batchSize * this.config.parallelizationFactor;
+        for (let i = 0; i < buffer.length; i += round) {
+          const taken = buffer.slice(i, i + round);
+          if (!(await this.process(taken))) return 'aborted';
+          const last = taken[taken.length - 1]!.SequenceNumber!;
+          await this.hooks.checkpoint(this.shardId, last);
+          lastCheckpoint = last;
+        }
         buffer = [];
       }
       if (ended) {

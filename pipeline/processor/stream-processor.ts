@@ -31,7 +31,10 @@ export interface ProcessorOptions {
   tables: EventTablesOptions;
   leaseTable?: string;
   schemaTtlMs?: number;
+  /** Wait at the tip of a shard before polling again (default 250 ms; Lambda polls once a second at rest, §4). */
   pollIntervalMs?: number;
+  /** Least time between GetRecords calls on one shard (default 200 ms: 5 calls/s per shard, §1.1). */
+  getRecordsIntervalMs?: number;
   /** How often shards are listed again to pick up a reshard (also done at once when a shard ends). */
   shardSyncMs?: number;
   /** How often tables are created ahead and aged off. */
@@ -104,7 +107,8 @@ export class StreamProcessor {
       batchSize: options.lambda.batchSize,
       parallelizationFactor: options.lambda.parallelizationFactor,
       batchWindowMs: options.lambda.batchWindow * 1000,
-      pollIntervalMs: options.pollIntervalMs ?? 200,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      getRecordsIntervalMs: options.getRecordsIntervalMs ?? 200,
     };
   }
 
