@@ -21,7 +21,7 @@ export function registerCleanupCommand(pipeline: Command): Command {
     .description(`remove what aws-target runs left: resources named ingestlab-<runid>- or tagged ${RUN_TAG}`)
     .option('--target <t>', 'only aws leaves resources behind (embedded and localstack end with their process)', 'aws')
     .option('--run-id <id>', "only this run's resources (default: every run's)")
-    .option('--region <r>', 'the AWS region (default: the SDK default chain)')
+    .option('--region <r>', 'the AWS region (default: $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1)')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--json', 'print the report as JSON')
     .action(async (options: CleanupCommandOptions) => {
@@ -37,7 +37,7 @@ export async function runCleanupCommand(
   const target = options.target ?? 'aws';
   if (target !== 'aws') throw new UsageError(`cleanup is for --target aws: the ${target} target keeps nothing once its process ends`);
   const out = io.out ?? process.stdout;
-  const owned = io.aws ? undefined : createAwsClients({ name: 'aws', region: options.region ?? process.env['AWS_REGION'] ?? 'us-east-1' }, { sdkRetries: true });
+  const owned = io.aws ? undefined : createAwsClients({ name: 'aws', region: options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1' }, { sdkRetries: true });
   try {
     const report = await cleanupRuns(io.aws ?? owned!, {
       ...(options.runId ? { runId: options.runId } : {}),

@@ -5,6 +5,7 @@
  * (ListBuckets by prefix, emptied first). Nothing without the prefix or the tag is touched.
  */
 import { randomBytes } from 'node:crypto';
+import { UsageError } from '../sim/errors.ts';
 import {
   AddTagsToStreamCommand,
   DeleteStreamCommand,
@@ -44,7 +45,7 @@ export function newRunId(): string {
 
 /** The name prefix of a run's resources. */
 export function runPrefix(runId: string): string {
-  if (!RUN_ID.test(runId)) throw new Error(`run id ${JSON.stringify(runId)} is not of the form r + 9 of [a-z0-9]`);
+  if (!RUN_ID.test(runId)) throw new UsageError(`run id ${JSON.stringify(runId)} is not of the form r + 9 of [a-z0-9]`);
   return `ingestlab-${runId}-`;
 }
 

@@ -230,5 +230,6 @@ describe('clean-up of aws runs, against the embedded edge', () => {
     expect(await runCleanupCommand({ target: 'aws', runId: 'rcommand01' }, { aws, out })).toBe(0);
     expect(text).toBe('nothing of an ingestlab run was found\n');
     await expect(runCleanupCommand({ target: 'embedded' }, { aws, out })).rejects.toThrow(UsageError);
+    await expect(runCleanupCommand({ target: 'aws', runId: 'bogus' }, { aws, out })).rejects.toThrow('run id "bogus" is not of the form r + 9 of [a-z0-9]');
   });
 });
