@@ -181,7 +181,7 @@ withScenarioInputs(
     .description('search for the cheapest configuration whose expectations all pass and that loses nothing; write best.yaml, plan.md / plan.html')
     .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
     .option('--vary <key=spec>', 'a scenario key and its values: a..b (5 points), a..b:step, a..bxF (geometric) or v1,v2,... (repeatable)', collect, [])
-    .option('--budget <n>', 'full-length runs the search may spend (default 64); the full grid when it fits, else successive halving', Number)
+    .option('--budget <n>', 'full-length runs the search may spend (default 64); the full grid when it fits, else successive halving')
     .option('--objective <o>', 'rank passing configurations by cost (per million delivered events) or lag (Kinesis scaling lag)', 'cost')
     .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
     .option('-o, --out <dir>', 'output folder (default reports/out/<name>/plan)'),

@@ -18,7 +18,8 @@ import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inpu
 
 export interface PlanOptions extends ScenarioInputs {
   vary: string[];
-  budget?: number;
+  /** Full-run equivalents (a number, or its text from the command line). */
+  budget?: number | string;
   objective?: string;
   json?: boolean;
   out?: string;
@@ -42,8 +43,8 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
   const pricing = pricingFrom(options);
   const objective = (options.objective ?? 'cost') as Objective;
   if (objective !== 'cost' && objective !== 'lag') throw new UsageError(`--objective expects cost or lag, got "${options.objective}"`);
-  const budget = options.budget ?? DEFAULT_BUDGET;
-  if (!(Number.isFinite(budget) && budget >= 1)) throw new UsageError(`--budget expects a number of full runs of at least 1, got ${options.budget}`);
+  const budget = options.budget === undefined ? DEFAULT_BUDGET : Number(options.budget);
+  if (!(Number.isFinite(budget) && budget >= 1)) throw new UsageError(`--budget expects a number of full runs of at least 1, got "${options.budget}"`);
   const threads = options.jobs ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got ${threads}`);
   if (options.vary.length === 0) throw new UsageError('plan needs at least one --vary KEY=SPEC, e.g. --vary kinesis.shards=2..16');
