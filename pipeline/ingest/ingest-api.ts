@@ -119,7 +119,7 @@ export async function startIngestApi(options: IngestApiOptions): Promise<IngestA
       if (limiter) {
         const admission = limiter.admit(tenant, entries.length);
         if (!admission.admitted) {
-          counters.eventsRejected += entries.length;
+          counters.eventsThrottled += entries.length;
           void reply.header('retry-after', String(admission.retryAfterSeconds));
           return reply.status(429).send({
             error: 'too_many_events',

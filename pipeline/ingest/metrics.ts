@@ -7,8 +7,8 @@ export interface IngestCounters {
   requestsByStatus: Map<number, number>;
   /** Events acknowledged with 202 (the design's "accepted"). */
   eventsAccepted: number;
-  /** Events refused by the API (4xx), never sent to Kinesis. */
-  eventsRejected: number;
+  /** Events of requests refused with 429 for the tenant's events/s (the design's "throttled"), never sent to Kinesis. */
+  eventsThrottled: number;
   /** Events given up after the last PutRecords retry (their request failed 503). */
   eventsDropped: number;
   /** Records Kinesis took from requests that then failed 503 (in the stream, never acknowledged). */
@@ -18,14 +18,14 @@ export interface IngestCounters {
 }
 
 export function newIngestCounters(): IngestCounters {
-  return { requestsByStatus: new Map(), eventsAccepted: 0, eventsRejected: 0, eventsDropped: 0, eventsUnacknowledgedInKinesis: 0, putRetries: 0 };
+  return { requestsByStatus: new Map(), eventsAccepted: 0, eventsThrottled: 0, eventsDropped: 0, eventsUnacknowledgedInKinesis: 0, putRetries: 0 };
 }
 
 export function countersToJson(c: IngestCounters): Record<string, unknown> {
   return {
     requestsByStatus: Object.fromEntries([...c.requestsByStatus].sort(([a], [b]) => a - b)),
     eventsAccepted: c.eventsAccepted,
-    eventsRejected: c.eventsRejected,
+    eventsThrottled: c.eventsThrottled,
     eventsDropped: c.eventsDropped,
     eventsUnacknowledgedInKinesis: c.eventsUnacknowledgedInKinesis,
     putRetries: c.putRetries,
@@ -44,7 +44,7 @@ export function prometheusText(c: IngestCounters): string {
     [...c.requestsByStatus].sort(([a], [b]) => a - b).map(([status, n]) => [`{status="${status}"}`, n]),
   );
   counter('ingestlab_events_accepted_total', 'Events acknowledged with 202 once Kinesis took them.', [['', c.eventsAccepted]]);
-  counter('ingestlab_events_rejected_total', 'Events of requests refused with 4xx (never sent to Kinesis).', [['', c.eventsRejected]]);
+  counter('ingestlab_events_throttled_total', "Events of requests refused with 429 over the tenant's events/s (never sent to Kinesis).", [['', c.eventsThrottled]]);
   counter('ingestlab_events_dropped_total', 'Events given up after the last PutRecords retry (request answered 503).', [['', c.eventsDropped]]);
   counter('ingestlab_events_unacknowledged_in_kinesis_total', 'Events Kinesis took from requests that failed 503.', [['', c.eventsUnacknowledgedInKinesis]]);
   counter('ingestlab_put_retries_total', 'PutRecords record attempts that were retries.', [['', c.putRetries]]);
