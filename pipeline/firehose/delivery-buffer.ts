@@ -140,8 +140,8 @@ export class DeliveryBuffer {
         this.counts.deliveredBytes += body.length;
         return;
       } catch {
-        // At stop there is no time left to wait out the window: one retry, then the error output.
-        const giveUp = this.stopping ? attempt >= 1 : Date.now() - started >= this.runtime.retryWindowMs;
+        // Always one retry; at stop no more (there is no time left to wait out the window), then the error output.
+        const giveUp = attempt >= 1 && (this.stopping || Date.now() - started >= this.runtime.retryWindowMs);
         if (giveUp) break;
         this.counts.s3Retries++;
         await sleep(Math.min(5_000, 100 * 2 ** attempt) * Math.random());

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { CreateStreamCommand, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateDeliveryStreamCommand, ListDeliveryStreamsCommand, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { CreateDeliveryStreamCommand, DescribeDeliveryStreamCommand, ListDeliveryStreamsCommand, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { loadScenario, resolveScenarioPath } from '../../scenarios/load.ts';
 import { UsageError } from '../../sim/errors.ts';
 import { createAwsClients, type AwsClients } from '../aws-clients.ts';
@@ -20,10 +20,19 @@ const sinkDestination = (bucket: string, prefix: string) => ({
   BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
 });
 
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`not ACTIVE within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The smoke every target passes: a stream takes records, a table an item, a bucket an object, Firehose a batch. */
 async function smoke(aws: AwsClients, name: string) {
   await aws.kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
-  await new Promise((r) => setTimeout(r, 20));
+  // LocalStack's kinesis-mock keeps a new stream CREATING for KINESIS_LATENCY (500 ms in docker-compose.yml).
+  await until(async () => (await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE');
   const put = await aws.kinesis.send(new PutRecordsCommand({ StreamName: name, Records: [{ PartitionKey: 'a', Data: Buffer.from('x') }] }));
   expect(put.FailedRecordCount).toBe(0);
   await aws.dynamodb.send(new CreateTableCommand({
@@ -38,6 +47,7 @@ async function smoke(aws: AwsClients, name: string) {
   await aws.s3.send(new PutObjectCommand({ Bucket: name, Key: 'o', Body: 'body' }));
   expect(await (await aws.s3.send(new GetObjectCommand({ Bucket: name, Key: 'o' }))).Body?.transformToString()).toBe('body');
   await aws.firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: name, ExtendedS3DestinationConfiguration: sinkDestination(name, 'fh/') }));
+  await until(async () => (await aws.firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }))).DeliveryStreamDescription?.DeliveryStreamStatus === 'ACTIVE');
   const batch = await aws.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: name, Records: [{ Data: Buffer.from('r1\n') }, { Data: Buffer.from('r2\n') }] }));
   expect(batch.FailedPutCount).toBe(0);
 }
