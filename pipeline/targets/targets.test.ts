@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { createServer as createHttpServer } from 'node:http';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -98,6 +99,21 @@ describe('localstack target: its code path against the embedded edge', () => {
     } finally {
       aws.destroy();
       await target.stop();
+    }
+  });
+
+  it('fails at start naming the services a LocalStack does not run', async () => {
+    const partial = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ services: { kinesis: 'running', dynamodb: 'available', s3: 'running', firehose: 'disabled' }, edition: 'community', version: '4.4.0' }));
+    });
+    await new Promise<void>((resolve) => partial.listen(0, '127.0.0.1', () => resolve()));
+    const endpoint = `http://127.0.0.1:${(partial.address() as AddressInfo).port}`;
+    try {
+      const error = await startTarget('localstack', { endpoint }).then(() => undefined, (e: Error) => e);
+      expect(error).toBeInstanceOf(TargetUnavailableError);
+      expect(error!.message).toMatch(new RegExp(`^LocalStack at ${endpoint} does not offer firehose \\(health: .*"firehose":"disabled".*\\); check SERVICES in docker-compose.yml$`));
+    } finally {
+      await new Promise((resolve) => partial.close(resolve));
     }
   });
 
