@@ -86,6 +86,8 @@ export interface LoadOptions {
   /** A worker's share of the tenants. */
   readonly tenantFilter?: (tenant: number) => boolean;
   readonly onProgress?: (progress: LoadProgress) => void;
+  /** Called at the schedule's wall time 0 (a scenario clock can start with it). */
+  readonly onStart?: () => void;
   readonly signal?: AbortSignal;
 }
 
@@ -406,6 +408,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // A short lead lets the connections open before the first intended send.
   await new Promise((r) => setTimeout(r, 50));
   t0 = performance.now();
+  options.onStart?.();
   dispatch();
 
   let lastProgressSecond = -1;

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runLoad, type LoadOptions } from './driver.ts';
 
 export interface WorkerTask {
-  readonly options: Omit<LoadOptions, 'tenantFilter' | 'onProgress' | 'signal'>;
+  readonly options: Omit<LoadOptions, 'tenantFilter' | 'onProgress' | 'onStart' | 'signal'>;
   readonly index: number;
   readonly count: number;
 }

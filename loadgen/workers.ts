@@ -12,7 +12,7 @@ import { runLoad, type LoadOptions, type LoadProgress, type LoadResult } from '.
 import { mergeLoadResults } from './result.ts';
 import type { WorkerMessage, WorkerTask } from './worker.ts';
 
-export interface WorkersOptions extends Omit<LoadOptions, 'tenantFilter'> {
+export interface WorkersOptions extends Omit<LoadOptions, 'tenantFilter' | 'onStart'> {
   /** Worker threads; 1 runs in this thread. */
   readonly workers?: number;
 }

@@ -1,0 +1,219 @@
+/**
+ * A scenario on the real pipeline (issue 12, item 2), embedded target: the quota gateway (the simulator's models of
+ * Kinesis, DynamoDB and Firehose limits on a scenario clock), the pipeline behind it (ingest API, processor, storage on
+ * the emulators), the autoscaler runner with the scenario's own policy modules, the load generator, a drain, and the
+ * audit of what the services hold. Counts are returned in scenario units (sent events × weight; the gateway counts
+ * weights itself); latencies are wall milliseconds as the load generator measured them.
+ *
+ * The gateway's scenario clock stands still at 0 while the pipeline is provisioned and starts with the load
+ * generator's first intended send, so scenario time means the same thing to the gateway (limits, CloudWatch minutes,
+ * reshard delays), to the autoscaler's checks and to the schedule.
+ */
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
+import { startAutoscaler, type AutoscalerRunner } from '../pipeline/autoscaler.ts';
+import { createQuotaGateway, type GatewayCounters } from '../pipeline/gateway/quota-gateway.ts';
+import type { ScenarioClock } from '../pipeline/gateway/scenario-clock.ts';
+import { startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import type { ScalingAction } from '../sim/autoscaler.ts';
+import type { LatencySummary } from '../sim/latency.ts';
+import type { ScalingPolicy } from '../sim/policies/policy.ts';
+import { runLoad, type LoadProgress, type LoadReport } from './driver.ts';
+import { assignCredentials } from './keys.ts';
+import { loadReport } from './result.ts';
+import { scenarioTenantIds, scheduleShape } from './schedule.ts';
+
+export interface TargetRunOptions {
+  readonly timeScale?: number;
+  readonly sample?: number;
+  /** Client retries of 429/503 (default 0: the simulator's API Gateway counts a 429 rejected, it does not retry it). */
+  readonly retries?: number;
+  readonly resolvePolicy?: (name: string) => ScalingPolicy<any, any> | undefined;
+  /** Longest wait for the processor and Firehose after the load (wall seconds; default 60 + the buffer interval). */
+  readonly drainSeconds?: number;
+  readonly connections?: number;
+  readonly onProgress?: (p: LoadProgress) => void;
+  /** Phases: provisioning, load, drain, audit. */
+  readonly onPhase?: (phase: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What a run on a target measured, in scenario units. */
+export interface TargetRunResult {
+  readonly scenario: string;
+  readonly target: 'embedded';
+  readonly seed: number;
+  readonly timeScale: number;
+  readonly sample: number;
+  readonly weight: number;
+  readonly durationSeconds: number;
+  /** Wall seconds of load, and of the drain after it. */
+  readonly wallSeconds: { load: number; drain: number };
+  readonly events: {
+    offered: number;
+    accepted: number;
+    /** 429: the API's per-tenant limit. */
+    rejected: number;
+    /** 503: given up after the API's PutRecords retries. */
+    dropped: number;
+    /** Other answers and requests without an answer. */
+    failed: number;
+    stored: number;
+    delivered: number;
+    deadLettered: number;
+    /** Accepted but neither stored nor dead-lettered after the drain. */
+    missing: number;
+  };
+  readonly kinesis: { shardsInitial: number; shardsMax: number; shardsFinal: number; reshards: number; throttledRecords: number };
+  readonly dynamodb: { throttledRequests: number };
+  readonly firehose: { throttledRecords: number };
+  readonly scaling: { actions: ScalingAction[]; firstScaleUpAtSeconds: number | null; errors: string[] };
+  readonly latencyMs: LatencySummary;
+  readonly ingestLatencyMs: LatencySummary;
+  readonly load: LoadReport;
+  readonly audit: AuditResult;
+  readonly gateway: GatewayCounters;
+}
+
+/** A scaled clock that reads 0 until start(): provisioning takes no scenario time. */
+function startableClock(timeScale: number): ScenarioClock & { start(): void } {
+  let startedAt: number | undefined;
+  return {
+    timeScale,
+    epochMs: Date.now(),
+    now: () => (startedAt === undefined ? 0 : ((performance.now() - startedAt) / 1000) * timeScale),
+    start() {
+      startedAt ??= performance.now();
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runOnEmbedded(scenario: Scenario, options: TargetRunOptions = {}): Promise<TargetRunResult> {
+  const shape = scheduleShape(scenario, {
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.sample !== undefined ? { sample: options.sample } : {}),
+  });
+  const K = shape.timeScale;
+  const w = shape.weight;
+  const clock = startableClock(K);
+  const gateway = createQuotaGateway(scenario, { clock, weight: w });
+  let pipeline: RunningPipeline | undefined;
+  let autoscaler: AutoscalerRunner | undefined;
+  options.onPhase?.('provisioning');
+  try {
+    pipeline = await startPipeline({
+      scenario,
+      middleware: gateway.middleware,
+      backends: gateway.backends,
+      // Every scenario tenant gets its own key, so the API's per-tenant limit sees the scenario's tenants.
+      maxTenants: shape.tenantCount,
+      tenantLimit: scenario.apiGateway.tenantLimit,
+      embedded: { firehose: { timeScale: K } },
+    });
+    const running = pipeline;
+    const { credentials } = assignCredentials(scenarioTenantIds(scenario), { tenants: running.tenants });
+    const autoscaled = scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none';
+    options.onPhase?.('load');
+    const loadStart = performance.now();
+    const result = await runLoad({
+      url: running.apiUrl,
+      scenario,
+      credentials,
+      timeScale: K,
+      sample: shape.sample,
+      retry: { maxRetries: options.retries ?? 0, backoffBaseMs: scenario.producer.backoffBaseMs, backoffMaxMs: scenario.producer.backoffMaxMs },
+      startEpochMs: clock.epochMs,
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onStart: () => {
+        clock.start();
+        if (autoscaled) {
+          autoscaler = startAutoscaler({
+            scenario,
+            clients: running.aws,
+            clock,
+            stream: running.names.stream,
+            ...(options.resolvePolicy ? { resolvePolicy: options.resolvePolicy } : {}),
+          });
+        }
+      },
+    });
+    const load = loadReport(result);
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+
+    // Drain: the processor reads, stores and hands to Firehose every record the gateway admitted; then our Firehose
+    // flushes its buffers to S3 (what its buffer interval would do later: the counts are the same, the wait is not).
+    options.onPhase?.('drain');
+    const drainStart = performance.now();
+    const limit = (options.drainSeconds ?? 60) * 1000;
+    const admitted = () => gateway.counters.kinesis.acceptedRecords / w;
+    while (performance.now() - drainStart < limit && !options.signal?.aborted) {
+      const c = running.processor?.counters;
+      if (!c) break;
+      const done = c.recordsRead >= admitted() - 0.5 && c.stored + c.deadLettered >= c.recordsRead && c.delivered + c.deadLettered >= c.recordsRead;
+      if (done && c.millisBehindLatest === 0) break;
+      await sleep(250);
+    }
+    await running.target.firehose?.stop();
+    const drainSeconds = (performance.now() - drainStart) / 1000;
+    await autoscaler?.stop();
+
+    options.onPhase?.('audit');
+    const fh = running.target.firehose?.totals();
+    const audit = await auditPipeline({
+      aws: running.aws,
+      names: running.names,
+      api: running.api.counters,
+      ...(fh ? { firehoseBuffered: Math.max(0, fh.recordsIn - fh.deliveredRecords) } : {}),
+    });
+    const summary = await running.aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: running.names.stream }));
+    const shardsFinal = summary.StreamDescriptionSummary?.OpenShardCount ?? scenario.kinesis.shards;
+    const actions = autoscaler?.actions ?? [];
+    const kinesisActions = actions.filter((a) => a.service === 'kinesis' && !a.refusal);
+    const firstUp = kinesisActions.find((a) => a.to > a.from);
+    return {
+      scenario: scenario.name,
+      target: 'embedded',
+      seed: scenario.seed,
+      timeScale: K,
+      sample: shape.sample,
+      weight: w,
+      durationSeconds: scenario.duration,
+      wallSeconds: { load: loadSeconds, drain: drainSeconds },
+      events: {
+        offered: load.scheduled.events * w,
+        accepted: load.events.accepted * w,
+        rejected: load.events.rejected * w,
+        dropped: load.events.dropped * w,
+        failed: (load.events.failed + load.events.errors + load.events.unsent) * w,
+        stored: audit.stored * w,
+        delivered: audit.delivered * w,
+        deadLettered: audit.deadLettered * w,
+        missing: audit.missingFromDynamo * w,
+      },
+      kinesis: {
+        shardsInitial: scenario.kinesis.shards,
+        shardsMax: Math.max(scenario.kinesis.shards, shardsFinal, ...kinesisActions.map((a) => a.to)),
+        shardsFinal,
+        reshards: gateway.counters.kinesis.reshards,
+        throttledRecords: gateway.counters.kinesis.throttledRecords,
+      },
+      dynamodb: { throttledRequests: gateway.counters.dynamodb.throttledRequests },
+      firehose: { throttledRecords: gateway.counters.firehose.throttledRecords },
+      scaling: { actions, firstScaleUpAtSeconds: firstUp ? firstUp.atSeconds : null, errors: autoscaler?.errors ?? [] },
+      latencyMs: load.latencyMs,
+      ingestLatencyMs: load.ingestLatencyMs,
+      load,
+      audit,
+      gateway: gateway.counters,
+    };
+  } finally {
+    await autoscaler?.stop().catch(() => undefined);
+    await pipeline?.stop().catch(() => undefined);
+    gateway.close();
+  }
+}
