@@ -5,6 +5,7 @@
  * Writers are pure: `(summary, timeline, options) => string`.
  */
 import type { ExpectationResult } from '../sim/expectations.ts';
+import { RECORD_LIMITS } from '../sim/record-limits.ts';
 import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
 import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
@@ -61,6 +62,9 @@ export function costServices(byService: Record<string, number>): string[] {
   const other = Object.keys(byService).filter((s) => !(SERVICE_ORDER as readonly string[]).includes(s) && (byService[s] ?? 0) > 0).sort();
   return [...known, ...other];
 }
+
+/** The record limits an event must fit (sim/record-limits.ts), in words. */
+export const recordLimitText = `a Kinesis record holds ${bytes(RECORD_LIMITS.kinesisBytes)} with its partition key, a Firehose record ${int(RECORD_LIMITS.firehoseBytes / 1024)} KiB`;
 
 /** The pipeline as the run modelled it, in one line. */
 export function architectureLine(s: Summary): string {
@@ -313,6 +317,7 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
   b.push({ kind: 'p', text: scenarioParagraph(s) });
   const v = verdict(s, timeline, options.expectations);
   b.push({ kind: 'verdict', text: v.text, ok: v.ok });
+  for (const w of s.warnings ?? []) b.push({ kind: 'note', text: `Warning: ${w}.` });
   if (!options.expectations) b.push({ kind: 'note', text: 'Expectations were not evaluated for this report (run `ingestlab check` on the scenario).' });
 
   b.push({ kind: 'h2', text: 'Charts' });
@@ -355,6 +360,7 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
           a.rejectedAccountLimit >= 1 ? `${int(a.rejectedAccountLimit)} over account limit` : '',
           (a.rejectedFleetCapacity ?? 0) >= 1 ? `${int(a.rejectedFleetCapacity ?? 0)} over fleet capacity` : '',
           a.rejectedPayload >= 1 ? `${int(a.rejectedPayload)} over 10 MB` : '',
+          (a.rejectedRecordSize ?? 0) >= 1 ? `${int(a.rejectedRecordSize ?? 0)} larger than a record (${recordLimitText})` : '',
         ].filter(Boolean).join(', '),
       ],
       [

@@ -5,9 +5,9 @@
 import asciichart from 'asciichart';
 import type { Summary } from '../sim/summary.ts';
 import type { Timeline } from '../sim/timeline.ts';
-import { bytes, int, money, ms, pct, seconds, share, table } from './format.ts';
+import { bytes, int, money, ms, num, pct, seconds, share, table } from './format.ts';
 import { auditLines } from './audit-text.ts';
-import { verdict } from './run-report.ts';
+import { recordLimitText, verdict } from './run-report.ts';
 import { downsample } from './svg-chart.ts';
 
 export interface SummaryTextOptions {
@@ -29,6 +29,7 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
   );
   const v = verdict(s);
   out.push((options.color ? (v.ok ? '\x1b[32m' : '\x1b[31m') : '') + bold('Verdict') + (options.color ? '\x1b[39m' : '') + `  ${v.text}`);
+  for (const w of s.warnings ?? []) out.push(`warning: ${w}`);
   out.push('');
   out.push(bold('Events'));
   out.push(
@@ -52,7 +53,7 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
       ['', 'capacity', 'throttled', ''],
       ['API Gateway', s.apiGateway.type.toUpperCase(), `${int(e.rejected)} rejected`, rejectionDetail(s)],
       ['Kinesis', shardPath, `${int(k.throttledRecords)} records`, `${k.reshards} reshards, max iterator age ${ms(k.maxIteratorAgeMs)}`],
-      ['Lambda', `${int(s.lambda.maxConcurrency)} concurrent at peak`, '', `${int(s.lambda.invocations)} invocations, ${int(s.lambda.gbSeconds)} GB-s`],
+      ['Lambda', `${num(s.lambda.maxConcurrency, 1)} concurrent at peak`, '', `${int(s.lambda.invocations)} invocations, ${int(s.lambda.gbSeconds)} GB-s`],
       ['DynamoDB', s.dynamodb.mode === 'on-demand' ? 'on-demand' : `up to ${int(s.dynamodb.writeCapacityMax)} WCU`, `${int(s.dynamodb.throttledRequests)} requests`, `${s.dynamodb.tables} table${s.dynamodb.tables === 1 ? '' : 's'}${s.dynamodb.tableRefusals.length ? `, ${s.dynamodb.tableRefusals.length} refused` : ''}`],
       ['Firehose', '', `${int(s.firehose.throttledRecords)} records`, `${int(s.firehose.objects)} S3 objects, ${bytes(s.firehose.bytes)}`],
     ], '  '),
@@ -95,6 +96,7 @@ function rejectionDetail(s: Summary): string {
     a.rejectedTenantLimit >= 1 ? `${int(a.rejectedTenantLimit)} over tenant limit` : '',
     a.rejectedAccountLimit >= 1 ? `${int(a.rejectedAccountLimit)} over account limit` : '',
     a.rejectedPayload >= 1 ? `${int(a.rejectedPayload)} over 10 MB` : '',
+    (a.rejectedRecordSize ?? 0) >= 1 ? `${int(a.rejectedRecordSize ?? 0)} larger than a record (${recordLimitText})` : '',
   ].filter(Boolean);
   return `${int(a.requests)} requests${parts.length ? '; ' + parts.join(', ') : ''}`;
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { apiGatewayConfigSchema } from '../sim/api-gateway.ts';
 import { cloudwatchConfigSchema } from '../sim/cloudwatch.ts';
-import { duration } from '../sim/duration.ts';
+import { positiveDuration } from '../sim/duration.ts';
 import { dynamoDbConfigSchema } from '../sim/dynamodb.ts';
 import { expectationsSchema } from '../sim/expectations.ts';
 import { faultsConfigSchema } from '../sim/faults.ts';
@@ -26,8 +26,8 @@ export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().default(''),
   seed: z.number().int().default(1),
-  duration: duration(),
-  resolution: duration().default(1),
+  duration: positiveDuration('a run'),
+  resolution: positiveDuration('a tick (resolution)').default(1),
   region: z.string().default('us-east-1'),
   tenants: z.array(tenantGroupSchema).min(1, 'expected at least one tenant group'),
   /** What applies to every tenant group: `scale` multiplies each group's rate (growth: `--set traffic.scale=2`). */

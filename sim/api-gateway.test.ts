@@ -47,3 +47,33 @@ describe('API Gateway throttles (§6)', () => {
     expect(http.summary.cost.byService.apiGateway).toBeCloseTo(20 * (1.0 / 1e6), 9);
   });
 });
+
+describe('events larger than a record behind the API are refused, never accepted (issue 9 #7)', () => {
+  it('2 tenants × 1 event/s of 5 MB for 1 min: 120 offered, 120 rejected for record size, nothing accepted, stored or invoked', () => {
+    const { summary } = run({ duration: '1m', tenants: tenants(2, 1, { eventBytes: 5_000_000 }) });
+    expect(summary.events.offered).toBe(120);
+    expect(summary.events.accepted).toBe(0);
+    expect(summary.events.rejected).toBe(120);
+    expect(summary.apiGateway.rejectedRecordSize).toBe(120);
+    expect(summary.events.stored).toBe(0);
+    expect(summary.lambda.invocations).toBe(0);
+  });
+
+  it('the limit is the smaller of Kinesis (1 MiB with the key) and Firehose (1,000 KiB = 1,024,000 B): 1,024,000 B passes, 1,024,001 B does not', () => {
+    const fits = run({ duration: '10s', tenants: tenants(1, 1, { eventBytes: 1_024_000 }) }).summary;
+    expect(fits.events.accepted).toBe(10);
+    expect(fits.events.stored).toBe(10);
+    const over = run({ duration: '10s', tenants: tenants(1, 1, { eventBytes: 1_024_001 }) }).summary;
+    expect(over.events.accepted).toBe(0);
+    expect(over.apiGateway.rejectedRecordSize).toBe(10);
+  });
+
+  it('a distribution refuses only its tail: normal(1,000,000 B, sd 50,000) has 1 − Φ(0.48) = 31.6% of events over 1,024,000 B', () => {
+    const eventBytes = { dist: 'normal', mean: 1_000_000, sd: 50_000, max: 2_000_000 };
+    const { summary } = run({ duration: '100s', tenants: tenants(10, 100, { eventBytes }), kinesis: { shards: 50 } });
+    expect(summary.events.offered).toBe(100_000);
+    // Φ(0.48) = 0.68439; the model integrates over 1,000 quantiles, so allow ±0.2 percentage points.
+    expect(summary.apiGateway.rejectedRecordSize! / summary.events.offered).toBeCloseTo(0.31561, 2);
+    expect(summary.events.accepted + summary.events.rejected + summary.events.dropped).toBe(100_000);
+  });
+});

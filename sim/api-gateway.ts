@@ -1,7 +1,8 @@
 /**
  * API Gateway in front of the ingest API (§6): a per-tenant usage-plan bucket in events/s, the account bucket of
  * 10,000 requests/s with a 5,000-request burst shared by every API, and the 10 MB payload cap. Throttled requests get
- * 429, oversized ones 413; both count as rejected, and clients do not retry them in this model.
+ * 429, oversized ones 413; events too large for a Kinesis or Firehose record (sim/record-limits.ts) get 400 from the
+ * ingest API. All count as rejected, and clients do not retry them in this model.
  *
  * `type: alb` replaces the gateway with an Application Load Balancer in front of a fixed fleet of instances: no
  * account throttle (that is API Gateway's), but the fleet serves at most `instances × requestsPerInstance` requests/s
@@ -67,6 +68,8 @@ export interface ApiGatewayTick {
   rejectedTenantLimit: number;
   rejectedAccountLimit: number;
   rejectedPayload: number;
+  /** Events larger than a Kinesis or Firehose record (sim/record-limits.ts): the ingest API refuses them. */
+  rejectedRecordSize: number;
   /** Events refused because the ALB's fleet was full (type alb only). */
   rejectedFleetCapacity: number;
   /** ALB LCUs used this tick (max of its dimensions), type alb only. */
@@ -88,6 +91,8 @@ export class ApiGatewayModel {
   constructor(
     private readonly scenario: ApiGatewayInput,
     meanBytes: readonly number[],
+    /** Per group, the share of events too large for a record downstream (sim/record-limits.ts); default none. */
+    private readonly tooLarge: readonly number[] = [],
   ) {
     const { tenantLimit, tenantBurst, accountRate, accountBurst, maxPayloadBytes } = scenario.apiGateway;
     // All tenants of a group offer the same load, so one bucket stands for each of them.
@@ -112,6 +117,7 @@ export class ApiGatewayModel {
       rejectedTenantLimit: 0,
       rejectedAccountLimit: 0,
       rejectedPayload: 0,
+      rejectedRecordSize: 0,
       rejectedFleetCapacity: 0,
       lcu: 0,
     };
@@ -121,7 +127,7 @@ export class ApiGatewayModel {
   admit(offered: Float64Array, dt: number): ApiGatewayTick {
     const groups = this.scenario.tenants;
     const tick = this.tick;
-    tick.rejectedTenantLimit = tick.rejectedAccountLimit = tick.rejectedPayload = tick.rejectedFleetCapacity = 0;
+    tick.rejectedTenantLimit = tick.rejectedAccountLimit = tick.rejectedPayload = tick.rejectedRecordSize = tick.rejectedFleetCapacity = 0;
     let requestDemand = 0;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
@@ -145,12 +151,15 @@ export class ApiGatewayModel {
     for (let g = 0; g < groups.length; g++) {
       const batch = groups[g]!.batchSize;
       const passed = this.perTenant[g]!;
-      tick.acceptedEvents[g] = passed * share;
+      // The request got in (and is billed); the ingest API refuses the events too large for a record.
+      const tooLarge = passed * share * (this.tooLarge[g] ?? 0);
+      tick.acceptedEvents[g] = passed * share - tooLarge;
+      tick.rejectedRecordSize += tooLarge;
       if (this.fleet) tick.rejectedFleetCapacity += passed * (1 - share);
       else tick.rejectedAccountLimit += passed * (1 - share);
-      rejectedRequests += (offered[g]! - passed * share) / batch;
+      rejectedRequests += (offered[g]! - passed * share + tooLarge) / batch;
       billedRequests += ((passed * share) / batch) * this.billingUnits[g]!;
-      bytes += passed * share * this.meanBytes[g]!;
+      bytes += (passed * share - tooLarge) * this.meanBytes[g]!;
     }
     tick.acceptedRequests = admittedRequests;
     tick.billedRequests = billedRequests;

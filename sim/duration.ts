@@ -29,13 +29,34 @@ export function formatDuration(seconds: number): string {
   return parts.join('');
 }
 
-/** A duration string (`90s`, `10m`, `2h`, `7d`) → seconds. */
+const EXPECTED = 'expected a duration such as 90s, 10m, 2h or 7d, or a number of seconds';
+
+/**
+ * A duration → seconds. The one rule for every key that holds a time: a duration string (`90s`, `10m`, `2h`, `7d`,
+ * `1h30m`) or a bare number, which is seconds (`bufferSeconds: 60` = `60s`).
+ */
 export const duration = () =>
-  z.string({ error: 'expected a duration such as 90s, 10m, 2h or 7d' }).transform((text, ctx) => {
-    const seconds = parseDuration(text);
+  // One custom message for every wrong input (a list, `true`, a typo), rather than zod's union wording.
+  z.unknown().transform((value, ctx) => {
+    const seconds = typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined;
     if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as 90s, 10m, 2h or 7d, got "${text}"` });
+      ctx.addIssue({ code: 'custom', message: value === undefined ? `required: ${EXPECTED}` : `${EXPECTED}, got ${describe(value)}` });
+      return z.NEVER;
+    }
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration of 0s or more (a number is seconds), got ${value}` });
       return z.NEVER;
     }
     return seconds;
   });
+
+/** A duration that must be above zero (a run's length, a tick). */
+export const positiveDuration = (what: string) =>
+  duration().refine((seconds) => seconds > 0, { message: `expected ${what} longer than 0s, such as 90s, 10m or 1h, got 0` });
+
+function describe(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a mapping';
+  return typeof input === 'string' ? `"${input}"` : String(input);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summaryJson } from '../reports/write-run.ts';
 import { run, scenario, tenants } from '../test/builders.ts';
-import { simulate } from './simulation.ts';
+import { Simulation, simulate } from './simulation.ts';
 
 /** Enough DynamoDB capacity that it never throttles in these stories (the default table has 100 WCU). */
 const roomy = { writeCapacity: 40_000 };
@@ -205,5 +205,23 @@ describe('a duration that is not a whole number of ticks ends with a partial tic
   it('bills capacity for the scenario only: 4 shards for 30 s at 5 min ticks are 4 × 30 / 3600 = 0.033 shard-hours', () => {
     const { summary } = run({ duration: '30s', resolution: '5m', tenants: tenants(10, 5), kinesis: { shards: 4 } });
     expect(summary.kinesis.shardHours).toBe(0.033);
+  });
+});
+
+describe('legal inputs that do nothing are said out loud; a bad price date fails before the run (issue 9 #7)', () => {
+  it('a burst at 2h in a 1h run never fires: 10 × 5/s × 3,600 s = 180,000 offered, and a warning names it', () => {
+    const { summary } = run({ duration: '1h', resolution: '1m', tenants: tenants(10, 5, { bursts: [{ at: '2h', duration: '10m', multiplier: 3 }] }), dynamodb: roomy });
+    expect(summary.events.offered).toBe(180_000);
+    expect(summary.warnings).toEqual(['tenants[0].bursts[0] (t) starts at 2h, at or after the end of the run (1h): it never fires']);
+  });
+
+  it('a group starting after the end sends nothing and is named', () => {
+    const { summary } = run({ duration: '10m', tenants: [...tenants(1, 5), { name: 'late', rate: 5, noise: 'none', startAt: '1h' }] });
+    expect(summary.events.offered).toBe(3_000);
+    expect(summary.warnings).toEqual(['tenants[1] (late) starts at 1h, at or after the end of the run (10m): it sends nothing']);
+  });
+
+  it('--price-date 2020-13-45 is refused when the simulation is set up, not after it has run', () => {
+    expect(() => new Simulation(scenario({ duration: '1h', tenants: tenants(1, 1) }), { priceDate: '2020-13-45' })).toThrow(/price date must be a real day/);
   });
 });

@@ -16,7 +16,7 @@ import { EventQueue } from './engine/event-queue.ts';
 import { createRandom } from './engine/random.ts';
 import { sizeStats, type SizeStats } from './event-size.ts';
 import { FirehoseModel } from './firehose.ts';
-import { KinesisModel, SHARD_LIMITS } from './kinesis.ts';
+import { KEY_BYTES, KinesisModel, SHARD_LIMITS } from './kinesis.ts';
 import { KclConsumer } from './kcl.ts';
 import { LambdaConsumer } from './lambda.ts';
 import { LatencyRecorder } from './latency.ts';
@@ -24,7 +24,8 @@ import type { ScalingPolicy } from './policies/policy.ts';
 import { resolveBundledPolicy } from './policies/index.ts';
 import { planSplitMerge } from './policies/kinesis-scaling-utils.ts';
 import { runSplitMerge } from './split-merge-runner.ts';
-import { priceUsage } from './pricing/cost-meter.ts';
+import { checkPriceDate, priceUsage } from './pricing/cost-meter.ts';
+import { oversizeShare } from './record-limits.ts';
 import type { PriceEntry } from './pricing/price-table.ts';
 import { dynamoWriteUnits, emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from './pricing/usage.ts';
 import { LagTracker } from './lag-tracker.ts';
@@ -82,6 +83,7 @@ export interface Totals {
   rejectedTenantLimit: number;
   rejectedAccountLimit: number;
   rejectedPayload: number;
+  rejectedRecordSize: number;
   rejectedFleetCapacity: number;
   kinesisAccepted: number;
   kinesisThrottled: number;
@@ -125,7 +127,7 @@ export class Simulation {
   readonly timeline: Timeline;
   readonly actions: ScalingAction[] = [];
   readonly totals: Totals = {
-    offered: 0, accepted: 0, rejected: 0, rejectedTenantLimit: 0, rejectedAccountLimit: 0, rejectedPayload: 0, rejectedFleetCapacity: 0,
+    offered: 0, accepted: 0, rejected: 0, rejectedTenantLimit: 0, rejectedAccountLimit: 0, rejectedPayload: 0, rejectedRecordSize: 0, rejectedFleetCapacity: 0,
     kinesisAccepted: 0, kinesisThrottled: 0, dropped: 0, stored: 0, delivered: 0, expired: 0, expiredDelivery: 0, ddbThrottledItems: 0,
     ddbMissingTableItems: 0, firehoseThrottled: 0, lambdaInvocations: 0, maxIteratorAgeMs: 0, maxLambdaConcurrency: 0,
   };
@@ -178,7 +180,8 @@ export class Simulation {
     this.traffic = new TrafficSource(scenario.tenants, random, scenario.traffic?.scale ?? 1);
     this.offered = new Float64Array(scenario.tenants.length);
     this.kinesisFresh = new Float64Array(scenario.tenants.length);
-    this.api = new ApiGatewayModel(scenario, this.groups.map((g) => g.size.meanBytes));
+    const keyBytes = KEY_BYTES[scenario.kinesis.partitionKey];
+    this.api = new ApiGatewayModel(scenario, this.groups.map((g) => g.size.meanBytes), this.groups.map((g) => oversizeShare(g.size, keyBytes)));
     this.kinesis = new KinesisModel(
       scenario.kinesis,
       scenario.tenants.map((g, i) => ({ name: g.name, count: g.count, meanBytes: this.groups[i]!.size.meanBytes })),
@@ -207,6 +210,8 @@ export class Simulation {
       kinesis: scenario.kinesis.mode,
       lambda: scenario.lambda.architecture,
     });
+    // A bad price date fails before the run, not after it (issue 9 #7).
+    if (options.priceDate !== undefined) checkPriceDate(options.priceDate, options.prices);
     this.maxDrain = options.maxDrainSeconds ?? 3600 + scenario.firehose.bufferSeconds;
     const step = options.timelineStep ?? (this.duration <= 86_400 ? this.dt : Math.max(this.dt, 60));
     this.timeline = new Timeline(this.duration, step);
@@ -365,6 +370,7 @@ export class Simulation {
     totals.rejectedTenantLimit += api.rejectedTenantLimit;
     totals.rejectedAccountLimit += api.rejectedAccountLimit;
     totals.rejectedPayload += api.rejectedPayload;
+    totals.rejectedRecordSize += api.rejectedRecordSize;
     totals.rejectedFleetCapacity += api.rejectedFleetCapacity;
     this.usage.apiGateway.requests += api.billedRequests;
 

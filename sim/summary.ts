@@ -12,6 +12,7 @@ import type { LatencySummary } from './latency.ts';
 import type { CostReport } from './pricing/cost-meter.ts';
 import { deliveredEvents, perMillionEvents } from './pricing/cost-meter.ts';
 import type { Usage } from './pricing/usage.ts';
+import { scenarioWarnings } from './scenario-warnings.ts';
 import type { InFlight, Totals } from './simulation.ts';
 
 export interface LagSummary {
@@ -65,6 +66,8 @@ export interface Summary {
     rejectedTenantLimit: number;
     rejectedAccountLimit: number;
     rejectedPayload: number;
+    /** Events larger than a Kinesis or Firehose record, refused by the ingest API (absent in older files). */
+    rejectedRecordSize?: number;
     /** Events the ALB's fleet had no room for (type alb; absent in older files). */
     rejectedFleetCapacity?: number;
     /** Requests/s the ALB's fleet serves (type alb only). */
@@ -101,6 +104,8 @@ export interface Summary {
   };
   /** Parameters the model needs that AWS does not document (UNCONFIRMED in aws-reference.md) and simplifications. */
   assumptions: Assumption[];
+  /** Parts of the scenario that do nothing in this run (a burst after its end…); absent in older files. */
+  warnings?: string[];
   cost: {
     totalUsd: number;
     /**
@@ -272,6 +277,7 @@ export function buildSummary(input: SummaryInput): Summary {
       rejectedTenantLimit: count(t.rejectedTenantLimit),
       rejectedAccountLimit: count(t.rejectedAccountLimit),
       rejectedPayload: count(t.rejectedPayload),
+      rejectedRecordSize: count(t.rejectedRecordSize),
       ...(s.apiGateway.type === 'alb'
         ? { rejectedFleetCapacity: count(t.rejectedFleetCapacity), fleetRequestsPerSecond: s.apiGateway.fleet.instances * s.apiGateway.fleet.requestsPerInstance }
         : {}),
@@ -312,6 +318,7 @@ export function buildSummary(input: SummaryInput): Summary {
       actions: input.actions,
     },
     assumptions: assumptionsOf(s),
+    warnings: scenarioWarnings(s),
     cost: {
       totalUsd: usd(input.cost.totalUsd),
       perMillionEventsUsd: (() => {

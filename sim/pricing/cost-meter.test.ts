@@ -193,6 +193,19 @@ describe('DynamoDB on-demand price history', () => {
   it('rejects a malformed price date', () => {
     expect(() => priceUsage(u, { region: 'us-east-1', priceDate: '1 Nov 2024' })).toThrow(UsageError);
   });
+
+  it('rejects a date that is not a calendar day: 2020-13-45 and 2023-02-29 (2023 is not a leap year); 2024-02-29 is one', () => {
+    expect(() => priceUsage(u, { region: 'us-east-1', priceDate: '2020-13-45' })).toThrow('price date must be a real day as YYYY-MM-DD (e.g. 2024-11-01), got "2020-13-45"');
+    expect(() => priceUsage(u, { region: 'us-east-1', priceDate: '2023-02-29' })).toThrow(UsageError);
+    expect(priceUsage(u, { region: 'us-east-1', priceDate: '2024-02-29' }).priceDate).toBe('2024-02-29');
+  });
+
+  it('rejects a date before the oldest source behind the table (2017-12-19): 2017-12-18 fails, 2017-12-19 prices', () => {
+    expect(() => priceUsage(u, { region: 'us-east-1', priceDate: '2017-12-18' })).toThrow(
+      'no price is known before 2017-12-19 (the oldest source behind the price table, docs/sources.md), got price date 2017-12-18',
+    );
+    expect(priceUsage(u, { region: 'us-east-1', priceDate: '2017-12-19' }).byService.dynamodb).toBeCloseTo(2 * 1.25 + 4 * 0.25, 12);
+  });
 });
 
 describe('regions', () => {

@@ -165,11 +165,29 @@ function bands(entry: PriceEntry, quantity: number): { tier?: string; quantity: 
   );
 }
 
+/**
+ * The oldest dated source behind the bundled price table (aws-reference.md, KDS-Q-2017 and FH-Q v1, 2017-12-19;
+ * docs/sources.md). Before it the table cannot say what anything cost: Kinesis then billed PUT transactions, not
+ * payload units (aws-reference §1.6, History).
+ */
+export const PRICES_KNOWN_FROM = '2017-12-19';
+
+/** A price date must be a real calendar day (not 2020-13-45) on or after the oldest price the table knows. */
+export function checkPriceDate(date: string, table: readonly PriceEntry[] = PRICE_TABLE): void {
+  const m = ISO_DATE.test(date) ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !day || day.toISOString().slice(0, 10) !== date) {
+    throw new UsageError(`price date must be a real day as YYYY-MM-DD (e.g. 2024-11-01), got "${date}"`);
+  }
+  const oldest = table.reduce((min, e) => (e.effectiveFrom !== undefined && e.effectiveFrom < min ? e.effectiveFrom : min), PRICES_KNOWN_FROM);
+  if (date < oldest) {
+    throw new UsageError(`no price is known before ${oldest} (the oldest source behind the price table, docs/sources.md), got price date ${date}`);
+  }
+}
+
 export function priceUsage(usage: Usage, opts: PriceOptions): CostReport {
   const table = opts.table ?? PRICE_TABLE;
-  if (opts.priceDate !== undefined && !ISO_DATE.test(opts.priceDate)) {
-    throw new UsageError(`price date must be YYYY-MM-DD, got "${opts.priceDate}"`);
-  }
+  if (opts.priceDate !== undefined) checkPriceDate(opts.priceDate, table);
   const byService: ServiceCosts = { apiGateway: 0, kinesis: 0, lambda: 0, dynamodb: 0, firehose: 0, s3: 0, elb: 0, ec2: 0 };
   const lines: CostLine[] = [];
 
