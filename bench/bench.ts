@@ -89,6 +89,8 @@ export async function runBench(options: { quick?: boolean }): Promise<number> {
   await runLoadgenBench(options);
   const { runPipelineBench } = await import('./pipeline-bench.ts');
   await runPipelineBench(options);
+  const { runGatewayBench } = await import('./gateway-bench.ts');
+  await runGatewayBench(options);
   return 0;
 }
 

@@ -194,10 +194,11 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
     });
     const passed = records.filter((_, i) => verdicts[i]!.ok);
     let upstream: any = { FailedRecordCount: 0, Records: [] };
+    let forwarded: EdgeResponse | undefined;
     if (passed.length > 0) {
-      const res = await next(passed.length === records.length ? req : withBody(req, { ...body, Records: passed }));
-      if (res.status !== 200) return res;
-      upstream = parseJson(res.body);
+      forwarded = await next(passed.length === records.length ? req : withBody(req, { ...body, Records: passed }));
+      if (forwarded.status !== 200) return forwarded;
+      upstream = parseJson(forwarded.body);
     }
     let k = 0;
     let failed = upstream.FailedRecordCount ?? 0;
@@ -219,6 +220,8 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
       return entry;
     });
     publishWrites(name, acceptedRecords, acceptedBytes, throttled);
+    // Nothing refused here: the emulator's answer goes back as it came.
+    if (throttled === 0 && forwarded) return forwarded;
     return jsonResponse(200, { ...upstream, FailedRecordCount: failed, Records: out });
   }
 

@@ -1,0 +1,74 @@
+/**
+ * The quota gateway's cost (issue 11): kinesalite's PutRecords rate measured side by side in one run, three ways, in
+ * alternating rounds so a busy machine slows each of them alike: straight to the emulator, through the edge, and
+ * through the edge with the quota gateway (hashing every record to its shard, meeting its per-second bucket,
+ * publishing metrics). The stream has enough shards that nothing is throttled: the figure is the gateway's overhead.
+ */
+import { kinesisConfigSchema } from '../sim/kinesis.ts';
+import { createKinesisQuota } from '../pipeline/gateway/kinesis-quota.ts';
+import { MetricsStore } from '../pipeline/gateway/metrics-store.ts';
+import { createScaledClock } from '../pipeline/gateway/scenario-clock.ts';
+import { startEmbedded } from '../pipeline/targets/embedded.ts';
+import { measureKinesisPutRate } from '../pipeline/targets/kinesis-rate.ts';
+
+export interface GatewayBenchResult {
+  records: number;
+  rounds: number;
+  /** Median records/s of each way. */
+  raw: number;
+  edge: number;
+  gateway: number;
+  throttled: number;
+}
+
+export async function measureGatewayCost(options: { records: number; rounds: number }): Promise<GatewayBenchResult> {
+  const clock = createScaledClock();
+  const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({}), clock, weight: 1, metrics: new MetricsStore(clock, 120) });
+  const plain = await startEmbedded();
+  const gated = await startEmbedded({ middleware: [quota.middleware] });
+  try {
+    // 16 shards: 16,000 records/s of capacity, above what kinesalite takes on this machine, so nothing is throttled.
+    const put = (endpoint: string) => measureKinesisPutRate(endpoint, { records: options.records, recordBytes: 200, batchSize: 500, concurrency: 2, shards: 16 });
+    const raw: number[] = [];
+    const edge: number[] = [];
+    const gateway: number[] = [];
+    let throttled = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      raw.push((await put(plain.emulators.kinesis)).recordsPerSecond);
+      edge.push((await put(plain.endpoint)).recordsPerSecond);
+      const g = await put(gated.endpoint);
+      gateway.push(g.recordsPerSecond);
+      throttled += g.failedRecords;
+    }
+    return { records: options.records, rounds: options.rounds, raw: median(raw), edge: median(edge), gateway: median(gateway), throttled };
+  } finally {
+    await gated.stop();
+    await plain.stop();
+  }
+}
+
+export async function runGatewayBench(options: { quick?: boolean }): Promise<void> {
+  const records = options.quick ? 10_000 : 20_000;
+  const rounds = options.quick ? 3 : 5;
+  console.log('');
+  console.log(`quota gateway cost: kinesalite PutRecords, ${records.toLocaleString('en-US')} records of 200 B in calls of 500, 2 at a time, ${rounds} alternating rounds (medians)`);
+  const r = await measureGatewayCost({ records, rounds });
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
+  const cost = (r.raw - r.gateway) / r.raw;
+  console.log(`  straight to kinesalite     ${fmt(r.raw)} records/s`);
+  console.log(`  through the edge           ${fmt(r.edge)} records/s   (${pct((r.raw - r.edge) / r.raw)} below raw)`);
+  const own = (r.edge - r.gateway) / r.raw;
+  console.log(`  edge + quota gateway       ${fmt(r.gateway)} records/s   (${pct(cost)} below raw: edge and gateway together)`);
+  console.log(`  the gateway's own cost     ${pct(own).padStart(8)} of the raw rate   goal < 15%  ${own < 0.15 ? 'met' : 'NOT met'}${cost < 0.15 ? '' : ' (edge + gateway together: NOT under 15%)'}`);
+  if (r.throttled > 0) console.log(`  WARNING: ${r.throttled} records throttled; the measurement includes refusals`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
