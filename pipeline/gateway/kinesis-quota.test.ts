@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, PutRecordsCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, PutRecordsCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { KinesisModel, kinesisConfigSchema } from '../../sim/kinesis.ts';
 import { hashKeyOf } from '../../sim/kinesis-limits.ts';
 import { startEmbedded, type EmbeddedTarget } from '../targets/embedded.ts';
 import { createAwsClients, type AwsClients } from '../aws-clients.ts';
 import { createKinesisQuota, type KinesisQuota } from './kinesis-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
-import { createManualClock, createScaledClock, type ScenarioClock } from './scenario-clock.ts';
+import { createManualClock, createScaledClock, scenarioDate, type ScenarioClock } from './scenario-clock.ts';
+import { createQuotaGateway } from './quota-gateway.ts';
+import { scenarioSchema } from '../../scenarios/schema.ts';
 
 const DATA = Buffer.alloc(100, 'x');
 
@@ -145,5 +148,70 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
       // 2,000 random keys over two equal hash ranges: about 1,000 each, so only the binomial excess over 1,000 fails.
       expect(failed).toBeLessThan(100);
     });
+  });
+
+  it('reads: 5 GetRecords a second per shard, a 3 MB read (weight 1,000) is a 2 MiB/s debt repaid 0.43 s later; CloudWatch shows it all after the 120 s delay', async () => {
+    const clock = createManualClock();
+    const scenario = scenarioSchema.parse({ name: 'reads', duration: '1m', tenants: [{ name: 't', rate: 1 }] });
+    const gateway = createQuotaGateway(scenario, { clock, weight: 1, pollMs: 0 });
+    const target = await startEmbedded({ middleware: gateway.middleware, backends: gateway.backends });
+    const aws = createAwsClients(target);
+    try {
+      await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'r', ShardCount: 1 }));
+      await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'r', Records: Array.from({ length: 3 }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.alloc(1000, 'r') })) }));
+      const shard = (await aws.kinesis.send(new ListShardsCommand({ StreamName: 'r' }))).Shards![0]!.ShardId!;
+      let iterator = (await aws.kinesis.send(new GetShardIteratorCommand({ StreamName: 'r', ShardId: shard, ShardIteratorType: 'LATEST' }))).ShardIterator!;
+      const read = async (weight?: number) => {
+        const cmd = new GetRecordsCommand({ ShardIterator: iterator });
+        if (weight) cmd.middlewareStack.add((next) => (args: any) => { args.request.headers['x-ingestlab-weight'] = String(weight); return next(args); }, { step: 'build' });
+        const out = await aws.kinesis.send(cmd);
+        iterator = out.NextShardIterator!;
+        return out;
+      };
+      for (let i = 0; i < 5; i++) await read();
+      await expect(read()).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+      clock.set(1);
+      await read();
+      // 3 records of 1,000 B, each standing for 1,000: 3,000,000 B against 2,097,152 B/s.
+      clock.set(10);
+      iterator = (await aws.kinesis.send(new GetShardIteratorCommand({ StreamName: 'r', ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator!;
+      expect((await read(1000)).Records).toHaveLength(3);
+      clock.set(10.4);
+      await expect(read()).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+      clock.set(10.5);
+      await read();
+      clock.set(60 + 120);
+      const out = await aws.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: scenarioDate(clock, 0),
+          EndTime: scenarioDate(clock, clock.now()),
+          MetricDataQueries: ['IncomingRecords', 'GetRecords.Records', 'GetRecords.Bytes', 'ReadProvisionedThroughputExceeded'].map((name, i) => ({
+            Id: `m${i}`,
+            MetricStat: { Metric: { Namespace: 'AWS/Kinesis', MetricName: name, Dimensions: [{ Name: 'StreamName', Value: 'r' }] }, Period: 60, Stat: 'Sum' },
+          })),
+        }),
+      );
+      expect(out.MetricDataResults?.map((r) => r.Values)).toEqual([[3], [3000], [3_000_000], [2]]);
+    } finally {
+      gateway.close();
+      aws.destroy();
+      await target.stop();
+    }
+  });
+
+  it('on-demand: a new stream takes 4 MiB/s, i.e. 4,000 records/s, pooled over its 2 shards (§1.4); the 4,001st record in a second is throttled', async () => {
+    const clock = createManualClock();
+    const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({ mode: 'on-demand' }), clock, weight: 1, metrics: new MetricsStore(clock, 120) });
+    const target = await startEmbedded({ middleware: [quota.middleware] });
+    const aws = createAwsClients(target);
+    try {
+      await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'od', ShardCount: 2 }));
+      let failed = 0;
+      for (let call = 0; call < 9; call++) failed += (await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'od', Records: records(call < 8 ? 500 : 1) }))).FailedRecordCount ?? 0;
+      expect(failed).toBe(1);
+    } finally {
+      aws.destroy();
+      await target.stop();
+    }
   });
 });
