@@ -1,0 +1,59 @@
+/**
+ * Runs the stream processor in a worker thread (processor-worker.ts) and mirrors its counters here. From the compiled
+ * CLI the worker is the build's `processor-worker.js`; from source it imports the TypeScript through tsx's API.
+ */
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProcessorCounters } from './stream-processor.ts';
+import type { ProcessorWorkerData, ProcessorWorkerMessage } from './processor-worker.ts';
+
+export interface ProcessorThread {
+  /** The worker's counters as of its last report (every `reportMs`). */
+  readonly counters: ProcessorCounters;
+  /** Drains (every shard read to its tip and checkpointed), then ends the thread. */
+  stop(): Promise<ProcessorCounters>;
+  abort(): Promise<ProcessorCounters>;
+}
+
+function newWorker(data: ProcessorWorkerData): Worker {
+  const build = process.env['INGESTLAB_BUILD_DIR'];
+  if (build) return new Worker(pathToFileURL(join(build, 'processor-worker.js')), { workerData: data });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const module = new URL('./processor-worker.ts', import.meta.url).href;
+  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
+  return new Worker(source, { eval: true, workerData: data });
+}
+
+export async function startProcessorThread(data: ProcessorWorkerData): Promise<ProcessorThread> {
+  const worker = newWorker(data);
+  let counters: ProcessorCounters | undefined;
+  let stopped: ((c: ProcessorCounters) => void) | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: ProcessorWorkerMessage) => {
+      if (m.type === 'started') resolve();
+      else if (m.type === 'error') reject(new Error(`processor thread: ${m.message}`));
+      else if (m.type === 'counters') counters = m.counters;
+      else if (m.type === 'stopped') {
+        counters = m.counters;
+        stopped?.(m.counters);
+      }
+    });
+    worker.once('exit', (code) => reject(new Error(`processor thread exited with ${code} before starting`)));
+  });
+  const end = (how: 'stop' | 'abort') =>
+    new Promise<ProcessorCounters>((resolve) => {
+      stopped = (c) => void exited.then(() => resolve(c));
+      worker.postMessage(how);
+    });
+  let ending: Promise<ProcessorCounters> | undefined;
+  return {
+    get counters() {
+      return counters ?? ({ recordsRead: 0, stored: 0, delivered: 0, deadLettered: 0, batches: 0, retries: 0, throttled: 0, iteratorAgeMs: 0, millisBehindLatest: 0, shardsRunning: 0, shardsFinished: 0, errors: 0 } satisfies ProcessorCounters);
+    },
+    stop: () => (ending ??= end('stop')),
+    abort: () => (ending ??= end('abort')),
+  };
+}
