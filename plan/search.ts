@@ -278,9 +278,11 @@ export interface NoPassExplanation {
   readonly failingEverywhere: readonly { key: string; expected: string; closest: number | null }[];
   /** Per check key: on how many configurations it fails. */
   readonly failureCounts: readonly { key: string; expected: string; failures: number }[];
-  /** The configuration with the smallest total miss, on its most accurate run. */
+  /** The configuration with the smallest total miss: among full-resolution runs when there are any. */
   readonly closest: PlanSample;
   readonly configurations: number;
+  /** Configurations whose most accurate run is at a coarse tick (halving stopped them early). */
+  readonly coarseOnly: number;
 }
 
 export interface PlanOutcome {
@@ -364,15 +366,18 @@ export async function searchPlan(points: readonly PlanPoint[], settings: SearchS
     best,
     full,
     ranked,
-    ...(ranked[0] ? { winner: ranked[0] } : { explanation: explainNoPass(best) }),
+    ...(ranked[0] ? { winner: ranked[0] } : { explanation: explainNoPass(best, resolution) }),
     frontier: paretoFrontier(full),
     spent,
     points,
   };
 }
 
-/** Why nothing passes: the checks that fail on every configuration, the count per check, and the closest configuration. */
-export function explainNoPass(samples: readonly PlanSample[]): NoPassExplanation {
+/**
+ * Why nothing passes: the checks that fail on every configuration (each on its most accurate run), the count per
+ * check, and the closest configuration, taken from the runs at `fullResolution` when there are any.
+ */
+export function explainNoPass(samples: readonly PlanSample[], fullResolution?: number): NoPassExplanation {
   if (samples.length === 0) throw new Error('explainNoPass needs at least one sample');
   const ran = samples.filter((s) => s.error === undefined && s.figures);
   const counts = new Map<string, { key: string; expected: string; failures: number; closest: number | null; closestMiss: number }>();
@@ -388,11 +393,13 @@ export function explainNoPass(samples: readonly PlanSample[]): NoPassExplanation
     }
   }
   const all = [...counts.values()];
-  const closest = [...samples].sort((a, b) => totalMiss(a) - totalMiss(b) || a.id - b.id)[0]!;
+  const full = samples.filter((x) => x.resolution === fullResolution && x.error === undefined);
+  const closest = [...(full.length > 0 ? full : samples)].sort((a, b) => totalMiss(a) - totalMiss(b) || a.id - b.id)[0]!;
   return {
     failingEverywhere: ran.length === 0 ? [] : all.filter((c) => c.failures === ran.length).map((c) => ({ key: c.key, expected: c.expected, closest: c.closest })),
     failureCounts: all.filter((c) => c.failures > 0).sort((a, b) => b.failures - a.failures).map((c) => ({ key: c.key, expected: c.expected, failures: c.failures })),
     closest,
     configurations: samples.length,
+    coarseOnly: fullResolution === undefined ? 0 : samples.filter((x) => x.resolution !== fullResolution).length,
   };
 }

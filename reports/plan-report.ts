@@ -77,7 +77,8 @@ function searchLine(input: PlanReportInput): string {
 function explanationLines(e: NoPassExplanation, outcome: PlanOutcome): string[] {
   const lines: string[] = [];
   if (e.failingEverywhere.length > 0) {
-    for (const f of e.failingEverywhere) lines.push(`${f.key} fails on all ${e.configurations} configurations (expected ${f.expected}; the closest reached ${f.closest === null ? 'null' : num(f.closest, 4)})`);
+    const coarse = e.coarseOnly > 0 ? `, ${e.coarseOnly} of them run only at coarse ticks` : '';
+    for (const f of e.failingEverywhere) lines.push(`${f.key} fails on all ${e.configurations} configurations (expected ${f.expected}; the closest reached ${f.closest === null ? 'null' : num(f.closest, 4)}${coarse})`);
   } else if (e.failureCounts.length > 0) {
     lines.push(`no single expectation fails everywhere; failures per expectation: ${e.failureCounts.map((c) => `${c.key} on ${c.failures}`).join(', ')}`);
   } else {
