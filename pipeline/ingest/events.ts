@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 
 /** Events per request: the multi-put cap of the ingest API (issue 10; PutRecords' 500-record cap, §1.1). */
 export const MAX_EVENTS_PER_REQUEST = 500;
-/** A Kinesis record's data plus partition key may not exceed 1 MiB (§1.1, the default record cap). */
-export const MAX_RECORD_BYTES = 1_048_576;
 const MAX_ID_LENGTH = 128;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 /** Event times the pipeline takes: years 2000–2099 (a table per week of event time must be creatable). */

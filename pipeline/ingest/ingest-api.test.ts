@@ -55,6 +55,7 @@ describe('ingest API: every refusal gets its status and nothing of it reaches Ki
       ['no timestamp at index 1', await post('acme', JSON.stringify({ events: [ev(), { v: 2 }] })), 400, { error: 'invalid_event', index: 1, field: 'timestamp' }],
       ['a bad timestamp', await post('acme', JSON.stringify(ev({ timestamp: 'yesterday' }))), 400, { error: 'invalid_event', field: 'timestamp' }],
       ['a numeric id at index 2', await post('acme', JSON.stringify({ events: [ev(), ev(), ev({ id: 7 })] })), 400, { error: 'invalid_event', index: 2, field: 'id' }],
+      ['an event over 1,000 KiB (a Firehose record)', await post('acme', JSON.stringify(ev({ blob: 'x'.repeat(1_024_000) }))), 400, { error: 'invalid_event', field: 'fields' }],
       ['501 events', await post('acme', JSON.stringify({ events: Array.from({ length: 501 }, () => ev()) })), 400, { error: 'invalid_event', field: 'events' }],
       ['no key', await post('acme', JSON.stringify(ev()), { 'x-api-key': '' }), 401, { error: 'unknown_key' }],
       ['an unknown key', await post('acme', JSON.stringify(ev()), { 'x-api-key': 'not-a-key' }), 401, { error: 'unknown_key' }],
@@ -111,7 +112,7 @@ describe('ingest API: every refusal gets its status and nothing of it reaches Ki
     const text = await (await fetch(`${api.url}/metrics`)).text();
     expect(text).toContain('ingestlab_requests_total{status="202"} 3');
     expect(text).toContain('ingestlab_requests_total{status="429"} 1');
-    expect(text).toContain('ingestlab_requests_total{status="400"} 5');
+    expect(text).toContain('ingestlab_requests_total{status="400"} 6');
     expect(text).toContain('ingestlab_events_accepted_total 18');
     expect(text).toContain('ingestlab_events_dropped_total 0');
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);

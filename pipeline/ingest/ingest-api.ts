@@ -8,7 +8,8 @@
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { encodeEvent, EventError, MAX_RECORD_BYTES, readEvents } from './events.ts';
+import { RECORD_LIMITS } from '../../sim/record-limits.ts';
+import { encodeEvent, EventError, readEvents } from './events.ts';
 import { KinesisProducer, type ProducerOptions } from './kinesis-producer.ts';
 import { countersToJson, newIngestCounters, prometheusText, type IngestCounters } from './metrics.ts';
 import { partitionKeyOf, type PartitionKeyStrategy } from './partition-keys.ts';
@@ -106,8 +107,13 @@ export async function startIngestApi(options: IngestApiOptions): Promise<IngestA
           const event = events[i]!;
           const data = encodeEvent(event);
           const key = partitionKeyOf(options.partitionKey, event);
-          if (data.length + Buffer.byteLength(key) > MAX_RECORD_BYTES) {
-            throw new EventError(`events[${i}]: ${data.length} bytes encoded, over Kinesis's 1 MiB record cap`, i, 'fields');
+          // It must fit a Kinesis record (data + key) and, with its newline, a Firehose record (sim/record-limits.ts).
+          if (data.length + Buffer.byteLength(key) > RECORD_LIMITS.kinesisBytes || data.length + 1 > RECORD_LIMITS.firehoseBytes) {
+            throw new EventError(
+              `events[${i}]: ${data.length.toLocaleString('en-US')} bytes encoded, over the ${data.length + 1 > RECORD_LIMITS.firehoseBytes ? "Firehose record's 1,000 KiB" : "Kinesis record's 1 MiB (with the partition key)"}`,
+              i,
+              'fields',
+            );
           }
           entries[i] = { Data: data, PartitionKey: key };
           ids[i] = event.id;
