@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planScenario } from '../cli/plan-command.ts';
-import { planJson } from '../reports/plan-report.ts';
+import { cheaperFailures, planJson, planText } from '../reports/plan-report.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
@@ -42,7 +42,7 @@ describe('plan on a constant 3,500 events/s', () => {
 
   it('the grid over 1..8 shards picks 4 shards (the fewest with 4,000 records/s ≥ 3,500), and 3 fails on drops', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ingestlab-plan-out-')), 'plan');
-    const { outcome, files } = await planScenario(file, { vary: ['kinesis.shards=1..8:1'], set: [], jobs: 1, out });
+    const { outcome, files, report } = await planScenario(file, { vary: ['kinesis.shards=1..8:1'], set: [], jobs: 1, out });
     expect(outcome.schedule.method).toBe('grid');
     expect(outcome.full).toHaveLength(8);
     expect(outcome.winner && outcome.points[outcome.winner.id]!.overrides).toEqual({ 'kinesis.shards': 4 });
@@ -56,6 +56,10 @@ describe('plan on a constant 3,500 events/s', () => {
     expect(scenario.name).toBe('constant-3500-best');
     expect(simulate(scenario, { resolvePolicy }).summary.events.dropped).toBe(0);
     expect(readFileSync(join(out, 'plan.md'), 'utf8')).toContain('kinesis.shards=4');
+    // Fewer shards cost less to run (shard-hours) and all fail: 3, 2, 1, closest in cost first, each with its reason.
+    const cheaper = cheaperFailures(outcome);
+    expect(cheaper.map((s) => outcome.points[s.id]!.overrides['kinesis.shards'])).toEqual([3, 2, 1]);
+    expect(planText({ ...report })).toMatch(/cheaper to run but failing \(3\):\n  kinesis\.shards=3: events\.dropped [\d,]+ \(expected == 0\)/);
   });
 
   it('successive halving over 1..40 shards for 20 minutes within a budget of 12 full runs still finds 4', async () => {

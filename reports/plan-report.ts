@@ -49,15 +49,19 @@ export function failureText(checks: readonly PlanCheck[]): string {
     .join('; ');
 }
 
-function sampleWhy(s: PlanSample): string {
-  return s.error !== undefined ? `invalid: ${s.error}` : failureText(s.checks);
+function sampleWhy(s: PlanSample, fullResolution?: number): string {
+  const at = fullResolution !== undefined && s.resolution !== fullResolution ? ` (at ${s.resolution} s ticks)` : '';
+  return s.error !== undefined ? `invalid: ${s.error}` : failureText(s.checks) + at;
 }
 
-/** The configurations cheaper to run than the winner (total cost) that fail, closest in cost first. */
+/**
+ * The configurations cheaper to run than the winner (total cost) that fail, closest in cost first, each on its most
+ * accurate run (halving judged some only at a coarse tick; the row says so).
+ */
 export function cheaperFailures(outcome: PlanOutcome): PlanSample[] {
   const w = outcome.winner;
   if (!w?.figures) return [];
-  return outcome.full
+  return outcome.best
     .filter((s) => !passes(s) && s.figures && s.figures.costUsd < w.figures!.costUsd)
     .sort((a, b) => b.figures!.costUsd - a.figures!.costUsd || a.id - b.id);
 }
@@ -105,7 +109,7 @@ export function planText(input: PlanReportInput): string {
     const cheaper = cheaperFailures(o);
     if (cheaper.length > 0) {
       lines.push(`cheaper to run but failing (${cheaper.length}):`);
-      for (const s of cheaper.slice(0, 3)) lines.push(`  ${labelOf(o, s)}: ${sampleWhy(s)}`);
+      for (const s of cheaper.slice(0, 3)) lines.push(`  ${labelOf(o, s)}: ${sampleWhy(s, o.winner!.resolution)}`);
     }
   } else if (o.explanation) {
     lines.push('nothing in the space passes:');
@@ -160,7 +164,8 @@ function frontierCharts(outcome: PlanOutcome): Block[] {
 
 function sampleRow(o: PlanOutcome, s: PlanSample, rank: string): string[] {
   const f = s.figures!;
-  return [rank, labelOf(o, s), cpm(s), money(f.costUsd), `${int(f.dropped)} (${pct(f.dropped, f.offered)})`, seconds(f.kinesisLagSeconds), int(f.shardsMax), passes(s) ? `yes (${s.checks.length})` : `no: ${sampleWhy(s)}`];
+  const full = o.full[0]?.resolution;
+  return [rank, labelOf(o, s), cpm(s), money(f.costUsd), `${int(f.dropped)} (${pct(f.dropped, f.offered)})`, seconds(f.kinesisLagSeconds), int(f.shardsMax), passes(s) ? `yes (${s.checks.length})` : `no: ${sampleWhy(s, full)}`];
 }
 
 const HEAD = ['rank', 'configuration', 'cost / M delivered', 'run cost', 'dropped', 'Kinesis lag', 'max shards', 'passes'];
