@@ -47,6 +47,11 @@ withScenarioInputs(
   .option('-q, --quiet', 'print nothing but errors, and one line when the run fails (lost events)')
   .option('--no-color', 'no ANSI colours')
   .option('--dashboard', 'watch the run live in the terminal (see `ingestlab dashboard --help`); files are written when it completes')
+  .option('--target <t>', 'sim (the simulator), or embedded: the real pipeline on embedded emulators, driven by the load generator', 'sim')
+  .option('--compare', 'run the simulator and the embedded pipeline on the same scenario and seed, and print and write fidelity.json')
+  .option('--time-scale <k>', 'real pipeline runs: replay K times faster on the gateway scenario clock')
+  .option('--sample <f>', 'real pipeline runs: send this fraction of events, each weighted 1/F (default 1/K)')
+  .option('--retries <n>', 'real pipeline runs: client retries of 429/503 (default 0, as the simulator counts a 429 rejected)')
   .addHelpText(
     'after',
     `
@@ -56,7 +61,10 @@ Examples:
   npm run scenario -- ./my-scenario.yaml --duration 7d --resolution 10s --json > summary.json`,
   )
   .action(async (scenario: string, options) => {
-    if (options.dashboard) {
+    if (options.target !== 'sim' || options.compare) {
+      const { runTargetCommand } = await import('./target-run-command.ts');
+      process.exitCode = await runTargetCommand(scenario, { ...options, target: options.target === 'sim' ? 'embedded' : options.target });
+    } else if (options.dashboard) {
       const { runDashboardCommand } = await import('./dashboard-command.ts');
       process.exitCode = await runDashboardCommand(scenario, { ...options, writeFiles: true });
     } else {

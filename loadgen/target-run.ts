@@ -30,7 +30,7 @@ export interface TargetRunOptions {
   /** Client retries of 429/503 (default 0: the simulator's API Gateway counts a 429 rejected, it does not retry it). */
   readonly retries?: number;
   readonly resolvePolicy?: (name: string) => ScalingPolicy<any, any> | undefined;
-  /** Longest wait for the processor and Firehose after the load (wall seconds; default 60 + the buffer interval). */
+  /** Longest wait for the processor after the load (wall seconds; default the larger of 60 and twice the load's). */
   readonly drainSeconds?: number;
   readonly connections?: number;
   readonly onProgress?: (p: LoadProgress) => void;
@@ -50,6 +50,9 @@ export interface TargetRunResult {
   readonly durationSeconds: number;
   /** Wall seconds of load, and of the drain after it. */
   readonly wallSeconds: { load: number; drain: number };
+  /** False when the processor had not read, stored and handed on everything admitted when the drain gave up: missing
+   * events are then late rather than known lost. */
+  readonly drained: boolean;
   readonly events: {
     offered: number;
     accepted: number;
@@ -149,13 +152,17 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     // flushes its buffers to S3 (what its buffer interval would do later: the counts are the same, the wait is not).
     options.onPhase?.('drain');
     const drainStart = performance.now();
-    const limit = (options.drainSeconds ?? 60) * 1000;
+    const limit = (options.drainSeconds ?? Math.max(60, 2 * loadSeconds)) * 1000;
     const admitted = () => gateway.counters.kinesis.acceptedRecords / w;
+    let drained = false;
     while (performance.now() - drainStart < limit && !options.signal?.aborted) {
       const c = running.processor?.counters;
       if (!c) break;
       const done = c.recordsRead >= admitted() - 0.5 && c.stored + c.deadLettered >= c.recordsRead && c.delivered + c.deadLettered >= c.recordsRead;
-      if (done && c.millisBehindLatest === 0) break;
+      if (done && c.millisBehindLatest === 0) {
+        drained = true;
+        break;
+      }
       await sleep(250);
     }
     await running.target.firehose?.stop();
@@ -184,6 +191,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       weight: w,
       durationSeconds: scenario.duration,
       wallSeconds: { load: loadSeconds, drain: drainSeconds },
+      drained,
       events: {
         offered: load.scheduled.events * w,
         accepted: load.events.accepted * w,

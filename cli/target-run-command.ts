@@ -1,0 +1,106 @@
+/**
+ * `ingestlab scenario <scenario> --target embedded [--compare]`: the scenario on the real pipeline (loadgen/target-run.ts)
+ * instead of the simulator, and with --compare both, side by side (loadgen/fidelity.ts). Writes target-run.json (and
+ * fidelity.json) to the output folder; exits 98 when an accepted event is missing after the drain.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { ExitCode, UsageError } from '../sim/errors.ts';
+import { progressBar } from '../loadgen/progress.ts';
+import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
+
+export interface TargetRunCommandOptions extends ScenarioInputs {
+  target?: string;
+  compare?: boolean;
+  timeScale?: string;
+  sample?: string;
+  retries?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function positive(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} expects a positive number, got "${value}"`);
+  return n;
+}
+
+export async function runTargetCommand(nameOrPath: string, options: TargetRunCommandOptions): Promise<number> {
+  const target = options.target ?? 'embedded';
+  if (target !== 'embedded') {
+    throw new UsageError(`--target ${target}: scenario runs on the real pipeline support only --target embedded so far (or sim, the simulator)`);
+  }
+  const path = resolveScenarioPath(nameOrPath);
+  const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
+  const timeScale = positive('--time-scale', options.timeScale);
+  const sample = positive('--sample', options.sample);
+  const retries = options.retries === undefined ? undefined : Number(options.retries);
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new UsageError(`--retries expects a whole number ≥ 0, got "${options.retries}"`);
+  const { runOnEmbedded } = await import('../loadgen/target-run.ts');
+  const showProgress = !options.quiet && !options.json;
+  const bar = showProgress ? progressBar(process.stderr) : undefined;
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let result;
+  try {
+    result = await runOnEmbedded(scenario, {
+      resolvePolicy,
+      ...(timeScale !== undefined ? { timeScale } : {}),
+      ...(sample !== undefined ? { sample } : {}),
+      ...(retries !== undefined ? { retries } : {}),
+      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+      ...(showProgress ? { onPhase: (phase) => (bar?.done(), process.stderr.write(`${phase}…\n`)) } : {}),
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    bar?.done();
+  }
+  const dir = options.out ?? join('reports', 'out', `${scenario.name}-embedded`);
+  mkdirSync(dir, { recursive: true });
+  const files = [join(dir, 'target-run.json')];
+  writeFileSync(files[0]!, `${JSON.stringify(result, null, 2)}\n`);
+  let fidelityText = '';
+  if (options.compare) {
+    const { simulate } = await import('../sim/simulation.ts');
+    const { fidelityOf, fidelityText: text } = await import('../loadgen/fidelity.ts');
+    const { summary } = simulate(scenario, { resolvePolicy });
+    const fidelity = fidelityOf(summary, result);
+    files.push(join(dir, 'fidelity.json'));
+    writeFileSync(files[1]!, `${JSON.stringify(fidelity, null, 2)}\n`);
+    fidelityText = text(fidelity);
+  }
+  const e = result.events;
+  if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!options.quiet) {
+    const int = (n: number) => Math.round(n).toLocaleString('en-US');
+    const scaled = result.timeScale !== 1 || result.sample !== 1;
+    process.stdout.write(
+      [
+        `${scenario.name} on the embedded pipeline${scaled ? ` (time scale ${result.timeScale}, sample ${+result.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+result.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
+        `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
+        `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
+        `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${int(result.kinesis.throttledRecords)} records throttled` +
+          (result.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(result.scaling.firstScaleUpAtSeconds)} s` : ''),
+        `latency    ingest p50 ${result.ingestLatencyMs.p50} ms · p99 ${result.ingestLatencyMs.p99} · max ${result.ingestLatencyMs.max} (load generator, from intended send time)`,
+        `wall       load ${result.wallSeconds.load.toFixed(1)} s · drain ${result.wallSeconds.drain.toFixed(1)} s${result.drained ? '' : ' (gave up: the processor was still behind, so missing events may be late rather than lost)'}`,
+        ...(result.audit.problems.length ? [`audit      ${result.audit.problems.join('; ')}`] : []),
+        ...(fidelityText ? ['', fidelityText] : []),
+        '',
+        `wrote ${files.join(', ')}`,
+      ].join('\n') + '\n',
+    );
+  }
+  if (e.missing > 0 || !result.audit.ok) {
+    const where = result.audit.problems.join('; ') || `${int2(e.missing)} accepted events missing`;
+    process.stderr.write(`lost after the drain: ${where}${result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : ''}${result.drained ? '' : ' — the drain gave up while the processor was still behind'}\n`);
+    return ExitCode.eventsLost;
+  }
+  return ExitCode.ok;
+}
+
+const int2 = (n: number) => Math.round(n).toLocaleString('en-US');
