@@ -78,4 +78,19 @@ describe('the real pipeline on the embedded target: API → Kinesis → processo
     expect(letters.find((l) => l.event.id === 'c-bad')!.reason).toContain('field celsius: expected number, got string');
     expect(letters.find((l) => l.event.id === 'c-missing')!.reason).toContain('field celsius: required');
   });
+
+  it('an event DynamoDB refuses (an item over 400 KB) is found by bisecting its batch and dead-lettered; the rest of the batch is stored', async () => {
+    const b = pipeline.tenants[1]!;
+    const before = pipeline.processor!.counters;
+    const events = [
+      ...Array.from({ length: 5 }, (_, i) => ({ id: `big-ok-${i}`, timestamp: T0, seq: i })),
+      { id: 'big-1', timestamp: T0, seq: 99, data: 'x'.repeat(500_000) },
+      ...Array.from({ length: 5 }, (_, i) => ({ id: `big-ok-${i + 5}`, timestamp: T0, seq: i + 5 })),
+    ];
+    expect(await postEvents(pipeline.apiUrl, b, events)).toEqual([202]);
+    await waitFor('the big event dead-lettered', () => pipeline.processor!.counters.deadLettered >= before.deadLettered + 1);
+    const audit = await auditPipeline({ aws: pipeline.aws, names: pipeline.names, api: pipeline.api.counters, firehoseBuffered: 11 });
+    expect(audit).toMatchObject({ stored: 512, deadLettered: 3, missingFromDynamo: 0, storedTwice: 0 });
+    expect(audit.ok).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { PipelineEvent } from '../ingest/events.ts';
 import type { DeadLetter, DeadLetterWriter } from '../storage/dead-letter.ts';
-import type { DynamoWriter } from '../storage/dynamo-writer.ts';
+import { AbortedError, type DynamoWriter } from '../storage/dynamo-writer.ts';
 import type { EventTables } from '../storage/event-tables.ts';
 import type { FirehoseWriter } from '../storage/firehose-writer.ts';
 import { schemaViolation, type SchemaStore } from '../storage/schema-store.ts';
@@ -40,12 +40,34 @@ export async function handleBatch(records: readonly _Record[], shardId: string, 
     else good.push(event);
   }
   const first = records[0]?.SequenceNumber ?? '0';
+  const refused: DeadLetter[] = [];
   await Promise.all([
-    good.length > 0 ? writers.dynamo.write(good, signal) : undefined,
-    good.length > 0 ? writers.firehose.write(good, signal) : undefined,
+    good.length > 0 ? writeBisecting(good, writers, refused, signal) : undefined,
     dead.length > 0 ? writers.deadLetters.write(dead, shardId, first, signal) : undefined,
   ]);
-  return { good: good.length, dead: dead.length };
+  // Events a service refused for good (not a throttle: those are retried) go to the dead letters too.
+  if (refused.length > 0) await writers.deadLetters.write(refused, shardId, `${first}-refused`, signal);
+  return { good: good.length - refused.length, dead: dead.length + refused.length };
+}
+
+/**
+ * Writes events to DynamoDB and Firehose. A refusal no retry can fix (a validation error) splits the batch in two and
+ * tries each half, as BisectBatchOnFunctionError does (§4), until the one event at fault is found and dead-lettered:
+ * one bad event neither blocks its shard forever nor takes good events with it.
+ */
+async function writeBisecting(events: PipelineEvent[], writers: BatchWriters, refused: DeadLetter[], signal?: AbortSignal): Promise<void> {
+  try {
+    await Promise.all([writers.dynamo.write(events, signal), writers.firehose.write(events, signal)]);
+  } catch (error) {
+    if (error instanceof AbortedError || signal?.aborted) throw error;
+    if (events.length === 1) {
+      refused.push({ reason: `refused by ${(error as Error).name}: ${(error as Error).message}`, event: events[0]! });
+      return;
+    }
+    const half = Math.ceil(events.length / 2);
+    await writeBisecting(events.slice(0, half), writers, refused, signal);
+    await writeBisecting(events.slice(half), writers, refused, signal);
+  }
 }
 
 function decode(record: _Record): PipelineEvent | string {
