@@ -4,6 +4,7 @@
  * Firehose, then audited — next to the raw PutRecords rate of the Kinesis emulator alone, measured in the same run.
  * The emulators, edge and API share the main thread; the processor runs in a worker thread, as Lambda runs apart.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { auditPipeline } from '../pipeline/audit/audit-pipeline.ts';
 import { startPipeline } from '../pipeline/run-pipeline.ts';
 import { measureKinesisPutRate } from '../pipeline/targets/kinesis-rate.ts';
@@ -117,5 +118,6 @@ export async function runPipelineBench(options: { quick?: boolean }): Promise<vo
   console.log(`  accepted by the API        ${fmt(r.acceptedPerSecond)} events/s`);
   console.log(`  end to end (stored + S3)   ${fmt(r.endToEndPerSecond)} events/s   goal 5,000  ${r.endToEndPerSecond >= 5_000 ? 'met' : 'NOT met'}`);
   console.log(`  kinesalite PutRecords raw  ${fmt(r.kinesisRawPerSecond)} records/s (straight to the emulator, same run)`);
+  console.log(`  machine                    load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (other work on the machine slows every figure here)`);
   console.log(`  audit                      ${r.ok ? 'OK: every event stored once and delivered' : `FAILED: ${r.problems.join('; ')}`}   answers ${JSON.stringify(r.statuses)}`);
 }
