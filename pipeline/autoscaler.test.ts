@@ -77,7 +77,7 @@ describe('autoscaler runner: the simulator’s policy modules on the gateway’s
       const wait = async () => (await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'ksu' }))).StreamDescriptionSummary!;
       for (let i = 0; i < 200 && (await wait()).OpenShardCount !== 2; i++) await new Promise((r) => setTimeout(r, 25));
       expect((await wait()).OpenShardCount).toBe(2);
-      console.log(`simulator: first scale-up at ${predicted!.atSeconds} s; gateway + runner: ${real!.atSeconds} s (scenario time); throttled ${gateway.counters.kinesis.throttledRecords} of ${sent * WEIGHT}`);
+      console.log(`simulator: first scale-up at ${predicted!.atSeconds} s; gateway + runner: ${real!.atSeconds.toFixed(1)} s (scenario time); throttled ${gateway.counters.kinesis.throttledRecords} of ${sent * WEIGHT}`);
     } finally {
       await runner.stop();
       gateway.close();
