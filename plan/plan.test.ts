@@ -10,7 +10,7 @@ import { loadScenario } from '../scenarios/load.ts';
 import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
 import { expandSpace, parseVary } from './space.ts';
-import { failingEverywhere, missOf, paretoFrontier, promotionOrder, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
+import { failingEverywhere, missOf, paretoFrontier, promotionOrder, rankPassing, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
 
 /**
  * 35 tenants × 100 events/s = 3,500 events/s of 100-byte events, no noise, random partition keys (even spread):
@@ -165,6 +165,12 @@ describe('ranking', () => {
   it('the frontier keeps what no other beats on cost, lag and drops: (1,$9) (2,$5) (3,$1); (4,$6 lag 9) is dominated by (2)', () => {
     const s = [sample(1, figures(0.009, 0, 0)), sample(2, figures(0.005, 5, 0)), sample(3, figures(0.001, 60, 10)), sample(4, figures(0.006, 9, 0))];
     expect(paretoFrontier(s).map((x) => x.id)).toEqual([3, 2, 1]);
+  });
+
+  it('--objective lag ranks passing runs by scaling lag (60 s before 120 s), cost breaking ties; cost ranks by cost', () => {
+    const s = [sample(1, figures(0.001, 120, 0)), sample(2, figures(0.003, 60, 0)), sample(3, figures(0.002, 60, 0)), sample(4, figures(0.0001, 0, 0), false)];
+    expect(rankPassing(s, 'lag').map((x) => x.id)).toEqual([3, 2, 1]);
+    expect(rankPassing(s, 'cost').map((x) => x.id)).toEqual([1, 3, 2]);
   });
 
   it('a miss is relative to the larger side: 0.31 against < 0.30 misses by 0.01/0.31; 5 against == 0 by 1', () => {

@@ -115,6 +115,31 @@ describe('aws cloudwatch get-metric-data JSON', () => {
   });
 });
 
+describe('aws cloudwatch get-metric-statistics JSON', () => {
+  it('reads Datapoints of { Timestamp, Sum } in any order: sums 300, 900 over 60 s → 5 and 15 events/s', () => {
+    const text = `{
+    "Label": "IncomingRecords",
+    "Datapoints": [
+        { "Timestamp": "2024-11-29T10:01:00+00:00", "Sum": 900.0, "Unit": "Count" },
+        { "Timestamp": "2024-11-29T10:00:00+00:00", "Sum": 300.0, "Unit": "Count" }
+    ]
+}`;
+    expect(parseTrace(text)).toEqual({ periodSeconds: 60, eventsPerSecond: [5, 15] });
+    expect(() => parseTrace(text, { column: 'Average' })).toThrow(/expected Average: a number ≥ 0 \(ask for --statistics Average\)/);
+  });
+});
+
+describe('a trace with startAt and a burst', () => {
+  it('10 minutes of 600 events starting at 1m, the burst ×2 over 3m–5m doubles the trace\'s minutes 2 and 3: 6,000 + 1,200 = 7,200', async () => {
+    const csv = ['ts,n', ...Array.from({ length: 10 }, (_, k) => `${k * 60},600`)].join('\n');
+    const dir = folder({
+      't.csv': csv,
+      'scenario.yaml': scenario('trace: { file: t.csv }', 'noise: none\n    startAt: 1m\n    bursts: [{ at: 3m, duration: 2m, multiplier: 2 }]').replace('duration: 30m', 'duration: 11m').replace('resolution: 9s', 'resolution: 5s'),
+    });
+    expect(Math.abs((await offered(dir)) - 7_200)).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('trace errors', () => {
   const problemsOf = async (files: Record<string, string>) => {
     const dir = folder(files);

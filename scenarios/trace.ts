@@ -6,7 +6,8 @@
  * - CSV: a header row, then one row per period: a timestamp (ISO 8601, or epoch seconds or milliseconds) and value
  *   columns. `column` picks a value column by its header (default the first). Lines starting with # are comments.
  * - JSON: `MetricDataResults[]` with `Timestamps` and `Values` (newest first, as the CLI prints them by default);
- *   `column` picks a result by `Id` or `Label` (default the first).
+ *   `column` picks a result by `Id` or `Label` (default the first). `aws cloudwatch get-metric-statistics` output
+ *   (`Datapoints` of `{ Timestamp, Sum }`) is read too; there `column` names the statistic (default `Sum`).
  *
  * The period is the smallest step between timestamps; every step must be a whole number of periods, and the periods
  * a step skips (CloudWatch prints no datapoint for a minute without data) had no events. An empty CSV cell is 0 too.
@@ -118,6 +119,7 @@ function parseJsonTrace(text: string, column: string | undefined): RateSeries {
   }
   const root = doc.contents;
   if (!isMap(root)) return fail(root, 'expected the JSON that `aws cloudwatch get-metric-data` prints: an object with MetricDataResults');
+  if (root.has('Datapoints')) return statisticsTrace(root.get('Datapoints', true), column, fail, pos);
   const results = root.get('MetricDataResults', true);
   if (!isSeq(results)) return fail(results ?? root, 'expected MetricDataResults: a list of { Id, Label, Timestamps, Values }');
   if (results.items.length === 0) return fail(results, 'MetricDataResults is empty: the query returned no metric');
@@ -140,6 +142,28 @@ function parseJsonTrace(text: string, column: string | undefined): RateSeries {
     return { seconds: ts!, value: value as number, line, column: col };
   });
   return series(points, 'any', pos(timestamps).line);
+}
+
+/** `aws cloudwatch get-metric-statistics --statistics Sum` output: Datapoints of { Timestamp, Sum } in any order. */
+function statisticsTrace(
+  datapoints: unknown,
+  column: string | undefined,
+  fail: (node: Node | null | undefined, message: string) => never,
+  pos: (node: Node | null | undefined) => { line: number; col: number },
+): RateSeries {
+  if (!isSeq(datapoints)) return fail(datapoints as Node, 'expected Datapoints: a list of { Timestamp, Sum }');
+  const stat = column ?? 'Sum';
+  const points: Point[] = datapoints.items.map((d) => {
+    if (!isMap(d)) return fail(d as Node, 'expected a datapoint: { Timestamp, Sum }');
+    const t = d.get('Timestamp', true);
+    const v = d.get(stat, true);
+    const ts = isScalar(t) ? timestampSeconds(String(t.value)) : undefined;
+    if (ts === undefined) fail((t ?? d) as Node, 'expected Timestamp: an ISO 8601 timestamp');
+    if (!isScalar(v) || typeof v.value !== 'number' || !Number.isFinite(v.value) || v.value < 0) fail((v ?? d) as Node, `expected ${stat}: a number ≥ 0 (ask for --statistics ${stat})`);
+    const { line, col } = pos(t as Node);
+    return { seconds: ts!, value: (v as { value: number }).value, line, column: col };
+  });
+  return series(points, 'any', pos(datapoints).line);
 }
 
 /** Points (sums per period) → events/s per period from the first timestamp; skipped periods are zero. */
