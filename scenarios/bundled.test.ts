@@ -116,6 +116,30 @@ const lessons: Record<string, () => Promise<void>> = {
   },
 
   /**
+   * 1,500 + 50 × 20 = 2,500 events/s of 512 B (1 WCU each) into 8 shards with spread keys: 312.5 records/s per shard,
+   * nothing throttles in the stream. The table (8,000 WCU) is keyed by tenant: the hot key may write 1,000 WCU/s, so
+   * at least 500 of its items/s are refused (every retry is refused again while the backlog waits); stored keeps up
+   * at 1,000 + 1,000 = 2,000/s, so the backlog grows by 500/s: 500 × 1,800 = 900,000 at the end, which the drain
+   * works off at the key's 1,000/s with no new traffic: about 900 s. Write sharding (10 suffixes: 150 WCU/s per key)
+   * throttles nothing; an hourly time bucket throttles as the tenant key does.
+   */
+  'hot-tenant-table': async () => {
+    const { summary: s } = await run('hot-tenant-table');
+    expectNear(s.events.offered, 2_500 * 1_800, 0.005);
+    expect(s.kinesis.throttledRecords).toBe(0);
+    expect(s.events.dropped).toBe(0);
+    expect(s.dynamodb.partitionThrottledRequests).toBeGreaterThanOrEqual(500 * 1_800);
+    expect(s.dynamodb.throttledRequests).toBe(s.dynamodb.partitionThrottledRequests);
+    expectNear(s.drainSeconds, 900, 0.1);
+    expect(s.events.stored).toBe(s.events.accepted);
+    const bucket = (await run('hot-tenant-table', { 'dynamodb.partitions.key': 'tenant-time-bucket' })).summary;
+    expect(bucket.dynamodb.partitionThrottledRequests).toBeGreaterThanOrEqual(500 * 1_800);
+    const sharded = (await run('hot-tenant-table', { 'dynamodb.partitions.key': 'tenant-shard' })).summary;
+    expect(sharded.dynamodb.throttledRequests).toBe(0);
+    expect(sharded.drainSeconds).toBeLessThan(60);
+  },
+
+  /**
    * 200 tenants × 12/s = 2,400 records/s on 4 shards (60%, under the 75% scale-up threshold) until the 5× burst at
    * 600 s: no row before 600 s can throttle (600 records/s and ~320 KB/s per shard). kinesis-scaling-utils counts
    * samples above 75%; it needs 2 (scaleAfterMins 2), and the first minute that can be above is [600, 660), so the

@@ -6,6 +6,7 @@
  * Section numbers (§) refer to ../shared/aws-reference.md.
  */
 import { z } from 'zod';
+import { dynamoPartitionsSchema, TablePartitions, type PartitionGroup } from './dynamodb-partitions.ts';
 import { duration } from './duration.ts';
 
 const DAY = 86_400;
@@ -56,6 +57,8 @@ export const dynamoDbConfigSchema = z
     onDemandInitialWrites: z.number().positive().default(4_000),
     /** On-demand may throttle beyond 2× the previous peak "within 30 minutes" (§3.6). */
     onDemandWindow: duration().default(1_800),
+    /** Partitions, hot keys and adaptive capacity (§3.2; sim/dynamodb-partitions.ts). */
+    partitions: dynamoPartitionsSchema.prefault({}),
   })
   .refine((c) => c.existingTables < c.tableQuota, {
     message: 'expected `existingTables` below `tableQuota`: no table could be created for the first period',
@@ -119,6 +122,10 @@ export interface DynamoDbUsage {
   readonly throttledRequests: number;
   /** Highest write capacity any one table had (provisioned WCU, or the on-demand ceiling). */
   readonly writeCapacityMax: number;
+  /** Of `throttledRequests`, items refused by a hot key (> 1,000 WCU/s) or a partition's capacity (§3.2). */
+  readonly partitionThrottledRequests: number;
+  /** Most partitions any one table had. */
+  readonly partitionsMax: number;
   /** WCU (or WRU) consumed by accepted writes, both modes. */
   readonly consumedWriteUnits: number;
 }
@@ -133,6 +140,11 @@ export interface TableRefusal {
 export interface DynamoDbModelOptions {
   /** Overrides `startTime` as Unix seconds (tests; the gateway's wall clock). */
   readonly startEpochSeconds?: number;
+  /**
+   * The tenant groups whose writes the tables take, to place their partition keys (`partitions`). Without them the
+   * tables are throttled as a whole (keys and partitions not modelled).
+   */
+  readonly groups?: readonly PartitionGroup[];
 }
 
 /** `events_YYYY_Www` (ISO week-year and week of the Monday at `epochSeconds`) or `events_YYYY_MM_DD` (UTC day). */
@@ -165,6 +177,8 @@ class Table implements TableView {
   burstCredits = 0;
 
   readonly onDemand: boolean;
+  /** Partitions and keys, when the model knows the tenant groups (§3.2). */
+  partitions: TablePartitions | undefined = undefined;
   updateDoneAt = Infinity;
   /** Credits are settled up to here; the open tick [tickAt, tickEnd) is settled when it ends. */
   creditClock: number;
@@ -236,10 +250,18 @@ export class DynamoDbModel {
   private wru = 0;
   private consumedTotal = 0;
   private throttledTotal = 0;
+  private partitionThrottledTotal = 0;
   private capacityMax = 0;
+  private readonly groups: readonly PartitionGroup[] | undefined;
+  private groupWcu = new Float64Array(0);
+  /** Per group, write units throttled by the last write: the writer retries them next (keys and partitions only). */
+  private carry = new Float64Array(0);
 
   constructor(config: DynamoDbConfig, opts: DynamoDbModelOptions = {}) {
     this.config = config;
+    this.groups = config.partitions.key === 'none' ? undefined : opts.groups;
+    this.groupWcu = new Float64Array(this.groups?.length ?? 0);
+    this.carry = new Float64Array(this.groups?.length ?? 0);
     this.startEpoch = opts.startEpochSeconds ?? Date.parse(config.startTime) / 1000;
     if (!Number.isFinite(this.startEpoch)) throw new RangeError(`startTime "${config.startTime}" is not a date`);
     this.periodLength = config.tablePer === 'week' ? WEEK : DAY;
@@ -277,9 +299,11 @@ export class DynamoDbModel {
 
   /**
    * One tick's writes, [now, now+dt), of `items` items costing `wcuPerItem` each, all to the table of the period
-   * containing `now`. Items are fractional (aggregated flows). Throttled items consume nothing.
+   * containing `now`. Items are fractional (aggregated flows). Throttled items consume nothing. With the tenant
+   * groups known (`groups` option), `groupShares[g]` is group g's share of the items and `bytesPerItem` their size:
+   * keys and partitions are applied first (§3.2).
    */
-  write(now: number, dt: number, items: number, wcuPerItem: number): WriteResult {
+  write(now: number, dt: number, items: number, wcuPerItem: number, groupShares?: ArrayLike<number>, bytesPerItem = 0): WriteResult {
     if (now > this.lastAdvance) this.advance(now);
     const r = this.result;
     const t = now >= this.cacheStart && now < this.cacheEnd ? this.cacheTable : this.lookup(now);
@@ -294,11 +318,26 @@ export class DynamoDbModel {
     r.missingTable = false;
     this.settle(t, now);
     this.openTick(t, now, dt);
-    const want = items * wcuPerItem;
+    let want = items * wcuPerItem;
     if (!(want > 0)) {
       r.acceptedItems = items > 0 ? items : 0;
       r.throttledItems = 0;
       return r;
+    }
+    const offered = want;
+    let groupThrottled: Float64Array | undefined;
+    if (t.partitions && groupShares) {
+      // The writer retries what was throttled: last tick's refusals keep their tenant group; the rest follows the mix.
+      const gw = this.groupWcu;
+      const carry = this.carry;
+      let carried = 0;
+      for (let g = 0; g < carry.length; g++) carried += carry[g]!;
+      const scale = carried > want ? want / carried : 1;
+      const rest = want - carried * scale;
+      for (let g = 0; g < gw.length; g++) gw[g] = carry[g]! * scale + rest * (groupShares[g] ?? 0);
+      const admit = t.partitions.admit(now, dt, gw, t.writeCapacity);
+      want = admit.admittedWcu;
+      groupThrottled = admit.groupThrottledWcu;
     }
     let consumed: number;
     if (t.onDemand) {
@@ -308,9 +347,8 @@ export class DynamoDbModel {
       this.recordPeak(t, now, t.tickUsed / t.tickDt);
       this.wru += consumed;
     } else {
-      // Base capacity first, then burst credits (§3.2). Partitions are not modelled: with well-spread keys the
-      // 1,000 WCU per-partition limit adds nothing beyond the table's capacity (adaptive capacity, §3.2); hot-key
-      // throttling below the table's capacity is NOT modelled.
+      // Base capacity first, then burst credits (§3.2); keys and partitions have had their say above (burst
+      // capacity "can't fix partition-level throttling").
       const room = t.tickBase - t.tickUsed;
       const fromBase = want < room ? want : room > 0 ? room : 0;
       t.tickUsed += fromBase;
@@ -319,8 +357,18 @@ export class DynamoDbModel {
       t.burstCredits -= fromCredits;
       consumed = fromBase + fromCredits;
     }
-    const accepted = consumed >= want ? items : consumed / wcuPerItem;
+    const accepted = consumed >= offered - 1e-9 ? items : consumed / wcuPerItem;
     const throttled = items - accepted;
+    if (want < offered) this.partitionThrottledTotal += (offered - want) / wcuPerItem;
+    if (groupThrottled) {
+      // Refusals by the table's own capacity fall on every group alike.
+      const tableLost = want > 0 ? 1 - Math.min(1, consumed / want) : 0;
+      for (let g = 0; g < this.carry.length; g++) {
+        const through = this.groupWcu[g]! - groupThrottled[g]!;
+        this.carry[g] = groupThrottled[g]! + through * tableLost;
+      }
+    }
+    if (t.partitions && bytesPerItem > 0) t.partitions.addStored(accepted * bytesPerItem);
     t.consumedSinceDrain += consumed;
     t.throttledSinceDrain += throttled;
     this.consumedTotal += consumed;
@@ -430,6 +478,8 @@ export class DynamoDbModel {
       tables: this.list.length,
       throttledRequests: this.throttledTotal,
       writeCapacityMax: this.capacityMax,
+      partitionThrottledRequests: this.partitionThrottledTotal,
+      partitionsMax: this.list.reduce((m, t) => Math.max(m, t.partitions?.count ?? 1), 0),
       consumedWriteUnits: this.consumedTotal,
     };
   }
@@ -497,6 +547,7 @@ export class DynamoDbModel {
     }
     const wcu = onDemand ? Math.min(c.onDemandInitialWrites, c.maxTableWcu) : c.writeCapacity;
     const t = new Table(name, this.periodStartRel(period), at, wcu, onDemand ? 0 : c.readCapacity, onDemand);
+    if (this.groups) t.partitions = new TablePartitions(c.partitions, this.groups, wcu);
     this.list.push(t);
     this.byPeriod.set(period, t);
     this.cacheEnd = -Infinity;

@@ -45,10 +45,10 @@ describe('Direct PUT quota and its automatic increase (§5, AWS Knowledge Center
 });
 
 describe('through the whole loop', () => {
-  // 6,000 events/s of 1 KiB on 8 shards: the processor writes 6,000 × 1,024 B = 5.86 MiB/s to Firehose.
+  // 100 tenants × 60 = 6,000 events/s of 1 KiB on 8 shards: the processor writes 6,000 × 1,024 B = 5.86 MiB/s to Firehose.
   const input = (firehose: Record<string, unknown>) => ({
     duration: '15m',
-    tenants: tenants(1, 6_000, { eventBytes: 1_024, batchSize: 10 }),
+    tenants: tenants(100, 60, { eventBytes: 1_024, batchSize: 10 }),
     kinesis: { shards: 8, partitionKey: 'random' },
     dynamodb: { writeCapacity: 20_000 },
     firehose: { bufferSeconds: '60s', ...firehose },

@@ -156,6 +156,8 @@ export class Simulation {
   private readonly ddbMetrics = new Map<string, { consumed: { add(v: number): void }; throttles: { add(v: number): void } }>();
   /** Mean per-record expectations of the traffic mix, updated as traffic flows. */
   private mix = { wcu: 1, firehoseBytes: 5120, meanBytes: 512 };
+  /** Each tenant group's share of the items written to DynamoDB. */
+  private readonly ddbShares: Float64Array;
   private finished = false;
   private capacityAtEnd: ReturnType<DynamoDbModel['usage']> | undefined;
 
@@ -194,7 +196,9 @@ export class Simulation {
       scenario.processor === 'kcl'
         ? new KclConsumer(scenario.kcl, scenario.lambda, this.kinesis.shards, this.dt)
         : new LambdaConsumer(scenario.lambda, this.kinesis.shards, this.dt);
-    this.dynamodb = new DynamoDbModel(scenario.dynamodb);
+    // The tenant groups place their partition keys on each table's partitions (§3.2).
+    this.dynamodb = new DynamoDbModel(scenario.dynamodb, { groups: scenario.tenants.map((g) => ({ name: g.name, count: g.count })) });
+    this.ddbShares = new Float64Array(scenario.tenants.length).fill(1 / scenario.tenants.length);
     this.firehose = new FirehoseModel(scenario.firehose, scenario.region);
     this.cloudwatch = new CloudWatch(scenario.cloudwatch.publishDelay);
     const stream = 'kinesis/ingest';
@@ -363,7 +367,11 @@ export class Simulation {
       fhBytes += a * stats.firehoseBytes;
       bytes += a * stats.size.meanBytes;
     }
-    if (accepted > 0) this.mix = { wcu: wcu / accepted, firehoseBytes: fhBytes / accepted, meanBytes: bytes / accepted };
+    if (accepted > 0) {
+      this.mix = { wcu: wcu / accepted, firehoseBytes: fhBytes / accepted, meanBytes: bytes / accepted };
+      // DynamoDB's write units by tenant group follow the accepted mix (the processor's lag is ignored for the split).
+      for (let g = 0; g < this.groups.length; g++) this.ddbShares[g] = wcu > 0 ? (this.kinesisFresh[g]! * this.groups[g]!.wcu) / wcu : 0;
+    }
     const rejected = offered - accepted;
     totals.offered += offered;
     totals.rejected += rejected;
@@ -400,7 +408,7 @@ export class Simulation {
     // Processor: Kinesis → Lambda → DynamoDB and Firehose.
     this.consumer.ingest(t, k.shardRecords, k.shardBytes);
     const c = this.consumer.plan(t);
-    const ddb = this.dynamodb.write(t, dt, c.ddbAttempts, this.mix.wcu);
+    const ddb = this.dynamodb.write(t, dt, c.ddbAttempts, this.mix.wcu, this.ddbShares, this.mix.meanBytes);
     const ddbAccepted = ddb.acceptedItems;
     if (ddb.missingTable) totals.ddbMissingTableItems += c.ddbAttempts;
     totals.ddbThrottledItems += ddb.throttledItems;
