@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { ExpectationResult } from '../sim/expectations.ts';
+import { citeSources } from '../sim/sources.ts';
 import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, renderHtml, renderMarkdown } from './doc.ts';
 import { int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
@@ -430,7 +431,7 @@ export function compareBlocks(input: CompareReportInput): Block[] {
   const first = input.runs[0] ?? all[0];
   if (first) {
     b.push({ kind: 'h2', text: 'Assumptions (first variant)' });
-    b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: first.summary.assumptions.map((x) => [x.parameter, x.value, x.why]) });
+    b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: first.summary.assumptions.map((x) => [x.parameter, x.value, citeSources(x.why)]) });
   }
   return b;
 }

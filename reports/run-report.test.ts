@@ -32,7 +32,7 @@ describe('the run report of burst-spike', () => {
     const e = burst.summary.events;
     const storedPct = ((100 * e.stored) / e.offered).toFixed(1);
     expect(v.text.startsWith(`${storedPct}% of offered events stored in DynamoDB and `)).toBe(true);
-    expect(v.text).toMatch(/ Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\); [\d,]+ events dropped after retries \([\d.]+% of offered\); .*\$[\d.]+ per million delivered events/);
+    expect(v.text).toMatch(/ Kinesis under-provisioned for \S+ from 10m \(longest \S+, first scale-up at \S+\);.* [\d,]+ events dropped after retries \([\d.]+% of offered\); .*\$[\d.]+ per million delivered events/);
   });
 
   it('shows capacity stepping up behind the burst, with the scaling actions marked', () => {
@@ -70,6 +70,21 @@ describe('the run report of burst-spike', () => {
 
   it('is deterministic: the same run gives the same bytes', () => {
     expect(runReportHtml(burst.summary, burst.timeline)).toBe(runReportHtml(burst.summary, burst.timeline));
+  });
+});
+
+describe('the report says where its numbers come from (issue 9 #10)', () => {
+  it('links the repository\'s docs/sources.md, never aws-reference or a bare § section', () => {
+    const md = runReportMarkdown(burst.summary, burst.timeline);
+    expect(md).not.toMatch(/aws-reference|§\d/);
+    expect(md).toContain('docs/sources.md#kinesis-resharding');
+  });
+
+  it('marks the description as the author\'s text and computes this run\'s figures: 300 × 5/s into 16 shards is 1,500 of 16,000 records/s (9.4%)', () => {
+    const { summary } = run({ duration: '10m', description: 'into 4 shards (37.5% of their 4,000 records/s)', tenants: tenants(300, 5), kinesis: { shards: 16 } });
+    const md = runReportMarkdown(summary, undefined);
+    expect(md).toContain("Scenario description (the author's text; overrides may have changed its figures): into 4 shards");
+    expect(md).toContain('This run: simulated 10m at 1s resolution (seed 1, us-east-1), 1,500 events/s offered on average into 16 shards (16,000 records/s, 9.4% of it on average)');
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { ExpectationResult } from '../sim/expectations.ts';
 import { RECORD_LIMITS } from '../sim/record-limits.ts';
+import { SOURCES_PAGE, citeSources } from '../sim/sources.ts';
 import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
 import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
@@ -84,11 +85,27 @@ export function architectureLine(s: Summary): string {
   return `${api} → ${stream} → ${processor} → ${ddb} (${s.dynamodb.tables} table${s.dynamodb.tables === 1 ? '' : 's'}) and Firehose → S3`;
 }
 
-/** The scenario in one paragraph: what it sends, for how long, into which architecture. */
+/**
+ * This run's own figures, computed from the summary: the mean offered rate against the stream's starting capacity.
+ * The description is the scenario author's text and may name other numbers (`--set kinesis.shards=16` does not
+ * rewrite "60% of 4 shards"); this line is always the run's.
+ */
+export function runFiguresLine(s: Summary): string {
+  const rate = s.durationSeconds > 0 ? s.events.offered / s.durationSeconds : 0;
+  const k = s.kinesis;
+  const stream =
+    k.mode === 'on-demand'
+      ? 'Kinesis on-demand'
+      : `${int(k.shardsInitial)} shard${k.shardsInitial === 1 ? '' : 's'} (${int(k.shardsInitial * 1000)} records/s, ${pct(rate, k.shardsInitial * 1000)} of it on average${k.shardsMax !== k.shardsInitial ? `; up to ${int(k.shardsMax)} shards` : ''})`;
+  const ddb = s.dynamodb.mode === 'on-demand' ? 'DynamoDB on-demand' : `DynamoDB up to ${int(s.dynamodb.writeCapacityMax)} WCU`;
+  return `${num(rate, 1)} events/s offered on average into ${stream}; ${ddb}`;
+}
+
+/** The scenario in one paragraph: the author's description (marked as such), then what this run computed. */
 export function scenarioParagraph(s: Summary): string {
   const desc = s.description.trim();
-  const run = `Simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution (seed ${s.seed}, ${s.region}): ${int(s.events.offered)} events offered through ${architectureLine(s)}.`;
-  return desc ? `${desc} ${run}` : run;
+  const run = `This run: simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution (seed ${s.seed}, ${s.region}), ${runFiguresLine(s)}; ${int(s.events.offered)} events offered through ${architectureLine(s)}.`;
+  return desc ? `Scenario description (the author's text; overrides may have changed its figures): ${desc} ${run}` : run;
 }
 
 /** First time (s) the timeline shows Kinesis demand above capacity, if any. */
@@ -431,6 +448,7 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
     rows: costServices(s.cost.byService).map((sv) => [serviceLabel(sv), money(s.cost.byService[sv] ?? 0), pct(s.cost.byService[sv] ?? 0, s.cost.totalUsd)]),
   });
   b.push({ kind: 'h3', text: 'Price table used' });
+  b.push({ kind: 'p', text: `Each price with its source, the date it was read and how sure it is; the source keys (price-db, 3rd-party, UNCONFIRMED) and every AWS limit the model uses are listed in ${SOURCES_PAGE}.` });
   b.push(priceTable(s));
   const unconfirmed = s.cost.lines.filter((l) => l.confidence === 'UNCONFIRMED' || l.confidence === '3rd-party');
   if (unconfirmed.length > 0) {
@@ -439,7 +457,8 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
 
   b.push({ kind: 'h2', text: 'Assumptions' });
   b.push({ kind: 'p', text: 'Parameters AWS does not document (UNCONFIRMED) and simplifications, with the values this run used:' });
-  b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: s.assumptions.map((x) => [x.parameter, x.value, x.why]) });
+  // Older summary.json files cite aws-reference sections; readers get the repository's sources page.
+  b.push({ kind: 'table', head: ['parameter', 'value', 'why'], rows: s.assumptions.map((x) => [x.parameter, x.value, citeSources(x.why)]) });
   return b;
 }
 

@@ -7,7 +7,7 @@ import type { Summary } from '../sim/summary.ts';
 import type { Timeline } from '../sim/timeline.ts';
 import { bytes, int, money, ms, num, pct, seconds, share, table } from './format.ts';
 import { auditLines } from './audit-text.ts';
-import { recordLimitText, verdict } from './run-report.ts';
+import { recordLimitText, runFiguresLine, verdict } from './run-report.ts';
 import { downsample } from './svg-chart.ts';
 
 export interface SummaryTextOptions {
@@ -22,7 +22,8 @@ export function summaryText(summary: Summary, timeline: Timeline | undefined, op
   const e = s.events;
   const out: string[] = [];
   const bold = (x: string) => (options.color ? `\x1b[1m${x}\x1b[22m` : x);
-  out.push(bold(`${s.scenario}`) + (s.description ? ` — ${firstSentence(s.description)}` : ''));
+  out.push(bold(`${s.scenario}`) + (s.description ? ` — “${firstSentence(s.description)}” (the scenario's description)` : ''));
+  out.push(`this run: ${runFiguresLine(s)}`);
   out.push(
     `simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution, seed ${s.seed}, ${s.region}` +
       (s.drainSeconds > 0 ? `; drained in ${seconds(s.drainSeconds)}` : ''),
