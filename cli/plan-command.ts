@@ -108,7 +108,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     base: baseText,
     wallSeconds,
     threads: Math.min(threads, points.length),
-    ...(outcome.winner ? { bestFile: 'best.yaml' } : {}),
+    ...(outcome.winner ? { bestFile: join(dir, 'best.yaml').split(sep).join('/') } : {}),
   };
   mkdirSync(join(dir, 'charts'), { recursive: true });
   const files: string[] = [];
