@@ -90,6 +90,10 @@ export interface Summary {
   dynamodb: {
     mode: 'provisioned' | 'on-demand';
     throttledRequests: number;
+    /** Of `throttledRequests`, refused by a hot key or a partition's capacity (§3.2); absent in older files. */
+    partitionThrottledRequests?: number;
+    /** Most partitions any table had (absent in older files). */
+    partitionsMax?: number;
     writeCapacityMax: number;
     capacityUnitHours: number;
     tables: number;
@@ -175,6 +179,14 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
       value: s.firehose.quotaAutoIncrease ? `×${s.firehose.quotaIncrease.factor} ${s.firehose.quotaIncrease.delay} s after a throttled minute` : 'off',
       why: 'Firehose raises a throttled Direct PUT quota by itself (AWS Knowledge Center); the ramp is undocumented: UNCONFIRMED',
     },
+    {
+      parameter: 'dynamodb.partitions',
+      value:
+        s.dynamodb.partitions.key === 'none'
+          ? 'not modelled (key: none)'
+          : `key ${s.dynamodb.partitions.key}; max(WCU/1,000, size/10 GB) partitions, doubling; heat split after ${s.dynamodb.partitions.heatSplitDelay} s`,
+      why: '1,000 WCU per partition and per key (§3.2); the partition count formula and the heat-split delay are UNCONFIRMED',
+    },
     { parameter: 'dynamodb.decreaseRule', value: s.dynamodb.decreaseRule, why: 'the daily decrease quota changed 4 → 9 → 27 (§3.4); v4, today\'s hourly refill of up to 4, is not in aws-reference.md: UNCONFIRMED' },
   ];
   if (s.dynamodb.mode === 'on-demand') {
@@ -191,7 +203,7 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
     const k = s.kcl;
     list.push({ parameter: 'kcl', value: `${k.instances} instances, ${k.recordsPerSecondPerWorker} records/s per worker, ≤ ${k.maxLeasesPerInstance} leases per instance`, why: 'your consumer\'s speed: measure it; instance-hour price is an ingestlab default (UNCONFIRMED)' });
   }
-  list.push({ parameter: 'not modelled', value: 'DynamoDB hot partitions; KPL aggregation', why: 'see docs/model.md' });
+  list.push({ parameter: 'not modelled', value: 'KPL aggregation; DynamoDB reads', why: 'see docs/model.md' });
   // Readers get links to the repository's sources page, not the aws-reference sections the code cites.
   return list.map((a) => ({ ...a, why: citeSources(a.why) }));
 }
@@ -302,6 +314,8 @@ export function buildSummary(input: SummaryInput): Summary {
     dynamodb: {
       mode: s.dynamodb.mode,
       throttledRequests: count(input.dynamodb.usage().throttledRequests),
+      partitionThrottledRequests: count(input.dynamodb.usage().partitionThrottledRequests),
+      partitionsMax: input.dynamodb.usage().partitionsMax,
       writeCapacityMax: round(d.writeCapacityMax),
       capacityUnitHours: round(d.writeCapacityUnitHours + d.readCapacityUnitHours),
       tables: d.tables,
