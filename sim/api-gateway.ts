@@ -93,6 +93,12 @@ export class ApiGatewayModel {
     meanBytes: readonly number[],
     /** Per group, the share of events too large for a record downstream (sim/record-limits.ts); default none. */
     private readonly tooLarge: readonly number[] = [],
+    /**
+     * Per group, the requests one tenant batch takes: with API Gateway's Kinesis integration one request is one
+     * PutRecords, at most 500 records and its byte cap (§1.1, kinesis.ts `putRecordsCalls`), so a larger batch is
+     * sent as several requests. Default 1.
+     */
+    private readonly requestsPerBatch: readonly number[] = [],
   ) {
     const { tenantLimit, tenantBurst, accountRate, accountBurst, maxPayloadBytes } = scenario.apiGateway;
     // All tenants of a group offer the same load, so one bucket stands for each of them.
@@ -103,10 +109,12 @@ export class ApiGatewayModel {
     const { type, fleet } = scenario.apiGateway;
     this.fleet = type === 'alb' ? new TokenBucket(fleet.instances * fleet.requestsPerInstance, fleet.instances * fleet.requestsPerInstance) : undefined;
     this.meanBytes = meanBytes;
-    // A request is one multi-put of batchSize events; at the mean size, does it fit the 10 MB cap?
+    // A tenant batch of batchSize events: at the mean size, does it fit the 10 MB cap? It then goes as
+    // `requestsPerBatch` requests (billed per request, and per 512 KB of each for HTTP APIs).
+    const perRequest = (g: TenantGroup, i: number) => (g.batchSize * meanBytes[i]!) / (requestsPerBatch[i] ?? 1);
     this.oversized = scenario.tenants.map((g, i) => g.batchSize * meanBytes[i]! > maxPayloadBytes);
     this.billingUnits = scenario.tenants.map((g, i) =>
-      scenario.apiGateway.type === 'http' ? Math.max(1, Math.ceil((g.batchSize * meanBytes[i]!) / HTTP_API_METERING_BYTES)) : 1,
+      scenario.apiGateway.type === 'http' ? Math.max(1, Math.ceil(perRequest(g, i) / HTTP_API_METERING_BYTES)) : 1,
     );
     this.perTenant = new Float64Array(scenario.tenants.length);
     this.tick = {
@@ -141,7 +149,7 @@ export class ApiGatewayModel {
       const passed = bucket ? bucket.take(events / group.count, dt) * group.count : events;
       tick.rejectedTenantLimit += events - passed;
       this.perTenant[g] = passed;
-      requestDemand += passed / group.batchSize;
+      requestDemand += (passed / group.batchSize) * (this.requestsPerBatch[g] ?? 1);
     }
     const admittedRequests = (this.fleet ?? this.account).take(requestDemand, dt);
     const share = requestDemand > 0 ? admittedRequests / requestDemand : 1;
@@ -157,8 +165,9 @@ export class ApiGatewayModel {
       tick.rejectedRecordSize += tooLarge;
       if (this.fleet) tick.rejectedFleetCapacity += passed * (1 - share);
       else tick.rejectedAccountLimit += passed * (1 - share);
-      rejectedRequests += (offered[g]! - passed * share + tooLarge) / batch;
-      billedRequests += ((passed * share) / batch) * this.billingUnits[g]!;
+      const perBatch = this.requestsPerBatch[g] ?? 1;
+      rejectedRequests += ((offered[g]! - passed * share + tooLarge) / batch) * perBatch;
+      billedRequests += ((passed * share) / batch) * perBatch * this.billingUnits[g]!;
       bytes += (passed * share - tooLarge) * this.meanBytes[g]!;
     }
     tick.acceptedRequests = admittedRequests;

@@ -264,4 +264,31 @@ describe('PutRecords request limits (§1.1)', () => {
     expect(putRecordsCalls(500, 20_506, 5 * 1_048_576)).toBe(2);
     expect(putRecordsCalls(500, 20_506, 10 * 1_048_576)).toBe(1);
   });
+
+  it('through the loop: batches of 1,000 events go as 2 API Gateway requests (120 for 60,000 events, not 60); a load balancer sends 60', () => {
+    const input = (apiGateway: Record<string, unknown>) => ({
+      duration: '60s',
+      tenants: tenants(100, 10, { eventBytes: 512, batchSize: 1_000 }),
+      kinesis: { shards: 2 },
+      apiGateway,
+      dynamodb: { writeCapacity: 2_000 },
+    });
+    const rest = run(input({ type: 'rest' })).summary;
+    expect(rest.events.offered).toBe(60_000);
+    expect(rest.apiGateway.requests).toBe(120);
+    expect(run(input({ type: 'alb' })).summary.apiGateway.requests).toBe(60);
+  });
+
+  it('through the loop: 20 KiB events in batches of 400 take 2 requests each under the old 5 MiB cap, 1 under 10 MiB', () => {
+    const input = (mib: number) => ({
+      duration: '60s',
+      tenants: tenants(1, 400, { eventBytes: 20_480, batchSize: 400 }),
+      kinesis: { shards: 12, putRecordsMaxRequestMiB: mib },
+      dynamodb: { writeCapacity: 20_000 },
+    });
+    // 24,000 events in 60 batches of 400 (8.2 MB, under API Gateway's 10 MB): 120 requests at 5 MiB (255 records
+    // per call), 60 at 10 MiB.
+    expect(run(input(5)).summary.apiGateway.requests).toBe(120);
+    expect(run(input(10)).summary.apiGateway.requests).toBe(60);
+  });
 });

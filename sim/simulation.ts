@@ -16,7 +16,7 @@ import { EventQueue } from './engine/event-queue.ts';
 import { createRandom } from './engine/random.ts';
 import { sizeStats, type SizeStats } from './event-size.ts';
 import { FirehoseModel } from './firehose.ts';
-import { KEY_BYTES, KinesisModel, SHARD_LIMITS } from './kinesis.ts';
+import { KEY_BYTES, KinesisModel, putRecordsCalls, SHARD_LIMITS } from './kinesis.ts';
 import { KclConsumer } from './kcl.ts';
 import { LambdaConsumer } from './lambda.ts';
 import { LatencyRecorder } from './latency.ts';
@@ -183,7 +183,18 @@ export class Simulation {
     this.offered = new Float64Array(scenario.tenants.length);
     this.kinesisFresh = new Float64Array(scenario.tenants.length);
     const keyBytes = KEY_BYTES[scenario.kinesis.partitionKey];
-    this.api = new ApiGatewayModel(scenario, this.groups.map((g) => g.size.meanBytes), this.groups.map((g) => oversizeShare(g.size, keyBytes)));
+    // With API Gateway's Kinesis integration a request is one PutRecords (§1.1): batches above 500 records or the
+    // request byte cap go as several requests; a load balancer's servers can make several calls per request.
+    const putCap = scenario.kinesis.putRecordsMaxRequestMiB * 1_048_576;
+    const requestsPerBatch = scenario.tenants.map((g, i) =>
+      scenario.apiGateway.type === 'alb' ? 1 : putRecordsCalls(g.batchSize, this.groups[i]!.size.meanBytes + keyBytes, putCap),
+    );
+    this.api = new ApiGatewayModel(
+      scenario,
+      this.groups.map((g) => g.size.meanBytes),
+      this.groups.map((g) => oversizeShare(g.size, keyBytes)),
+      requestsPerBatch,
+    );
     this.kinesis = new KinesisModel(
       scenario.kinesis,
       scenario.tenants.map((g, i) => ({ name: g.name, count: g.count, meanBytes: this.groups[i]!.size.meanBytes })),
