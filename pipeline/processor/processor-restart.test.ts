@@ -55,7 +55,7 @@ describe('the processor killed with SIGKILL mid-run resumes from its checkpoint 
   });
 
   it('a second processor reads on from the lease table: every event stored exactly once', async () => {
-    const TOTAL = 3000;
+    const TOTAL = 2000;
     const events = (tenant: number) =>
       Array.from({ length: TOTAL / 2 }, (_, i) => ({ id: `t${tenant}-${i}`, timestamp: Date.UTC(2026, 0, 6) + i, seq: i, data: 'x'.repeat(200) }));
     const first = new ChildProcessor(pipeline);
