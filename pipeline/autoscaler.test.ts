@@ -48,16 +48,19 @@ describe('autoscaler runner: the simulator’s policy modules on the gateway’s
     const gateway = createQuotaGateway(scenario, { clock, weight: WEIGHT });
     const target = await startEmbedded({ middleware: gateway.middleware, backends: gateway.backends });
     const aws = createAwsClients(target);
-    const runner = startAutoscaler({ scenario, clients: aws, clock, stream: 'ksu' });
+    let runner: ReturnType<typeof startAutoscaler> | undefined;
     try {
       await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'ksu', ShardCount: 1 }));
+      // The scenario starts with its traffic, as the simulator's does: scenario time 0 is now, not when the emulators started.
+      clock.restart();
+      runner = startAutoscaler({ scenario, clients: aws, clock, stream: 'ksu' });
       // Paced producers: 4 in flight, each sending what is due at RATE scenario records/s, each record standing for WEIGHT.
       const start = clock.now();
       let claimed = 0;
       const data = Buffer.alloc(100, 'x');
       const deadline = predicted!.atSeconds + 120;
       const producer = async () => {
-        while (runner.actions.length === 0 && clock.now() - start < deadline) {
+        while (runner!.actions.length === 0 && clock.now() - start < deadline) {
           const due = Math.min(500, Math.floor(((clock.now() - start) * RATE) / WEIGHT) - claimed);
           if (due <= 0) {
             await new Promise((r) => setTimeout(r, 2));
@@ -79,7 +82,7 @@ describe('autoscaler runner: the simulator’s policy modules on the gateway’s
       expect((await wait()).OpenShardCount).toBe(2);
       console.log(`simulator: first scale-up at ${predicted!.atSeconds} s; gateway + runner: ${real!.atSeconds.toFixed(1)} s (scenario time); throttled ${gateway.counters.kinesis.throttledRecords} of ${sent * WEIGHT}`);
     } finally {
-      await runner.stop();
+      await runner?.stop();
       gateway.close();
       aws.destroy();
       await target.stop();

@@ -42,14 +42,14 @@ async function withGateway(clock: ScenarioClock, weight: number, run: (kinesis: 
 const records = (n: number, key: () => string = randomUUID) => Array.from({ length: n }, () => ({ PartitionKey: key(), Data: DATA }));
 
 describe('Kinesis limits through the edge (kinesalite behind the gateway, real SDK)', () => {
-  it('one shard offered 1,500 records/s for 10 s with no retries throttles 5,000 of 15,000 (1/3), as the simulator predicts', async () => {
+  it('one shard offered 1,500 records/s for 4 s with no retries throttles 2,000 of 6,000 (1/3), as the simulator predicts', async () => {
     const predicted = simulatorThrottledShare(1500);
     expect(predicted).toBeCloseTo(1 / 3, 6);
     const clock = createManualClock();
     await withGateway(clock, 1, async (kinesis, quota) => {
       await kinesis.send(new CreateStreamCommand({ StreamName: 's1', ShardCount: 1 }));
       let failed = 0;
-      for (let second = 0; second < 10; second++) {
+      for (let second = 0; second < 4; second++) {
         clock.set(second);
         for (let call = 0; call < 3; call++) {
           const out = await kinesis.send(new PutRecordsCommand({ StreamName: 's1', Records: records(500) }));
@@ -59,8 +59,8 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
           }
         }
       }
-      expect(failed / 15_000).toBeCloseTo(predicted, 2);
-      expect(quota.counters).toMatchObject({ acceptedRecords: 10_000, throttledRecords: 5_000 });
+      expect(failed / 6_000).toBeCloseTo(predicted, 2);
+      expect(quota.counters).toMatchObject({ acceptedRecords: 4_000, throttledRecords: 2_000 });
     });
   });
 

@@ -21,13 +21,30 @@ export interface ManualClock extends ScenarioClock {
   advance(seconds: number): void;
 }
 
+export interface ScaledClock extends ScenarioClock {
+  /**
+   * Makes now scenario time 0, so that the scenario starts with its traffic rather than with the setup before it
+   * (emulators, streams, tables). Call it before any traffic: minutes and timestamps already recorded keep the old origin.
+   */
+  restart(): void;
+}
+
 /** `scenario time = (wall time − start) × timeScale`. */
-export function createScaledClock(options: { timeScale?: number; startMs?: number; wallMs?: () => number } = {}): ScenarioClock {
+export function createScaledClock(options: { timeScale?: number; startMs?: number; wallMs?: () => number } = {}): ScaledClock {
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
   const wallMs = options.wallMs ?? (() => performance.timeOrigin + performance.now());
-  const startMs = options.startMs ?? wallMs();
-  return { timeScale, epochMs: Math.floor(startMs), now: () => ((wallMs() - startMs) / 1000) * timeScale };
+  let startMs = options.startMs ?? wallMs();
+  return {
+    timeScale,
+    get epochMs() {
+      return Math.floor(startMs);
+    },
+    now: () => ((wallMs() - startMs) / 1000) * timeScale,
+    restart() {
+      startMs = wallMs();
+    },
+  };
 }
 
 /** A clock that stands still until `set` or `advance`; `timeScale` is what timers assume (default 1). */
