@@ -8,6 +8,8 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { createAwsClients, type AwsClients } from './aws-clients.ts';
 import type { EdgeMiddleware } from './edge/edge-types.ts';
 import { createQuotaGateway, type QuotaGateway, type QuotaGatewayOptions } from './gateway/quota-gateway.ts';
+import { startAutoscaler, type AutoscalerRunner } from './autoscaler.ts';
+import type { ScalingPolicy } from '../sim/policies/policy.ts';
 import { startIngestApi, type IngestApi } from './ingest/ingest-api.ts';
 import { newApiKey } from './ingest/tenant-keys.ts';
 import { StreamProcessor, type ProcessorOptions } from './processor/stream-processor.ts';
@@ -46,6 +48,12 @@ export interface PipelineOptions {
    * the emulators: `true` or its options (clock, timeScale, weight). Off when absent.
    */
   gateway?: QuotaGatewayOptions | boolean;
+  /**
+   * With the gateway on: run the scenario's `kinesis.autoscaler` and `dynamodb.autoscaling` policies on its metrics
+   * (pipeline/autoscaler.ts; default true). `resolvePolicy` finds user policy modules (loadScenario's).
+   */
+  autoscale?: boolean;
+  resolvePolicy?: (name: string) => ScalingPolicy<any, any> | undefined;
   /** More middleware for the embedded edge, after the gateway's. */
   middleware?: EdgeMiddleware[];
   backends?: EmbeddedOptions['backends'];
@@ -77,6 +85,8 @@ export interface RunningPipeline {
   target: EmbeddedTarget;
   /** The quota gateway, when `gateway` was set: its counters, clock and metrics. */
   gateway: QuotaGateway | undefined;
+  /** The autoscaler runner, when the gateway is on and the scenario names a policy: its actions and errors. */
+  autoscaler: AutoscalerRunner | undefined;
   aws: AwsClients;
   api: IngestApi;
   processor: StreamProcessor | undefined;
@@ -118,6 +128,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const aws = createAwsClients(target, { maxSockets: 128 });
   let api: IngestApi | undefined;
   let processor: StreamProcessor | undefined;
+  let autoscaler: AutoscalerRunner | undefined;
   try {
     await createStream(aws.kinesis, names.stream, scenario.kinesis.shards);
     await createBucket(aws.s3, names.bucket);
@@ -175,6 +186,11 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       }),
     });
 
+    const policies = scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none';
+    autoscaler =
+      gateway && policies && options.autoscale !== false
+        ? startAutoscaler({ scenario, clients: aws, clock: gateway.clock, stream: names.stream, ...(options.resolvePolicy ? { resolvePolicy: options.resolvePolicy } : {}) })
+        : undefined;
     let stopping: Promise<void> | undefined;
     const running: RunningPipeline = {
       apiUrl: api.url,
@@ -186,12 +202,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       tenantLimit: limit,
       target,
       gateway,
+      autoscaler,
       aws,
       api,
       processor,
       processorOptions,
       stop: () =>
         (stopping ??= (async () => {
+          await autoscaler?.stop();
           await api!.close();
           await processor?.stop();
           aws.destroy();
@@ -201,6 +219,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     };
     return running;
   } catch (error) {
+    await autoscaler?.stop();
     await api?.close().catch(() => undefined);
     await processor?.abort().catch(() => undefined);
     aws.destroy();

@@ -16,7 +16,7 @@ import { createFaultInjection, type FaultCounters } from './fault-injection.ts';
 import { createFirehoseQuota, type FirehoseCounters } from './firehose-quota.ts';
 import { createKinesisQuota, type KinesisCounters } from './kinesis-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
-import { createScaledClock, type ScenarioClock } from './scenario-clock.ts';
+import { createScaledClock, type ScaledClock, type ScenarioClock } from './scenario-clock.ts';
 import { checkWeight } from './weights.ts';
 
 /** The scenario sections the gateway reads (a parsed scenario file has them all). */
@@ -53,7 +53,8 @@ export interface QuotaGateway {
   middleware: EdgeMiddleware[];
   backends: { monitoring: EdgeBackend };
   counters: GatewayCounters;
-  clock: ScenarioClock;
+  /** The scenario clock; a scaled one (the default) can `restart()` when the traffic starts. */
+  clock: ScenarioClock | ScaledClock;
   metrics: MetricsStore;
   dynamodb: Pick<DynamoDbQuota, 'table'>;
   /** Completes delayed reshards and table updates now (the timer does it every `pollMs`). */
