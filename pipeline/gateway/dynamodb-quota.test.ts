@@ -7,13 +7,14 @@ import { createDynamoDbQuota, type DynamoDbQuota } from './dynamodb-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
 import { createManualClock, createScaledClock, sleepUntil, type ManualClock } from './scenario-clock.ts';
 
-async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock) => Promise<void>) {
+async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock, metrics: MetricsStore) => Promise<void>) {
   const clock = createManualClock();
-  const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight, metrics: new MetricsStore(clock, 120) });
+  const metrics = new MetricsStore(clock, 120);
+  const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight, metrics });
   const target = await startEmbedded({ middleware: [quota.middleware] });
   const aws = createAwsClients(target);
   try {
-    await run(aws.dynamodb, quota, clock);
+    await run(aws.dynamodb, quota, clock, metrics);
   } finally {
     aws.destroy();
     await target.stop();
@@ -36,7 +37,7 @@ const item = () => ({ pk: { S: `item-${seq++}` }, body: { S: 'x'.repeat(200) } }
 
 describe('DynamoDB capacity through the edge (dynalite behind the gateway, real SDK)', () => {
   it('10 WCU idle 30 s banks 300 credits; written at 15 WCU it first throttles 300 / (15 − 10) = 60 s later, 5 of 15 items a second', async () => {
-    await withGateway(1, async (ddb, quota, clock) => {
+    await withGateway(1, async (ddb, quota, clock, metrics) => {
       await createTable(ddb, 'burst', 10);
       clock.set(30);
       expect(quota.table('burst')?.burstCredits).toBe(300);
@@ -58,6 +59,12 @@ describe('DynamoDB capacity through the edge (dynalite behind the gateway, real 
       await ddb.send(new BatchWriteItemCommand({ RequestItems: { burst: Array.from({ length: 10 }, () => ({ PutRequest: { Item: item() } })) } }));
       await expect(ddb.send(new PutItemCommand({ TableName: 'burst', Item: item() }))).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
       expect(quota.counters.throttledItems).toBe(5 * 5 + 1);
+      // Per minute, once published: 30 s × 15 WCU in minute 0; 30 × 15 + 5 × 10 + 10 in minute 1, with 25 + 1 throttled.
+      clock.set(60 + 60 + 120);
+      const sums = (name: string) => metrics.published('AWS/DynamoDB', name, { TableName: 'burst' }, 0, 1e9).map((m) => m.sum);
+      expect(sums('ConsumedWriteCapacityUnits')).toEqual([450, 510]);
+      expect(sums('WriteThrottleEvents')).toEqual([26]);
+      expect(metrics.published('AWS/DynamoDB', 'ThrottledRequests', { TableName: 'burst', Operation: 'BatchWriteItem' }, 0, 1e9).map((m) => m.sum)).toEqual([5]);
     });
   });
 
