@@ -6,6 +6,7 @@
  */
 import { CreateTableCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { waitActive } from '../storage/event-tables.ts';
+import { withRetries } from '../storage/backoff.ts';
 
 export const LEASE_TABLE = 'ingestlab_leases';
 export const SHARD_END = 'SHARD_END';
@@ -37,7 +38,7 @@ export class LeaseTable {
     const checkpoints = new Map<string, string>();
     let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
     do {
-      const page = await this.dynamodb.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const page = await withRetries(() => this.dynamodb.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) })));
       for (const item of page.Items ?? []) checkpoints.set(item['shardId']!.S!, item['checkpoint']!.S!);
       start = page.LastEvaluatedKey;
     } while (start);
@@ -45,11 +46,11 @@ export class LeaseTable {
   }
 
   async checkpoint(shardId: string, sequenceNumber: string, owner: string): Promise<void> {
-    await this.dynamodb.send(
+    await withRetries(() => this.dynamodb.send(
       new PutItemCommand({
         TableName: this.tableName,
         Item: { shardId: { S: shardId }, checkpoint: { S: sequenceNumber }, owner: { S: owner }, updatedAt: { N: String(Date.now()) } },
       }),
-    );
+    ));
   }
 }

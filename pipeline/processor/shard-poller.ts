@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import { fullJitterDelay, isRetryable, sleep } from '../storage/backoff.ts';
+import { fullJitterDelay, isRetryable, sleep, withRetries } from '../storage/backoff.ts';
 
 export interface PollerConfig {
   batchSize: number;
@@ -139,13 +139,13 @@ export class ShardPoller {
   }
 
   private async iteratorAfter(checkpoint: string | undefined): Promise<string> {
-    const out = await this.kinesis.send(
+    const out = await withRetries(() => this.kinesis.send(
       new GetShardIteratorCommand({
         StreamName: this.streamName,
         ShardId: this.shardId,
         ...(checkpoint ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: checkpoint } : { ShardIteratorType: 'TRIM_HORIZON' }),
       }),
-    );
+    ), { signal: this.signal });
     return out.ShardIterator!;
   }
 }

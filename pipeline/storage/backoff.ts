@@ -37,3 +37,21 @@ export function isRetryable(error: unknown): boolean {
   if (e.code && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ERR_/.test(e.code)) return true;
   return status === undefined; // no HTTP answer at all: a socket error
 }
+
+/**
+ * Calls `fn` until it succeeds, retrying retryable failures (throttles, 5xx, socket errors) with full-jitter backoff,
+ * at most `maxRetries` times; anything else, or the last failure, is thrown. For the single calls around the batch
+ * writes (checkpoints, iterators, schema reads, table creation) that a fault must not turn into a restart.
+ */
+export async function withRetries<T>(fn: () => Promise<T>, options: { maxRetries?: number; signal?: AbortSignal; onRetry?: () => void } & Partial<BackoffConfig> = {}): Promise<T> {
+  const max = options.maxRetries ?? 8;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= max || !isRetryable(error) || options.signal?.aborted) throw error;
+      options.onRetry?.();
+      await sleep(fullJitterDelay(attempt, { baseMs: options.baseMs ?? 50, maxMs: options.maxMs ?? 2_000 }), options.signal);
+    }
+  }
+}

@@ -13,7 +13,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { periodTableName, type DynamoDbConfig } from '../../sim/dynamodb.ts';
-import { sleep } from './backoff.ts';
+import { sleep, withRetries } from './backoff.ts';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -133,7 +133,7 @@ export class EventTables {
     const names: string[] = [];
     let start: string | undefined;
     do {
-      const page = await this.dynamodb.send(new ListTablesCommand(start ? { ExclusiveStartTableName: start } : {}));
+      const page = await withRetries(() => this.dynamodb.send(new ListTablesCommand(start ? { ExclusiveStartTableName: start } : {})));
       names.push(...(page.TableNames ?? []).filter((n) => periodOfTable(n) !== undefined));
       start = page.LastEvaluatedTableName;
     } while (start);
@@ -143,7 +143,7 @@ export class EventTables {
   private async create(name: string): Promise<void> {
     const { mode, writeCapacity, readCapacity } = this.options;
     try {
-      await this.dynamodb.send(
+      await withRetries(() => this.dynamodb.send(
         new CreateTableCommand({
           TableName: name,
           AttributeDefinitions: [
@@ -158,7 +158,7 @@ export class EventTables {
             ? { BillingMode: 'PAY_PER_REQUEST' as const }
             : { BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { WriteCapacityUnits: writeCapacity, ReadCapacityUnits: readCapacity } }),
         }),
-      );
+      ));
       this.created.push(name);
     } catch (error) {
       if ((error as Error).name !== 'ResourceInUseException') throw error;
@@ -170,7 +170,7 @@ export class EventTables {
 export async function waitActive(dynamodb: DynamoDBClient, name: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+    const { Table } = await withRetries(() => dynamodb.send(new DescribeTableCommand({ TableName: name })));
     if (Table?.TableStatus === 'ACTIVE') return;
     if (Date.now() > until) throw new Error(`table ${name} not ACTIVE after ${timeoutMs} ms (${Table?.TableStatus})`);
     await sleep(50);

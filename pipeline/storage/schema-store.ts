@@ -6,6 +6,7 @@
  */
 import { CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { waitActive } from './event-tables.ts';
+import { withRetries } from './backoff.ts';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
@@ -55,7 +56,7 @@ export class SchemaStore {
     const hit = this.cache.get(tenant);
     if (hit && hit.until > this.now()) return hit.schema;
     this.lookups++;
-    const out = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: { tenant: { S: tenant } }, ConsistentRead: true }));
+    const out = await withRetries(() => this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: { tenant: { S: tenant } }, ConsistentRead: true })));
     const text = out.Item?.['schema']?.S;
     const schema = text ? (JSON.parse(text) as TenantSchema) : null;
     this.cache.set(tenant, { schema, until: this.now() + this.ttlMs });

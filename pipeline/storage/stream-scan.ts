@@ -3,13 +3,13 @@
  * counts as "in Kinesis". A reader apart from the processor: it keeps no checkpoint.
  */
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type Shard, type _Record } from '@aws-sdk/client-kinesis';
-import { isRetryable, sleep } from './backoff.ts';
+import { isRetryable, sleep, withRetries } from './backoff.ts';
 
 export async function listAllShards(kinesis: KinesisClient, streamName: string): Promise<Shard[]> {
   const shards: Shard[] = [];
   let token: string | undefined;
   do {
-    const page = await kinesis.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName }));
+    const page = await withRetries(() => kinesis.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: streamName })));
     shards.push(...(page.Shards ?? []));
     token = page.NextToken;
   } while (token);
@@ -20,7 +20,7 @@ export async function listAllShards(kinesis: KinesisClient, streamName: string):
 export async function scanStream(kinesis: KinesisClient, streamName: string, onRecord: (record: _Record, shardId: string) => void): Promise<number> {
   let count = 0;
   for (const shard of await listAllShards(kinesis, streamName)) {
-    const it = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+    const it = await withRetries(() => kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' })));
     let iterator = it.ShardIterator;
     while (iterator) {
       let page;
