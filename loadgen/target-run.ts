@@ -5,15 +5,16 @@
  * audit of what the services hold. Counts are returned in scenario units (sent events × weight; the gateway counts
  * weights itself); latencies are wall milliseconds as the load generator measured them.
  *
- * The gateway's scenario clock stands still at 0 while the pipeline is provisioned and starts with the load
- * generator's first intended send, so scenario time means the same thing to the gateway (limits, CloudWatch minutes,
- * reshard delays), to the autoscaler's checks and to the schedule.
+ * The gateway's scenario clock runs from its creation (provisioning writes through it: its DynamoDB buckets must
+ * refill). The load starts on a whole scenario minute when that is at most 5 wall seconds away, so CloudWatch minutes
+ * fall where the simulator's do; the autoscaler starts with the load, so its checks fall where the simulator's do; and
+ * every time reported (actions, first scale-up) is relative to the load's start, as the simulator's are.
  */
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
 import { startAutoscaler, type AutoscalerRunner } from '../pipeline/autoscaler.ts';
 import { createQuotaGateway, type GatewayCounters } from '../pipeline/gateway/quota-gateway.ts';
-import type { ScenarioClock } from '../pipeline/gateway/scenario-clock.ts';
+import { createScaledClock, sleepUntil } from '../pipeline/gateway/scenario-clock.ts';
 import { startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import type { ScalingAction } from '../sim/autoscaler.ts';
@@ -71,25 +72,13 @@ export interface TargetRunResult {
   readonly kinesis: { shardsInitial: number; shardsMax: number; shardsFinal: number; reshards: number; throttledRecords: number };
   readonly dynamodb: { throttledRequests: number };
   readonly firehose: { throttledRecords: number };
-  readonly scaling: { actions: ScalingAction[]; firstScaleUpAtSeconds: number | null; errors: string[] };
+  /** Times in seconds since the load started (the gateway's clock read `loadStartedAt` then). */
+  readonly scaling: { actions: ScalingAction[]; firstScaleUpAtSeconds: number | null; errors: string[]; loadStartedAt: number };
   readonly latencyMs: LatencySummary;
   readonly ingestLatencyMs: LatencySummary;
   readonly load: LoadReport;
   readonly audit: AuditResult;
   readonly gateway: GatewayCounters;
-}
-
-/** A scaled clock that reads 0 until start(): provisioning takes no scenario time. */
-function startableClock(timeScale: number): ScenarioClock & { start(): void } {
-  let startedAt: number | undefined;
-  return {
-    timeScale,
-    epochMs: Date.now(),
-    now: () => (startedAt === undefined ? 0 : ((performance.now() - startedAt) / 1000) * timeScale),
-    start() {
-      startedAt ??= performance.now();
-    },
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,8 +90,10 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   });
   const K = shape.timeScale;
   const w = shape.weight;
-  const clock = startableClock(K);
+  const clock = createScaledClock({ timeScale: K });
   const gateway = createQuotaGateway(scenario, { clock, weight: w });
+  /** Scenario time on the gateway's clock when the load started. */
+  let offset = 0;
   let pipeline: RunningPipeline | undefined;
   let autoscaler: AutoscalerRunner | undefined;
   options.onPhase?.('provisioning');
@@ -119,6 +110,8 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     const running = pipeline;
     const { credentials } = assignCredentials(scenarioTenantIds(scenario), { tenants: running.tenants });
     const autoscaled = scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none';
+    const boundary = Math.ceil(clock.now() / 60) * 60;
+    if ((boundary - clock.now()) / K <= 5) await sleepUntil(clock, boundary);
     options.onPhase?.('load');
     const loadStart = performance.now();
     const result = await runLoad({
@@ -128,12 +121,11 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       timeScale: K,
       sample: shape.sample,
       retry: { maxRetries: options.retries ?? 0, backoffBaseMs: scenario.producer.backoffBaseMs, backoffMaxMs: scenario.producer.backoffMaxMs },
-      startEpochMs: clock.epochMs,
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onStart: () => {
-        clock.start();
+        offset = clock.now();
         if (autoscaled) {
           autoscaler = startAutoscaler({
             scenario,
@@ -179,7 +171,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     });
     const summary = await running.aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: running.names.stream }));
     const shardsFinal = summary.StreamDescriptionSummary?.OpenShardCount ?? scenario.kinesis.shards;
-    const actions = autoscaler?.actions ?? [];
+    const actions = (autoscaler?.actions ?? []).map((a) => ({ ...a, atSeconds: a.atSeconds - offset }));
     const kinesisActions = actions.filter((a) => a.service === 'kinesis' && !a.refusal);
     const firstUp = kinesisActions.find((a) => a.to > a.from);
     return {
@@ -212,7 +204,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       },
       dynamodb: { throttledRequests: gateway.counters.dynamodb.throttledRequests },
       firehose: { throttledRecords: gateway.counters.firehose.throttledRecords },
-      scaling: { actions, firstScaleUpAtSeconds: firstUp ? firstUp.atSeconds : null, errors: autoscaler?.errors ?? [] },
+      scaling: { actions, firstScaleUpAtSeconds: firstUp ? firstUp.atSeconds : null, errors: autoscaler?.errors ?? [], loadStartedAt: offset },
       latencyMs: load.latencyMs,
       ingestLatencyMs: load.ingestLatencyMs,
       load,
