@@ -16,6 +16,7 @@ import { firehoseConfigSchema } from '../sim/firehose.ts';
 import { kclConfigSchema } from '../sim/kcl.ts';
 import { kinesisConfigSchema, producerConfigSchema } from '../sim/kinesis.ts';
 import { lambdaConfigSchema } from '../sim/lambda.ts';
+import { queriesConfigSchema } from '../sim/query.ts';
 import type { SimulationConfig } from '../sim/simulation-config.ts';
 import { tenantGroupSchema } from '../sim/traffic.ts';
 
@@ -42,6 +43,8 @@ export const scenarioSchema = z.strictObject({
   dynamodb: dynamoDbConfigSchema.prefault({}),
   firehose: firehoseConfigSchema.prefault({}),
   cloudwatch: cloudwatchConfigSchema.prefault({}),
+  /** The read path: query classes over DynamoDB and S3 (Drill), and the processor's schema cache (sim/query.ts). */
+  queries: queriesConfigSchema.prefault({}),
   /** AWS misbehaving on purpose, injected by the quota gateway on the real pipeline (docs/pipeline.md); the simulator ignores it. */
   faults: faultsConfigSchema,
   /** k6-style thresholds over summary fields and timeline windows, checked by `ingestlab check` (docs/check.md). */

@@ -115,8 +115,11 @@ export interface DynamoDbUsage {
   readonly readCapacityUnitHours: number;
   /** On-demand write request units consumed (0 for provisioned tables). */
   readonly writeRequestUnits: number;
-  /** Reads are not simulated: always 0. */
+  /** On-demand read request units served (the query server's reads, `read`). */
   readonly readRequestUnits: number;
+  /** Read units served and refused, both modes. */
+  readonly readUnitsServed: number;
+  readonly readUnitsThrottled: number;
   /** Tables created during the run (all still exist: the model never deletes). */
   readonly tables: number;
   readonly throttledRequests: number;
@@ -251,6 +254,9 @@ export class DynamoDbModel {
   private consumedTotal = 0;
   private throttledTotal = 0;
   private partitionThrottledTotal = 0;
+  private rru = 0;
+  private readServed = 0;
+  private readThrottled = 0;
   private capacityMax = 0;
   private readonly groups: readonly PartitionGroup[] | undefined;
   private groupWcu = new Float64Array(0);
@@ -429,6 +435,27 @@ export class DynamoDbModel {
     return APPLIED;
   }
 
+  /**
+   * One tick's reads (the query server, issue 13 item 9): `readUnits` RCU (or RRU) on the table of `now`'s period, of
+   * which one tenant key asks at most `perKeyMax` per second. Provisioned: the table's RCU per second (burst credits
+   * for reads are not modelled); on demand: 12,000 reads/s, a new table's level (§3.6; the 2×-peak ramp for reads is
+   * not modelled); one key at most 3,000 RCU/s, a partition's limit (§3.2). Returns the units served.
+   */
+  read(now: number, dt: number, readUnits: number, perKeyMax = 0): { served: number; throttled: number } {
+    if (now > this.lastAdvance) this.advance(now);
+    const t = now >= this.cacheStart && now < this.cacheEnd ? this.cacheTable : this.lookup(now);
+    if (t === undefined || !(readUnits > 0)) return { served: 0, throttled: readUnits > 0 ? readUnits : 0 };
+    const rate = t.onDemand ? ON_DEMAND_READS : t.readCapacity;
+    let served = Math.min(readUnits, rate * dt);
+    // A key over a partition's 3,000 RCU/s loses its excess whatever the table has.
+    if (perKeyMax > PARTITION_RCU) served = Math.min(served, readUnits * (PARTITION_RCU / perKeyMax));
+    const throttled = readUnits - served;
+    if (t.onDemand) this.rru += served;
+    this.readServed += served;
+    this.readThrottled += throttled;
+    return { served, throttled };
+  }
+
   /** Every table that exists, oldest first. Live objects: read, don't keep. */
   tables(): readonly TableView[] {
     return this.list;
@@ -474,7 +501,9 @@ export class DynamoDbModel {
       writeCapacityUnitHours: this.wcuSeconds / HOUR,
       readCapacityUnitHours: this.rcuSeconds / HOUR,
       writeRequestUnits: this.wru,
-      readRequestUnits: 0,
+      readRequestUnits: this.rru,
+      readUnitsServed: this.readServed,
+      readUnitsThrottled: this.readThrottled,
       tables: this.list.length,
       throttledRequests: this.throttledTotal,
       writeCapacityMax: this.capacityMax,
@@ -706,6 +735,10 @@ function committedWcu(t: Table): number {
 }
 
 const APPLIED: CapacityResult = { applied: true };
+
+/** A new on-demand table serves 12,000 reads/s (§3.6); a partition at most 3,000 RCU/s (§3.2). */
+const ON_DEMAND_READS = 12_000;
+const PARTITION_RCU = 3_000;
 
 function refuse(refusal: string): CapacityResult {
   return { applied: false, refusal };

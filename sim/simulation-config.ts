@@ -11,6 +11,7 @@ import type { FirehoseConfig } from './firehose.ts';
 import type { KclConfig } from './kcl.ts';
 import type { KinesisConfig, ProducerConfig } from './kinesis.ts';
 import type { LambdaConfig } from './lambda.ts';
+import type { QueriesConfig } from './query.ts';
 import type { TenantGroup } from './traffic.ts';
 
 export interface SimulationConfig {
@@ -35,5 +36,7 @@ export interface SimulationConfig {
   readonly dynamodb: DynamoDbConfig;
   readonly firehose: FirehoseConfig;
   readonly cloudwatch: CloudwatchConfig;
+  /** The read path (absent: no queries, no schema lookups). */
+  readonly queries?: QueriesConfig;
   readonly expect: readonly Expectation[];
 }

@@ -23,6 +23,7 @@ import { LatencyRecorder } from './latency.ts';
 import type { ScalingPolicy } from './policies/policy.ts';
 import { resolveBundledPolicy } from './policies/index.ts';
 import { planSplitMerge } from './policies/kinesis-scaling-utils.ts';
+import { QueryModel, schemaMissReadUnits, type QueryGroup } from './query.ts';
 import { runSplitMerge } from './split-merge-runner.ts';
 import { checkPriceDate, priceUsage } from './pricing/cost-meter.ts';
 import { oversizeShare } from './record-limits.ts';
@@ -158,6 +159,24 @@ export class Simulation {
   private mix = { wcu: 1, firehoseBytes: 5120, meanBytes: 512 };
   /** Each tenant group's share of the items written to DynamoDB. */
   private readonly ddbShares: Float64Array;
+  /** The read path (issue 13 item 9), when the scenario has `queries:` classes or the schema store. */
+  readonly queries: QueryModel | undefined;
+  /** Per group, recent accepted events per second per tenant (5-minute moving average), for the query sizes. */
+  private readonly groupRate: Float64Array;
+  private readonly queryGroups: { name: string; count: number; eventsPerSecond: number; meanBytes: number }[];
+  /** The schema table's provisioned RCU-hours (billed for the scenario's duration). */
+  private schemaRcuHours = 0;
+  readonly queryTotals = {
+    queries: 0,
+    dynamoReadUnits: 0,
+    dynamoReadThrottled: 0,
+    s3GetRequests: 0,
+    s3BytesScanned: 0,
+    drillMs: 0,
+    drillQueries: 0,
+    schemaReadUnits: 0,
+    schemaReadThrottled: 0,
+  };
   private finished = false;
   private capacityAtEnd: ReturnType<DynamoDbModel['usage']> | undefined;
 
@@ -210,6 +229,10 @@ export class Simulation {
     // The tenant groups place their partition keys on each table's partitions (§3.2).
     this.dynamodb = new DynamoDbModel(scenario.dynamodb, { groups: scenario.tenants.map((g) => ({ name: g.name, count: g.count })) });
     this.ddbShares = new Float64Array(scenario.tenants.length).fill(1 / scenario.tenants.length);
+    const q = scenario.queries;
+    this.queries = q && (q.classes.length > 0 || q.schemaStore) ? new QueryModel(q) : undefined;
+    this.groupRate = new Float64Array(scenario.tenants.length);
+    this.queryGroups = scenario.tenants.map((g, i) => ({ name: g.name, count: g.count, eventsPerSecond: 0, meanBytes: this.groups[i]!.size.meanBytes }));
     this.firehose = new FirehoseModel(scenario.firehose, scenario.region);
     this.cloudwatch = new CloudWatch(scenario.cloudwatch.publishDelay);
     const stream = 'kinesis/ingest';
@@ -301,7 +324,7 @@ export class Simulation {
     const usage = structuredClone(this.usage);
     usage.hours = Math.min(this.now, this.duration) / 3600;
     usage.dynamodb.writeCapacityUnitHours = d.writeCapacityUnitHours;
-    usage.dynamodb.readCapacityUnitHours = d.readCapacityUnitHours;
+    usage.dynamodb.readCapacityUnitHours = d.readCapacityUnitHours + this.schemaRcuHours;
     usage.dynamodb.writeRequestUnits = d.writeRequestUnits;
     usage.dynamodb.readRequestUnits = d.readRequestUnits;
     if (this.kinesis.mode === 'provisioned') {
@@ -338,6 +361,7 @@ export class Simulation {
       kinesisLag: this.kinesisLag,
       ddbLag: this.ddbLag,
       actions: this.actions,
+      ...(this.queries ? { queries: this.queryTotals } : {}),
     });
     return { summary, timeline: this.timeline };
   }
@@ -446,6 +470,7 @@ export class Simulation {
     if (c.concurrency > totals.maxLambdaConcurrency) totals.maxLambdaConcurrency = c.concurrency;
     this.cw.getBytes!.add(c.readBytes);
     this.cw.getRecords!.add(c.readRecords);
+    if (this.queries && !draining) this.readPath(t, dt, c.concurrency);
     for (const counter of this.dynamodb.drainCounters()) {
       const m = this.tableMetrics(counter.table);
       m.consumed.add(counter.consumedWcu);
@@ -507,6 +532,48 @@ export class Simulation {
         tl.record(r, 'stored', ddbAccepted);
         tl.record(r, 'delivered', delivered);
       }
+    }
+  }
+
+  /**
+   * The query server's reads and the processor's schema lookups of one tick (sim/query.ts): DynamoDB read units on
+   * the current table, S3 GETs and bytes Drill scans, schema-table reads at its provisioned RCU.
+   */
+  private readPath(t: number, dt: number, concurrency: number): void {
+    const q = this.queries!;
+    const config = this.scenario.queries!;
+    const qt = this.queryTotals;
+    const alpha = Math.min(1, dt / 300);
+    for (let g = 0; g < this.groups.length; g++) {
+      const tenants = this.scenario.tenants[g]!.count;
+      this.groupRate[g] = this.groupRate[g]! + (this.kinesisFresh[g]! / dt / tenants - this.groupRate[g]!) * alpha;
+      this.queryGroups[g]!.eventsPerSecond = this.groupRate[g]!;
+    }
+    const held = t + dt;
+    const r = q.tick(t, dt, this.queryGroups as readonly QueryGroup[], {
+      objectsPerSecond: this.firehose.objects / held,
+      bytesPerSecond: this.firehose.deliveredBytes / held,
+      heldSeconds: held,
+    });
+    qt.queries += r.queries;
+    const read = this.dynamodb.read(t, dt, r.dynamoReadUnits, r.dynamoReadUnitsPerKeyMax);
+    qt.dynamoReadUnits += read.served;
+    qt.dynamoReadThrottled += read.throttled;
+    qt.s3GetRequests += r.s3GetRequests;
+    qt.s3BytesScanned += r.s3BytesScanned;
+    qt.drillMs += r.drillMs;
+    qt.drillQueries += r.drillQueries;
+    this.usage.s3.getRequests += r.s3GetRequests;
+    if (config.schemaStore) {
+      // Each running invocation sees every tenant unless the stream is keyed by tenant (then its shard's share).
+      let tenants = 0;
+      for (const g of this.scenario.tenants) tenants += g.count;
+      const seen = this.scenario.kinesis.partitionKey === 'tenant' ? Math.max(1, tenants / this.kinesis.shards) : tenants;
+      const want = schemaMissReadUnits(config, concurrency, seen, dt);
+      const served = Math.min(want, config.schemaReadCapacity * dt);
+      qt.schemaReadUnits += served;
+      qt.schemaReadThrottled += want - served;
+      this.schemaRcuHours += (config.schemaReadCapacity * dt) / 3600;
     }
   }
 

@@ -100,6 +100,19 @@ export interface Summary {
     tableRefusals: string[];
   };
   firehose: { throttledRecords: number; objects: number; bytes: number };
+  /** The read path, when the scenario has queries or the schema store (issue 13 item 9; absent otherwise). */
+  queries?: {
+    queries: number;
+    /** DynamoDB read units served and refused (RCU, or RRU on demand). */
+    dynamodbReadUnits: number;
+    dynamodbReadThrottled: number;
+    s3GetRequests: number;
+    s3BytesScanned: number;
+    /** Mean Drill time of a query that reads S3 (ms); null when none did. */
+    drillMeanMs: number | null;
+    schemaReadUnits: number;
+    schemaReadThrottled: number;
+  };
   latencyMs: LatencySummary;
   ingestLatencyMs: LatencySummary;
   scaling: {
@@ -179,6 +192,15 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
       value: s.firehose.quotaAutoIncrease ? `×${s.firehose.quotaIncrease.factor} ${s.firehose.quotaIncrease.delay} s after a throttled minute` : 'off',
       why: 'Firehose raises a throttled Direct PUT quota by itself (AWS Knowledge Center); the ramp is undocumented: UNCONFIRMED',
     },
+    ...(s.queries && (s.queries.classes.length > 0 || s.queries.schemaStore)
+      ? [
+          {
+            parameter: 'queries: Drill',
+            value: `${s.queries.drillOverheadMs} ms + scan at ${s.queries.drillScanMiBps} MiB/s per query; DynamoDB for the last ${s.queries.dynamoWindow} s`,
+            why: 'your query cluster and data layout: measure them (UNCONFIRMED)',
+          },
+        ]
+      : []),
     {
       parameter: 'dynamodb.partitions',
       value:
@@ -203,7 +225,7 @@ export function assumptionsOf(s: SimulationConfig): Assumption[] {
     const k = s.kcl;
     list.push({ parameter: 'kcl', value: `${k.instances} instances, ${k.recordsPerSecondPerWorker} records/s per worker, ≤ ${k.maxLeasesPerInstance} leases per instance`, why: 'your consumer\'s speed: measure it; instance-hour price is an ingestlab default (UNCONFIRMED)' });
   }
-  list.push({ parameter: 'not modelled', value: 'KPL aggregation; DynamoDB reads', why: 'see docs/model.md' });
+  list.push({ parameter: 'not modelled', value: 'KPL aggregation; DynamoDB read autoscaling', why: 'see docs/model.md' });
   // Readers get links to the repository's sources page, not the aws-reference sections the code cites.
   return list.map((a) => ({ ...a, why: citeSources(a.why) }));
 }
@@ -225,6 +247,18 @@ export interface SummaryInput {
   kinesisLag: LagTracker;
   ddbLag: LagTracker;
   actions: ScalingAction[];
+  /** Read-path totals (sim/simulation.ts `queryTotals`), when queries ran. */
+  queries?: {
+    queries: number;
+    dynamoReadUnits: number;
+    dynamoReadThrottled: number;
+    s3GetRequests: number;
+    s3BytesScanned: number;
+    drillMs: number;
+    drillQueries: number;
+    schemaReadUnits: number;
+    schemaReadThrottled: number;
+  };
 }
 
 function auditSide(accepted: number, reached: number, lost: number, inFlight: number): AuditSide {
@@ -322,6 +356,20 @@ export function buildSummary(input: SummaryInput): Summary {
       tableRefusals: input.dynamodb.refusals().map((r) => `${r.table} at ${r.at}s: ${r.message}`),
     },
     firehose: { throttledRecords: count(t.firehoseThrottled), objects: input.firehose.objects, bytes: count(input.firehose.deliveredBytes) },
+    ...(input.queries
+      ? {
+          queries: {
+            queries: count(input.queries.queries),
+            dynamodbReadUnits: count(input.queries.dynamoReadUnits),
+            dynamodbReadThrottled: count(input.queries.dynamoReadThrottled),
+            s3GetRequests: count(input.queries.s3GetRequests),
+            s3BytesScanned: count(input.queries.s3BytesScanned),
+            drillMeanMs: input.queries.drillQueries > 0 ? round(input.queries.drillMs / input.queries.drillQueries) : null,
+            schemaReadUnits: count(input.queries.schemaReadUnits),
+            schemaReadThrottled: count(input.queries.schemaReadThrottled),
+          },
+        }
+      : {}),
     latencyMs: input.latency,
     ingestLatencyMs: input.ingestLatency,
     scaling: {

@@ -89,6 +89,7 @@ function meters(u: Usage): Meter[] {
     { service: 'dynamodb', item: 'storage', unit: 'GB-month', quantity: u.dynamodb.storageGbMonths },
     { service: 'firehose', item: 'ingestion', unit: 'GB', quantity: gb(u.firehose.ingestBytesBilled) },
     { service: 's3', item: 'put-requests', unit: '1K requests', quantity: u.s3.putRequests / 1_000 },
+    { service: 's3', item: 'get-requests', unit: '1K requests', quantity: (u.s3.getRequests ?? 0) / 1_000 },
     { service: 's3', item: 'storage', unit: 'GB-month', quantity: u.s3.storageGbMonths },
   ];
 }

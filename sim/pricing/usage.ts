@@ -36,7 +36,8 @@ export interface Usage {
   };
   /** Already rounded up to 5 KB per record by the simulator. */
   firehose: { ingestBytesBilled: number };
-  s3: { putRequests: number; storageGbMonths: number };
+  /** `getRequests`: Drill's reads of the Firehose objects (the query server, sim/query.ts). */
+  s3: { putRequests: number; storageGbMonths: number; getRequests: number };
 }
 
 /** A Usage with nothing consumed, for the simulator to accumulate into. */
@@ -70,7 +71,7 @@ export function emptyUsage(
       storageGbMonths: 0,
     },
     firehose: { ingestBytesBilled: 0 },
-    s3: { putRequests: 0, storageGbMonths: 0 },
+    s3: { putRequests: 0, storageGbMonths: 0, getRequests: 0 },
   };
 }
 
