@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { scenarioSchema } from '../scenarios/schema.ts';
 import { simulate } from '../sim/simulation.ts';
 import { startEmbedded } from './targets/embedded.ts';
 import { createAwsClients } from './aws-clients.ts';
 import { createQuotaGateway } from './gateway/quota-gateway.ts';
-import { createScaledClock } from './gateway/scenario-clock.ts';
+import { createManualClock, createScaledClock } from './gateway/scenario-clock.ts';
 import { startAutoscaler } from './autoscaler.ts';
 
 /**
@@ -81,6 +82,45 @@ describe('autoscaler runner: the simulator’s policy modules on the gateway’s
       for (let i = 0; i < 200 && (await wait()).OpenShardCount !== 2; i++) await new Promise((r) => setTimeout(r, 25));
       expect((await wait()).OpenShardCount).toBe(2);
       console.log(`simulator: first scale-up at ${predicted!.atSeconds} s; gateway + runner: ${real!.atSeconds.toFixed(1)} s (scenario time); throttled ${gateway.counters.kinesis.throttledRecords} of ${sent * WEIGHT}`);
+    } finally {
+      await runner?.stop();
+      gateway.close();
+      aws.destroy();
+      await target.stop();
+    }
+  });
+
+  it('target tracking at 70%: a 100 WCU table written at 90 WCU scales to ceil(90 / 0.7) = 129 WCU at 240 s, when the 2nd minute above target is published (manual clock)', async () => {
+    const tableScenario = scenarioSchema.parse({
+      name: 'tt-up',
+      duration: '10m',
+      tenants: [{ name: 't', rate: 1 }],
+      dynamodb: { writeCapacity: 100, autoscaling: { policy: 'target-tracking', targetUtilization: 70 } },
+    });
+    const clock = createManualClock();
+    const gateway = createQuotaGateway(tableScenario, { clock, weight: 50, pollMs: 20 });
+    const target = await startEmbedded({ middleware: gateway.middleware, backends: gateway.backends });
+    const aws = createAwsClients(target);
+    let runner: ReturnType<typeof startAutoscaler> | undefined;
+    try {
+      const table = 'events_2026_W02';
+      await aws.dynamodb.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 100 } }));
+      runner = startAutoscaler({ scenario: tableScenario, clients: aws, clock, stream: 'none' });
+      let n = 0;
+      // Every 5 s (at 4, 9, …, 59 in each minute) 9 items of 1 WCU, each standing for 50: 450 WCU, from the second's 100
+      // and the 4 idle seconds' credits; 12 writes a minute = 5,400 WCU = 90 WCU/s.
+      for (let second = 4; second <= 250 && runner.actions.length === 0; second += 5) {
+        clock.set(second);
+        await aws.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [table]: Array.from({ length: 9 }, () => ({ PutRequest: { Item: { pk: { S: `i${n++}` } } } })) } }));
+        // Let the runner see the minutes turn (it follows a manual clock within 100 ms).
+        if (second % 60 === 59 || second >= 235) await new Promise((r) => setTimeout(r, 150));
+      }
+      expect(gateway.counters.dynamodb.throttledItems).toBe(0);
+      expect(runner.errors).toEqual([]);
+      expect(runner.actions[0]).toMatchObject({ service: 'dynamodb', resource: table, from: 100, to: 129 });
+      expect(runner.actions[0]!.atSeconds).toBeGreaterThanOrEqual(240);
+      expect(runner.actions[0]!.atSeconds).toBeLessThan(250);
+      expect((await aws.dynamodb.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus).toBe('UPDATING');
     } finally {
       await runner?.stop();
       gateway.close();

@@ -75,12 +75,15 @@ export function scenarioSeconds(clock: ScenarioClock, date: Date | number): numb
   return ((typeof date === 'number' ? date : date.getTime()) - clock.epochMs) / 1000;
 }
 
-/** Waits until the clock reads `seconds` (wall time = the difference / timeScale); resolves at once if it already has. */
-export function sleepUntil(clock: ScenarioClock, seconds: number, signal?: AbortSignal): Promise<void> {
-  const wait = ((seconds - clock.now()) / clock.timeScale) * 1000;
+/**
+ * Waits until the clock reads `seconds` (wall time = the difference / timeScale), or at most `sliceMs`, whichever comes
+ * first, so a caller that loops until the time has come also follows a manual clock; resolves at once if it already has.
+ */
+export function sleepUntil(clock: ScenarioClock, seconds: number, signal?: AbortSignal, sliceMs = 100): Promise<void> {
+  const wait = Math.min(sliceMs, ((seconds - clock.now()) / clock.timeScale) * 1000);
   if (!(wait > 0)) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.min(wait, 2 ** 31 - 1));
+    const timer = setTimeout(resolve, wait);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
       resolve();
