@@ -47,6 +47,8 @@ export interface LocalStackTarget extends RunningTarget {
   /** What LocalStack's health route said, e.g. `{ edition: 'community', version: '4.4.0' }`. */
   health: { edition?: string; version?: string; services: Record<string, string> };
   firehose?: FirehoseEndpoint;
+  /** Where this target will not behave as AWS does, for the command to print at start. */
+  warnings: string[];
 }
 
 /** Exit 2 in the CLI: the user can fix it (start LocalStack, fix --endpoint). */
@@ -99,6 +101,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     edge,
     health,
     ...(firehose ? { firehose } : {}),
+    warnings: firehose
+      ? []
+      : [
+          "LocalStack's Firehose ignores BufferingHints and writes one S3 object per PutRecord/PutRecordBatch call (localstack#7024); " +
+            "object counts and delivery delays will not match AWS (firehose: 'ours' buffers as AWS does)",
+        ],
     async stop() {
       await firehose?.stop();
       firehoseS3?.destroy();

@@ -73,6 +73,8 @@ describe('localstack target: its code path against the embedded edge', () => {
     try {
       expect(target.endpoint).not.toBe(embedded.endpoint);
       expect(target.health.services).toMatchObject({ kinesis: 'running', dynamodb: 'running', firehose: 'running', s3: 'running' });
+      expect(target.warnings).toHaveLength(1);
+      expect(target.warnings[0]).toMatch(/^LocalStack's Firehose ignores BufferingHints/);
       await smoke(aws, 'via-localstack-path');
       expect(new Set(seen)).toEqual(new Set(['kinesis', 'dynamodb', 's3', 'firehose']));
       // The records reached the emulators behind the embedded edge, Firehose's too (IntervalInSeconds 0).
@@ -90,6 +92,7 @@ describe('localstack target: its code path against the embedded edge', () => {
     const target = await startTarget('localstack', { endpoint: embedded.endpoint, firehose: 'ours' });
     const aws = createAwsClients(target);
     try {
+      expect(target.warnings).toEqual([]);
       await aws.s3.send(new CreateBucketCommand({ Bucket: 'ours' }));
       await aws.firehose.send(new CreateDeliveryStreamCommand({ DeliveryStreamName: 'ours', ExtendedS3DestinationConfiguration: sinkDestination('ours', 'x/') }));
       await aws.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'ours', Records: [{ Data: Buffer.from('a') }] }));
