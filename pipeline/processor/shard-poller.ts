@@ -57,6 +57,7 @@ export class ShardPoller {
     let bufferSince = 0;
     let lastCall = 0;
     let failures = 0;
+    let emptyAtTip = 0;
     while (!this.signal.aborted) {
       const wait = lastCall + this.config.getRecordsIntervalMs - Date.now();
       if (wait > 0) await sleep(wait, this.signal);
@@ -108,8 +109,11 @@ export class ShardPoller {
         return 'shard-end';
       }
       iterator = next!;
+      emptyAtTip = atTip ? emptyAtTip + 1 : 0;
       if (atTip) {
-        if (this.draining && buffer.length === 0) return 'drained';
+        // Two empty reads in a row: a closed shard answers one empty page before its iterator ends, and drain must
+        // not stop there, or its children would go unread.
+        if (this.draining && buffer.length === 0 && emptyAtTip >= 2) return 'drained';
         await sleep(buffer.length > 0 ? Math.min(this.config.pollIntervalMs, Math.max(1, this.config.batchWindowMs - (Date.now() - bufferSince))) : this.config.pollIntervalMs, this.signal);
       }
     }

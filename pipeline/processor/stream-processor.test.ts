@@ -3,9 +3,10 @@ import { UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
 import { auditPipeline } from '../audit/audit-pipeline.ts';
 import { startPipeline, type RunningPipeline } from '../run-pipeline.ts';
 import { listAllShards } from '../storage/stream-scan.ts';
+import { StreamProcessor } from './stream-processor.ts';
 import { pipelineScenario, postEvents, waitFor } from '../../test/pipeline-helpers.ts';
 
-describe('resharding mid-run: parents are read to their end before their children, and nothing is lost', () => {
+describe('resharding mid-run: parents are read to their end before their children, a drain reads them all, nothing is lost', () => {
   let pipeline: RunningPipeline;
   beforeAll(async () => {
     pipeline = await startPipeline({
@@ -37,8 +38,10 @@ describe('resharding mid-run: parents are read to their end before their childre
     const shards = await listAllShards(pipeline.aws.kinesis, pipeline.names.stream);
     const open = shards.filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber);
     expect(open).toHaveLength(4);
-    await waitFor('every closed shard read to its end', () => pipeline.processor!.counters.shardsFinished === shards.length - open.length, 20_000);
-    await waitFor('all stored', () => pipeline.processor!.counters.stored >= TOTAL, 20_000);
+    // Drain now: stop() must read every parent to its end and every child to its tip before it returns.
+    await pipeline.processor!.stop();
+    expect(pipeline.processor!.counters.shardsFinished).toBe(shards.length - open.length);
+    expect(pipeline.processor!.counters.stored).toBe(TOTAL);
 
     // Every shard with parents started only after each parent ended (SHARD_END checkpointed).
     const log = pipeline.processor!.shardLog;
@@ -59,6 +62,37 @@ describe('resharding mid-run: parents are read to their end before their childre
     const audit = await auditPipeline({ aws: pipeline.aws, names: pipeline.names, api: pipeline.api.counters });
     expect(audit).toMatchObject({ accepted: TOTAL, inKinesis: TOTAL, stored: TOTAL, storedTwice: 0, delivered: TOTAL, missingFromDynamo: 0, missingFromS3: 0, ok: true });
   }, 45_000);
+});
+
+describe('a drain after a reshard reads the closed parents to their end, then the children', () => {
+  it('a processor started after 1 → 2 shards and stopped at once still stores every event', async () => {
+    const pipeline = await startPipeline({
+      scenario: pipelineScenario({ tenants: 1, shards: 1, partitionKey: 'random' }),
+      firehoseBufferSeconds: 1,
+      tenantLimit: 'none',
+      retentionSeconds: 20 * 365 * 86_400,
+      processor: false,
+    });
+    try {
+      const tenant = pipeline.tenants[0]!;
+      const events = (from: number) => Array.from({ length: 300 }, (_, i) => ({ id: `d-${from + i}`, timestamp: Date.UTC(2026, 0, 7) + i }));
+      await postEvents(pipeline.apiUrl, tenant, events(0), 100);
+      await pipeline.aws.kinesis.send(new UpdateShardCountCommand({ StreamName: pipeline.names.stream, TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }));
+      await pipeline.target.reshard.settled(pipeline.names.stream);
+      await postEvents(pipeline.apiUrl, tenant, events(300), 100);
+      const processor = new StreamProcessor({ ...pipeline.processorOptions, aws: pipeline.aws, pollIntervalMs: 50 });
+      await processor.start();
+      await processor.stop();
+      // The parent's 300 events, then the children's 300: a drain that stopped at the parent's first empty page
+      // (a closed shard answers one before its iterator ends) would leave the children unread.
+      expect(processor.counters).toMatchObject({ stored: 600, shardsFinished: 1 });
+      const log = processor.shardLog;
+      const parentEnd = log.find((e) => e.kind === 'end')!.at;
+      expect(log.filter((e) => e.kind === 'start' && e.at >= parentEnd)).toHaveLength(2);
+    } finally {
+      await pipeline.stop();
+    }
+  });
 });
 
 describe('period tables: the next week is created ahead of its start, and retention drops the oldest', () => {
