@@ -1,6 +1,6 @@
 /** `ingestlab loadgen` end to end: the real CLI process against the ingest API stand-in on 127.0.0.1. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,15 @@ describe('npm run loadgen', () => {
     expect(report.events.accepted).toBe(40);
     expect(Object.keys(report.latencyMs)).toEqual(['p50', 'p95', 'p99', 'max']);
     expect(server.received.filter((r) => r.tenantId === 'a-2')).toHaveLength(10);
+  });
+
+  it('reads the keys file `pipeline up` writes by default', async () => {
+    // Read from the source: importing pipeline-command.ts loads the AWS SDK, seconds for one string.
+    const source = readFileSync(join(ROOT, 'cli', 'pipeline-command.ts'), 'utf8');
+    const dir = /PIPELINE_DIR = '([^']+)'/.exec(source)?.[1];
+    expect(source).toContain('DEFAULT_KEYS_FILE = `${PIPELINE_DIR}/keys.json`');
+    const { DEFAULT_KEYS_FILE } = await import('./loadgen-command.ts');
+    expect(DEFAULT_KEYS_FILE).toBe(`${dir}/keys.json`);
   });
 
   it('says what is wrong with a keys file and exits 2', async () => {

@@ -14,6 +14,9 @@ import { runLoadOnWorkers } from '../loadgen/workers.ts';
 import { loadReportText } from '../loadgen/report-text.ts';
 import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
+/** Where `npm run pipeline -- up` writes its keys file unless told otherwise (cli/pipeline-command.ts DEFAULT_KEYS_FILE). */
+export const DEFAULT_KEYS_FILE = 'reports/out/pipeline/keys.json';
+
 export interface LoadgenOptions extends ScenarioInputs {
   url?: string;
   keysFile?: string;
@@ -40,10 +43,10 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 export async function runLoadgenCommand(nameOrPath: string, options: LoadgenOptions): Promise<number> {
   const path = resolveScenarioPath(nameOrPath);
   const { scenario } = await loadScenario(path, overridesFrom(options));
-  if (!options.keysFile) throw new UsageError('--keys-file is required: the JSON `pipeline up --keys-file F` writes, {"apiUrl", "tenants": [{"id", "apiKey"}]}');
-  const keys: KeysFile = readKeysFile(options.keysFile);
+  const keysFile = options.keysFile ?? DEFAULT_KEYS_FILE;
+  const keys: KeysFile = readKeysFile(keysFile);
   const url = options.url ?? keys.apiUrl;
-  if (!url) throw new UsageError(`no --url, and the keys file ${options.keysFile} has no apiUrl`);
+  if (!url) throw new UsageError(`no --url, and the keys file ${keysFile} has no apiUrl`);
   try {
     new URL(url);
   } catch {

@@ -221,7 +221,7 @@ loadgen
   .description('send the scenario to an ingest API (the default: `loadgen <scenario>` runs this)')
   .argument('<scenario>', 'a bundled scenario name or a path to a .yaml file')
   .option('--url <url>', "the ingest API's base URL (default: the keys file's apiUrl)")
-  .option('--keys-file <file>', 'tenant ids and API keys, the JSON `pipeline up --keys-file` writes')
+  .option('--keys-file <file>', 'tenant ids and API keys, the JSON `pipeline up` writes (default reports/out/pipeline/keys.json)')
   .option('--seed <n>', 'override the scenario seed (traffic draws and payloads)', integer)
   .option('--duration <d>', 'override the duration (scenario time), e.g. 90s or 10m')
   .option('--resolution <d>', 'override the tick the traffic is drawn at, e.g. 1s')
