@@ -118,6 +118,13 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
     expect(await update('missing', 2)).toBe('ResourceNotFoundException');
     expect(await errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'one', TargetShardCount: 2, ScalingType: 'OTHER' as 'UNIFORM_SCALING' })))).toBe('ValidationException');
     expect(await errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'one', TargetShardCount: 1, ScalingType: 'UNIFORM_SCALING' })))).toBe('InvalidArgumentException');
+    const garbled = await fetch(target.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Kinesis_20131202.UpdateShardCount', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{"StreamName": "one",',
+    });
+    expect(garbled.status).toBe(400);
+    expect(((await garbled.json()) as { __type: string }).__type).toBe('SerializationException');
     // The refused calls left the stream as it was.
     expect(ranges(await shards('one'))).toEqual([[0n, POW_128 - 1n]]);
 

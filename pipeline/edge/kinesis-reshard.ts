@@ -89,7 +89,8 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
   };
 
   const updateShardCount = async (req: EdgeRequest): Promise<EdgeResponse> => {
-    const input = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+    const input = parseInput(req);
+    if (!input) return awsJsonError(400, 'SerializationException', 'Start of structure or map found where not expected');
     const stream = streamNameOf(input);
     if (!stream) return awsJsonError(400, 'ValidationException', "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null");
     const target = input['TargetShardCount'];
@@ -134,7 +135,7 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
   /** A stream being resharded reads UPDATING between our operations too. */
   const showUpdating = async (req: EdgeRequest): Promise<EdgeResponse> => {
     const res = await forward(req);
-    const stream = streamNameOf(JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>);
+    const stream = streamNameOf(parseInput(req) ?? {});
     if (res.status !== 200 || !stream || !running.has(stream)) return res;
     const body = JSON.parse(res.body.toString('utf8')) as Record<string, Record<string, unknown>>;
     const description = body['StreamDescription'] ?? body['StreamDescriptionSummary'];
@@ -151,14 +152,14 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
         return showUpdating(req);
       case 'SplitShard':
       case 'MergeShards': {
-        const stream = streamNameOf(JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>);
+        const stream = streamNameOf(parseInput(req) ?? {});
         if (stream && running.has(stream)) return awsJsonError(400, 'ResourceInUseException', `Stream ${stream} under account ${ACCOUNT} not ACTIVE, instead in state UPDATING`);
         return forward(req);
       }
       case 'CreateStream':
       case 'DeleteStream': {
         // A stream made again under the same name starts with a fresh 24-hour quota, as a new resource does on AWS.
-        const stream = streamNameOf(JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>);
+        const stream = streamNameOf(parseInput(req) ?? {});
         const res = await forward(req);
         if (res.status === 200 && stream) models.delete(stream);
         return res;
@@ -180,6 +181,16 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
       agent.destroy();
     },
   };
+}
+
+/** The JSON body, or undefined when it is not a JSON object (the emulator answers those requests itself). */
+function parseInput(req: EdgeRequest): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(req.body.toString('utf8') || '{}');
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function streamNameOf(input: Record<string, unknown>): string | undefined {
