@@ -69,7 +69,15 @@ export interface TargetRunResult {
     /** Accepted but neither stored nor dead-lettered after the drain. */
     missing: number;
   };
-  readonly kinesis: { shardsInitial: number; shardsMax: number; shardsFinal: number; reshards: number; throttledRecords: number };
+  readonly kinesis: {
+    shardsInitial: number;
+    shardsMax: number;
+    shardsFinal: number;
+    reshards: number;
+    throttledRecords: number;
+    /** The processor's largest iterator age seen (sampled every 250 ms), in scenario ms (wall ms × time scale). */
+    maxIteratorAgeMs: number;
+  };
   readonly dynamodb: { throttledRequests: number };
   readonly firehose: { throttledRecords: number };
   /** Times in seconds since the load started (the gateway's clock read `loadStartedAt` then). */
@@ -96,6 +104,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   let offset = 0;
   let pipeline: RunningPipeline | undefined;
   let autoscaler: AutoscalerRunner | undefined;
+  let stopSampler = () => {};
   options.onPhase?.('provisioning');
   try {
     pipeline = await startPipeline({
@@ -113,6 +122,11 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     const boundary = Math.ceil(clock.now() / 60) * 60;
     if ((boundary - clock.now()) / K <= 5) await sleepUntil(clock, boundary);
     options.onPhase?.('load');
+    let maxIteratorAgeMs = 0;
+    const sampler = setInterval(() => {
+      maxIteratorAgeMs = Math.max(maxIteratorAgeMs, running.processor?.counters.iteratorAgeMs ?? 0);
+    }, 250);
+    stopSampler = () => clearInterval(sampler);
     const loadStart = performance.now();
     const result = await runLoad({
       url: running.apiUrl,
@@ -158,6 +172,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       await sleep(250);
     }
     await running.target.firehose?.stop();
+    stopSampler();
     const drainSeconds = (performance.now() - drainStart) / 1000;
     await autoscaler?.stop();
 
@@ -201,6 +216,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
         shardsFinal,
         reshards: gateway.counters.kinesis.reshards,
         throttledRecords: gateway.counters.kinesis.throttledRecords,
+        maxIteratorAgeMs: maxIteratorAgeMs * K,
       },
       dynamodb: { throttledRequests: gateway.counters.dynamodb.throttledRequests },
       firehose: { throttledRecords: gateway.counters.firehose.throttledRecords },
@@ -212,6 +228,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       gateway: gateway.counters,
     };
   } finally {
+    stopSampler();
     await autoscaler?.stop().catch(() => undefined);
     await pipeline?.stop().catch(() => undefined);
     gateway.close();
