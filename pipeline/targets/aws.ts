@@ -34,6 +34,11 @@ export interface AwsTarget extends RunningTarget {
   tags: Record<string, string>;
   /** The simulator's cost estimate for the scenario, in USD. */
   estimateUsd: number;
+  /**
+   * A resource name of this run: the prefix, then `base` without a leading `ingestlab-`/`ingestlab_`
+   * (`ingestlab-events` → `ingestlab-<runid>-events`); otherwise unchanged (bucket names must already be lower case).
+   */
+  resourceName(base: string): string;
   /** Tags what the pipeline created (call it right after creating). */
   tagResources(resources: RunResources): Promise<void>;
   /** What stop() removed. */
@@ -76,6 +81,7 @@ export async function startAwsTarget(options: AwsTargetOptions): Promise<AwsTarg
     prefix,
     tags: { [RUN_TAG]: runId },
     estimateUsd,
+    resourceName: (base) => prefix + base.replace(/^ingestlab[-_]/, ''),
     tagResources: (resources) => tagRunResources(aws(), runId, resources),
     async stop() {
       try {

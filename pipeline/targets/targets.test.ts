@@ -178,6 +178,9 @@ describe('aws target guard rails', () => {
     expect(target.tags).toEqual({ [RUN_TAG]: target.runId });
     expect(target.estimateUsd).toBe(estimate);
     expect(target.endpoint).toBeUndefined();
+    expect(target.resourceName('ingestlab-events')).toBe(`ingestlab-${target.runId}-events`);
+    expect(target.resourceName('ingestlab_leases')).toBe(`ingestlab-${target.runId}-leases`);
+    expect(target.resourceName('events_2026_W49')).toBe(`ingestlab-${target.runId}-events_2026_W49`);
   });
 });
 
