@@ -9,7 +9,6 @@ import { auditPipeline } from '../pipeline/audit/audit-pipeline.ts';
 import { startPipeline } from '../pipeline/run-pipeline.ts';
 import { measureKinesisPutRate } from '../pipeline/targets/kinesis-rate.ts';
 import { scenarioSchema } from '../scenarios/schema.ts';
-import { startProcessorThread, type ProcessorThread } from '../pipeline/processor/processor-thread.ts';
 
 export interface PipelineBenchResult {
   events: number;
@@ -47,16 +46,9 @@ export async function measurePipeline(options: {
     firehose: { bufferSeconds: '1s', bufferMb: 5 },
   });
   const inThread = options.processorThread ?? true;
-  const pipeline = await startPipeline({ scenario, tenantLimit: 'none', firehoseBufferSeconds: 1, processor: inThread ? false : { pollIntervalMs: 100 } });
-  let thread: ProcessorThread | undefined;
+  const pipeline = await startPipeline({ scenario, tenantLimit: 'none', firehoseBufferSeconds: 1, processorThread: inThread, processor: { pollIntervalMs: 100 } });
   try {
-    if (inThread) {
-      thread = await startProcessorThread({
-        target: { region: pipeline.region, endpoint: pipeline.edgeUrl, credentials: pipeline.target.credentials! },
-        processor: { ...pipeline.processorOptions, pollIntervalMs: 100 },
-      });
-    }
-    const processor = thread ?? pipeline.processor!;
+    const processor = { get counters() { return pipeline.processorCounters()!; } };
     const raw = await measureKinesisPutRate(pipeline.target.emulators.kinesis, { records: 20_000, recordBytes: 250, batchSize: 500, concurrency: 2 });
     const statuses: Record<number, number> = {};
     const requests = Math.ceil(options.events / perRequest);
@@ -104,7 +96,6 @@ export async function measurePipeline(options: {
       statuses,
     };
   } finally {
-    await thread?.stop();
     await pipeline.stop();
   }
 }

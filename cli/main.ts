@@ -290,6 +290,7 @@ pipeline
   .option('--max-tenants <n>', 'provision at most this many of the scenario tenants (default 100)', integer)
   .option('--tenant-limit <n|none>', "events/s per tenant (default: the scenario's apiGateway.tenantLimit, else the seed's 200)")
   .option('--data-dir <dir>', 'keep the emulators\' data on disk here instead of in memory')
+  .option('--no-processor-thread', "run the processor on the API's thread instead of a worker thread of its own")
   .addHelpText(
     'after',
     `

@@ -46,6 +46,8 @@ export interface UpOptions {
   stateFile?: string;
   maxTenants?: number;
   tenantLimit?: string;
+  /** Run the processor in a worker thread (default) or, with false, on the API's thread. */
+  processorThread?: boolean;
   dataDir?: string;
 }
 
@@ -83,6 +85,8 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(tenantLimit !== undefined ? { tenantLimit } : {}),
     maxTenants,
+    // The processor polls, stores and delivers on an event loop of its own, as Lambda runs apart from the API.
+    processorThread: options.processorThread ?? true,
   });
   const keysFile = resolve(options.keysFile ?? DEFAULT_KEYS_FILE);
   try {
@@ -109,7 +113,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     throw error;
   }
 
-  const tables = await pipeline.processor!.tables.listEventTables();
+  const tables = await new EventTables(pipeline.aws.dynamodb, pipeline.processorOptions.tables).listEventTables();
   const capped = pipeline.scenarioTenants > pipeline.tenants.length;
   io.out.write(
     [
@@ -135,7 +139,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     rmSync(stateFile, { force: true });
   }
   const api = pipeline.api.counters;
-  const p = pipeline.processor!.counters;
+  const p = pipeline.processorCounters()!;
   io.out.write(
     `stopped. accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}; processor read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}\n`,
   );

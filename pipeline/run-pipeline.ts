@@ -12,7 +12,8 @@ import { startAutoscaler, type AutoscalerRunner } from './autoscaler.ts';
 import type { ScalingPolicy } from '../sim/policies/policy.ts';
 import { startIngestApi, type IngestApi } from './ingest/ingest-api.ts';
 import { newApiKey } from './ingest/tenant-keys.ts';
-import { StreamProcessor, type ProcessorOptions } from './processor/stream-processor.ts';
+import { StreamProcessor, type ProcessorCounters, type ProcessorOptions } from './processor/stream-processor.ts';
+import { startProcessorThread, type ProcessorThread } from './processor/processor-thread.ts';
 import { createBucket, createDeliveryStream, createStream, DEFAULT_NAMES, type PipelineNames } from './storage/provision.ts';
 import { SchemaStore, type TenantSchema } from './storage/schema-store.ts';
 import { startEmbedded, type EmbeddedOptions, type EmbeddedTarget } from './targets/embedded.ts';
@@ -67,6 +68,8 @@ export interface PipelineOptions {
   retentionSeconds?: number;
   /** Per-tenant schemas to store instead of DEFAULT_TENANT_SCHEMA (`null`: store none, any fields go). */
   schemas?: Record<string, TenantSchema | null>;
+  /** Run the processor in a worker thread (an event loop, and a core when free, of its own) instead of this one. */
+  processorThread?: boolean;
   /** Processor knobs; `false` starts no processor here (a test runs it in a child process). */
   processor?: Partial<Pick<ProcessorOptions, 'pollIntervalMs' | 'getRecordsIntervalMs' | 'shardSyncMs' | 'maintainMs' | 'schemaTtlMs' | 'now'>> | false;
   /** Producer retries (default: the scenario's `producer:`). */
@@ -89,7 +92,12 @@ export interface RunningPipeline {
   autoscaler: AutoscalerRunner | undefined;
   aws: AwsClients;
   api: IngestApi;
+  /** The processor when it runs in this thread (absent with `processorThread` or `processor: false`). */
   processor: StreamProcessor | undefined;
+  /** The processor when it runs in a worker thread. */
+  processorThread: ProcessorThread | undefined;
+  /** The processor's counters, wherever it runs (undefined when none was started). */
+  processorCounters(): ProcessorCounters | undefined;
   /** The processor's options, to run it elsewhere (a child process) against the same pipeline. */
   processorOptions: Omit<ProcessorOptions, 'aws'>;
   /** Drains and stops everything (idempotent). */
@@ -128,6 +136,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const aws = createAwsClients(target, { maxSockets: 128 });
   let api: IngestApi | undefined;
   let processor: StreamProcessor | undefined;
+  let thread: ProcessorThread | undefined;
   let autoscaler: AutoscalerRunner | undefined;
   try {
     await createStream(aws.kinesis, names.stream, scenario.kinesis.shards);
@@ -166,10 +175,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       },
       ...(options.processor || {}),
     };
-    if (options.processor !== false) {
+    if (options.processor !== false && options.processorThread) {
+      const { now: _now, ...serializable } = processorOptions;
+      thread = await startProcessorThread({ target: { region: target.region, endpoint: target.endpoint, credentials: target.credentials! }, processor: serializable });
+    } else if (options.processor !== false) {
       processor = new StreamProcessor({ ...processorOptions, aws });
       await processor.start();
     }
+    const processorCounters = () => processor?.counters ?? thread?.counters;
     const producer = { maxRetries: scenario.producer.maxRetries, baseMs: scenario.producer.backoffBaseMs, maxMs: scenario.producer.backoffMaxMs, ...options.producer };
     api = await startIngestApi({
       kinesis: aws.kinesis,
@@ -181,7 +194,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       maxPayloadBytes: scenario.apiGateway.maxPayloadBytes,
       ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
       status: () => ({
-        processor: processor?.counters ?? null,
+        processor: processorCounters() ?? null,
         firehose: target.firehose?.totals() ?? null,
       }),
     });
@@ -206,12 +219,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       aws,
       api,
       processor,
+      processorThread: thread,
+      processorCounters,
       processorOptions,
       stop: () =>
         (stopping ??= (async () => {
           await autoscaler?.stop();
           await api!.close();
           await processor?.stop();
+          await thread?.stop();
           aws.destroy();
           await target.stop();
           gateway?.close();
@@ -222,6 +238,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     await autoscaler?.stop();
     await api?.close().catch(() => undefined);
     await processor?.abort().catch(() => undefined);
+    await thread?.abort().catch(() => undefined);
     aws.destroy();
     await target.stop();
     gateway?.close();
