@@ -140,6 +140,28 @@ const lessons: Record<string, () => Promise<void>> = {
   },
 
   /**
+   * Queries: dashboards 300 × 60/h = 5/s for 2,400 s = 12,000, reports 300 × 30/h = 2.5/s for 600 s = 1,500: 13,500.
+   * A dashboard reads 5 events/s × 60 s × 512 B = 153,600 B: ceil(/4,096) = 38 units, eventual 19; 5/s → 95 RCU/s,
+   * under the table's 200. Schema lookups: 4 invocations (one per shard) × 300 tenants / 300 s TTL = 4 misses/s of
+   * 2 KB, eventual ½ RCU: 2 RCU/s, 4,800 over 2,400 s when nothing is refused (own table). Shared, the reports'
+   * 940+ RCU/s take the table's reads and the lookups with them: refused lookups stall the processor.
+   */
+  'reporting-burst': async () => {
+    const { summary: s } = await run('reporting-burst');
+    expect(s.queries!.queries).toBe(13_500);
+    expect(s.queries!.dynamodbReadThrottled).toBeGreaterThan(0);
+    expect(s.queries!.schemaReadThrottled).toBeGreaterThan(0);
+    expect(s.kinesis.maxIteratorAgeMs).toBeGreaterThan(60_000);
+    expect(s.events.lost).toBe(0);
+    const reads = s.scaling.actions.filter((a) => a.resource.endsWith('(reads)') && a.to > a.from);
+    expect(reads.length).toBeGreaterThan(0);
+    const own = (await run('reporting-burst', { 'queries.schemaTable': 'own' })).summary;
+    expect(own.queries!.schemaReadUnits).toBe(4_800);
+    expect(own.queries!.schemaReadThrottled).toBe(0);
+    expect(own.kinesis.maxIteratorAgeMs).toBeLessThan(2_000);
+  },
+
+  /**
    * 200 tenants × 12/s = 2,400 records/s on 4 shards (60%, under the 75% scale-up threshold) until the 5× burst at
    * 600 s: no row before 600 s can throttle (600 records/s and ~320 KB/s per shard). kinesis-scaling-utils counts
    * samples above 75%; it needs 2 (scaleAfterMins 2), and the first minute that can be above is [600, 660), so the

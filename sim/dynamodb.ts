@@ -27,6 +27,13 @@ export const dynamoDbConfigSchema = z
     /** `none`, or a scaling-policy section; the named policy's own schema validates the rest later. */
     autoscaling: z.union([z.literal('none'), z.looseObject({ policy: z.string().min(1) })]).default('none'),
     /**
+     * Read capacity's autoscaler, with the same (bundled) policies as `autoscaling`: they see the table's
+     * ConsumedReadCapacityUnits and ReadThrottleEvents where they read the write metrics (issue 13 item 9).
+     */
+    readAutoscaling: z.union([z.literal('none'), z.looseObject({ policy: z.string().min(1) })]).default('none'),
+    /** Per-table provisioned read maximum: 40,000 RCU by default (§3.4). */
+    maxTableRcu: z.number().int().positive().default(40_000),
+    /**
      * How long UpdateTable keeps a table UPDATING: "can take several minutes" (§3.5), UNCONFIRMED. 120 s = two
      * minutes, the low end of "several", so a policy is not penalised more than the documentation implies.
      */
@@ -177,6 +184,7 @@ class Table implements TableView {
   readCapacity: number;
   updating = false;
   pendingWriteCapacity: number | undefined = undefined;
+  pendingReadCapacity: number | undefined = undefined;
   burstCredits = 0;
 
   readonly onDemand: boolean;
@@ -436,6 +444,39 @@ export class DynamoDbModel {
   }
 
   /**
+   * UpdateTable for read capacity (read autoscaling, issue 13 item 9): the same UPDATING period and daily decrease
+   * quota as write updates (a table counts decreases of either), at most `maxTableRcu` (40,000 by default, §3.4).
+   * The account's 80,000 RCU is not checked.
+   */
+  requestReadCapacity(now: number, table: string, rcu: number): CapacityResult {
+    if (now > this.lastAdvance) this.advance(now);
+    const c = this.config;
+    const t = this.find(table);
+    if (t === undefined) return refuse(`ResourceNotFoundException: table ${table} does not exist`);
+    if (t.onDemand) return refuse(`ValidationException: ${table} is on-demand (PAY_PER_REQUEST); it has no provisioned capacity to set`);
+    if (t.updating) return refuse(`ResourceInUseException: ${table} is UPDATING until t=${t.updateDoneAt}s`);
+    if (!Number.isInteger(rcu) || rcu < 1) return refuse(`ValidationException: ReadCapacityUnits must be an integer ≥ 1, got ${rcu}`);
+    if (rcu > c.maxTableRcu) return refuse(`LimitExceededException: ${rcu} RCU is above the per-table maximum of ${c.maxTableRcu}`);
+    if (rcu === t.readCapacity) return refuse(`ValidationException: ${table} already has ${rcu} RCU; the provisioned throughput would not change`);
+    if (rcu < t.readCapacity) {
+      const why = this.decreaseRefusal(t, now);
+      if (why !== undefined) return refuse(`LimitExceededException: ${table}: ${why}`);
+      this.rollDay(t, now);
+      t.decreaseCount++;
+      t.lastDecreaseAt = now;
+      if (c.decreaseRule === 'v4') t.decreaseTokens--;
+    }
+    t.updating = true;
+    t.pendingReadCapacity = rcu;
+    t.updateDoneAt = now + c.updateSeconds;
+    if (c.updateSeconds === 0) {
+      this.settle(t, now);
+      this.completeUpdate(t);
+    }
+    return APPLIED;
+  }
+
+  /**
    * One tick's reads (the query server, issue 13 item 9): `readUnits` RCU (or RRU) on the table of `now`'s period, of
    * which one tenant key asks at most `perKeyMax` per second. Provisioned: the table's RCU per second (burst credits
    * for reads are not modelled); on demand: 12,000 reads/s, a new table's level (§3.6; the 2×-peak ramp for reads is
@@ -592,6 +633,8 @@ export class DynamoDbModel {
   private completeUpdate(t: Table): void {
     t.writeCapacity = t.pendingWriteCapacity ?? t.writeCapacity;
     t.pendingWriteCapacity = undefined;
+    t.readCapacity = t.pendingReadCapacity ?? t.readCapacity;
+    t.pendingReadCapacity = undefined;
     t.updating = false;
     t.updateDoneAt = Infinity;
     const cap = this.config.burstSeconds * t.writeCapacity;

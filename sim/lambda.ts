@@ -152,6 +152,8 @@ export interface ConsumerTick {
 
 export class LambdaConsumer {
   private queues: ShardQueue[];
+  /** This tick's share of invocations able to work (`plan`). */
+  private share = 1;
   private parents: ShardQueue[] = [];
   readonly tick: ConsumerTick = {
     ddbAttempts: 0,
@@ -231,8 +233,12 @@ export class LambdaConsumer {
     for (let s = 0; s < this.queues.length; s++) this.queues[s]!.push(at, shardRecords[s]!, shardBytes[s]!);
   }
 
-  /** Phase 1: what each readable shard reads and how many writes it attempts. */
-  plan(now: number): ConsumerTick {
+  /**
+   * Phase 1: what each readable shard reads and how many writes it attempts. `capacityShare` (0–1) is the share of
+   * its invocations able to work this tick (the rest stalled, e.g. on refused schema lookups).
+   */
+  plan(now: number, capacityShare = 1): ConsumerTick {
+    this.share = capacityShare < 0 ? 0 : capacityShare > 1 ? 1 : capacityShare;
     const t = this.tick;
     t.ddbAttempts = t.fhAttempts = t.fhBytes = t.fhRequests = t.readRecords = t.readBytes = 0;
     t.invocations = t.concurrency = t.gbSeconds = t.completed = t.expired = t.expiredDelivery = 0;
@@ -288,7 +294,7 @@ export class LambdaConsumer {
     // Batches stuck on throttled writes wait for their backoff; retrying items costs processing time too.
     const stuck = q.inFlightBefore >= 0.5 ? Math.min(pf, Math.ceil(q.inFlightBefore / c.batchSize)) : 0;
     const retryMs = (q.ddbPending + q.fhPending) * c.perRecordMs;
-    let budgetMs = pf * dt * 1000 - stuck * c.retryBackoffMs - retryMs;
+    let budgetMs = pf * dt * 1000 * this.share - stuck * c.retryBackoffMs - retryMs;
     if (budgetMs < 0) budgetMs = 0;
     let read = 0;
     const bytesPerRecord = q.unread > 0 ? q.unreadBytes / q.unread : 0;
@@ -296,7 +302,7 @@ export class LambdaConsumer {
     const perRecordCostMs = c.perRecordMs + c.batchMs / batch;
     // Records still waiting for a write occupy the batches in flight: the shard reads only as many new records as
     // one tick's worth of batches can hold besides them, so throughput settles at what the sinks accept.
-    const room = (perRecordCostMs > 0 ? (pf * dt * 1000) / perRecordCostMs : Infinity) - q.inFlightBefore;
+    const room = (perRecordCostMs > 0 ? (pf * dt * 1000 * this.share) / perRecordCostMs : Infinity) - q.inFlightBefore;
     if (room > 0 && q.unread > 0) {
       read = Math.min(
         q.unread,

@@ -57,6 +57,19 @@ describe('DynamoDB reads (§3.1, §3.2, §3.6)', () => {
   });
 });
 
+describe('read capacity updates and a stalled processor', () => {
+  it('UpdateTable for reads: 5 → 50 RCU after updateSeconds (120 s), then a decrease counts against the daily quota', () => {
+    const m = new DynamoDbModel(dynamoDbConfigSchema.parse({ readCapacity: 5 }));
+    const name = m.tables()[0]!.name;
+    expect(m.requestReadCapacity(0, name, 50)).toEqual({ applied: true });
+    expect(m.requestCapacity(60, name, 200).refusal).toMatch(/UPDATING/);
+    m.advance(120);
+    expect(m.tables()[0]!.readCapacity).toBe(50);
+    expect(m.requestReadCapacity(120, name, 10).applied).toBe(true);
+    expect(m.decreasesToday(120, name)).toBe(1);
+  });
+});
+
 describe('through the whole loop', () => {
   it('dashboards at 1 query/s per tenant on a 100-RCU table: served ≤ 100 × 3,600 s, the rest throttled; S3 GETs billed', () => {
     const { summary } = run({

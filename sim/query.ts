@@ -41,8 +41,13 @@ export const queriesConfigSchema = z.strictObject({
   /** The processor's schema cache: TTL per entry, schema item size; misses read the schema table (eventual). */
   schemaCacheTtl: duration().pipe(z.number().positive()).default(300),
   schemaItemBytes: z.number().positive().default(2_048),
-  /** The schema table's provisioned read capacity (RCU). */
+  /** The schema table's provisioned read capacity (RCU), when it is a table of its own. */
   schemaReadCapacity: z.number().positive().default(100),
+  /**
+   * `own`: schemas live in a table of their own (`schemaReadCapacity`). `shared`: in the events table, so the query
+   * server's reads and the processor's lookups share its read capacity; a lookup refused stalls its batch.
+   */
+  schemaTable: z.enum(['own', 'shared']).default('own'),
 });
 export type QueriesConfig = z.output<typeof queriesConfigSchema>;
 
@@ -107,7 +112,8 @@ export class QueryModel {
     const c = this.config;
     for (const q of c.classes) {
       if (q.window && (now < q.window.at || now >= q.window.at + q.window.duration)) continue;
-      const dynamoSeconds = Math.min(q.range, c.dynamoWindow);
+      // Data exists only since the run started (`heldSeconds`).
+      const dynamoSeconds = Math.min(q.range, c.dynamoWindow, s3.heldSeconds);
       const s3Seconds = Math.max(0, Math.min(q.range, s3.heldSeconds) - c.dynamoWindow);
       for (const g of groups) {
         if (q.tenants !== 'all' && q.tenants !== g.name) continue;

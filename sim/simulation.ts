@@ -154,7 +154,10 @@ export class Simulation {
   private now = 0;
   private drainSeconds = 0;
   private readonly cw: Record<string, { add(v: number): void }>;
-  private readonly ddbMetrics = new Map<string, { consumed: { add(v: number): void }; throttles: { add(v: number): void } }>();
+  private readonly ddbMetrics = new Map<
+    string,
+    { consumed: { add(v: number): void }; throttles: { add(v: number): void }; readConsumed: { add(v: number): void }; readThrottles: { add(v: number): void } }
+  >();
   /** Mean per-record expectations of the traffic mix, updated as traffic flows. */
   private mix = { wcu: 1, firehoseBytes: 5120, meanBytes: 512 };
   /** Each tenant group's share of the items written to DynamoDB. */
@@ -166,6 +169,8 @@ export class Simulation {
   private readonly queryGroups: { name: string; count: number; eventsPerSecond: number; meanBytes: number }[];
   /** The schema table's provisioned RCU-hours (billed for the scenario's duration). */
   private schemaRcuHours = 0;
+  /** Share of the processor's invocations not stalled on a refused schema lookup (from the previous tick). */
+  private processorShare = 1;
   readonly queryTotals = {
     queries: 0,
     dynamoReadUnits: 0,
@@ -442,7 +447,7 @@ export class Simulation {
 
     // Processor: Kinesis → Lambda → DynamoDB and Firehose.
     this.consumer.ingest(t, k.shardRecords, k.shardBytes);
-    const c = this.consumer.plan(t);
+    const c = this.consumer.plan(t, this.processorShare);
     const ddb = this.dynamodb.write(t, dt, c.ddbAttempts, this.mix.wcu, this.ddbShares, this.mix.meanBytes);
     const ddbAccepted = ddb.acceptedItems;
     if (ddb.missingTable) totals.ddbMissingTableItems += c.ddbAttempts;
@@ -471,6 +476,7 @@ export class Simulation {
     this.cw.getBytes!.add(c.readBytes);
     this.cw.getRecords!.add(c.readRecords);
     if (this.queries && !draining) this.readPath(t, dt, c.concurrency);
+    else this.processorShare = 1;
     for (const counter of this.dynamodb.drainCounters()) {
       const m = this.tableMetrics(counter.table);
       m.consumed.add(counter.consumedWcu);
@@ -556,24 +562,43 @@ export class Simulation {
       heldSeconds: held,
     });
     qt.queries += r.queries;
-    const read = this.dynamodb.read(t, dt, r.dynamoReadUnits, r.dynamoReadUnitsPerKeyMax);
-    qt.dynamoReadUnits += read.served;
-    qt.dynamoReadThrottled += read.throttled;
+    // Schema lookups: each running invocation misses each tenant it sees once per TTL. It sees every tenant unless
+    // the stream is keyed by tenant (then its shard's share).
+    let schemaUnits = 0;
+    if (config.schemaStore) {
+      let tenants = 0;
+      for (const g of this.scenario.tenants) tenants += g.count;
+      const seen = this.scenario.kinesis.partitionKey === 'tenant' ? Math.max(1, tenants / this.kinesis.shards) : tenants;
+      schemaUnits = schemaMissReadUnits(config, concurrency, seen, dt);
+    }
+    const shared = config.schemaStore && config.schemaTable === 'shared' ? schemaUnits : 0;
+    const asked = r.dynamoReadUnits + shared;
+    const read = this.dynamodb.read(t, dt, asked, r.dynamoReadUnitsPerKeyMax);
+    const servedShare = asked > 0 ? read.served / asked : 1;
+    const table = this.dynamodb.current(t);
+    if (table !== undefined && asked > 0) {
+      const m = this.tableMetrics(table);
+      m.readConsumed.add(read.served);
+      m.readThrottles.add(read.throttled);
+    }
+    qt.dynamoReadUnits += r.dynamoReadUnits * servedShare;
+    qt.dynamoReadThrottled += r.dynamoReadUnits * (1 - servedShare);
     qt.s3GetRequests += r.s3GetRequests;
     qt.s3BytesScanned += r.s3BytesScanned;
     qt.drillMs += r.drillMs;
     qt.drillQueries += r.drillQueries;
     this.usage.s3.getRequests += r.s3GetRequests;
     if (config.schemaStore) {
-      // Each running invocation sees every tenant unless the stream is keyed by tenant (then its shard's share).
-      let tenants = 0;
-      for (const g of this.scenario.tenants) tenants += g.count;
-      const seen = this.scenario.kinesis.partitionKey === 'tenant' ? Math.max(1, tenants / this.kinesis.shards) : tenants;
-      const want = schemaMissReadUnits(config, concurrency, seen, dt);
-      const served = Math.min(want, config.schemaReadCapacity * dt);
+      let served: number;
+      if (config.schemaTable === 'shared') served = schemaUnits * servedShare;
+      else {
+        served = Math.min(schemaUnits, config.schemaReadCapacity * dt);
+        this.schemaRcuHours += (config.schemaReadCapacity * dt) / 3600;
+      }
       qt.schemaReadUnits += served;
-      qt.schemaReadThrottled += want - served;
-      this.schemaRcuHours += (config.schemaReadCapacity * dt) / 3600;
+      qt.schemaReadThrottled += schemaUnits - served;
+      // A refused lookup stalls its batch: next tick only the served share of the invocations can work.
+      this.processorShare = schemaUnits > 0 ? served / schemaUnits : 1;
     }
   }
 
@@ -613,6 +638,8 @@ export class Simulation {
       m = {
         consumed: this.cloudwatch.handle(ns, 'ConsumedWriteCapacityUnits'),
         throttles: this.cloudwatch.handle(ns, 'WriteThrottleEvents'),
+        readConsumed: this.cloudwatch.handle(ns, 'ConsumedReadCapacityUnits'),
+        readThrottles: this.cloudwatch.handle(ns, 'ReadThrottleEvents'),
       };
       this.ddbMetrics.set(table, m);
     }
@@ -668,6 +695,38 @@ export class Simulation {
             unit: { write: 1 },
             metrics: (names) => this.cloudwatch.view(`dynamodb/${table.name}`, names),
             request: (to) => this.dynamodb.requestCapacity(this.now, table.name, to),
+          };
+          new Autoscaler(policy, config, target, this.actions).start(this.queue, now, end);
+        }
+        if (now + 60 <= this.duration + this.maxDrain) this.queue.schedule(now + 60, watch, 2);
+      };
+      this.queue.schedule(0, watch, 2);
+    }
+    const reads = s.dynamodb.readAutoscaling;
+    if (reads !== 'none' && s.dynamodb.mode === 'provisioned') {
+      const { policy: name } = reads;
+      const policy = requirePolicy(resolve, name, 'dynamodb');
+      const config = policy.configSchema.parse(reads);
+      const started = new Set<string>();
+      // The same policies on read capacity: they see the read metrics where they read the write ones.
+      const watch = (now: number) => {
+        for (const table of this.dynamodb.tables()) {
+          if (started.has(table.name)) continue;
+          started.add(table.name);
+          const target: ScalableTarget = {
+            service: 'dynamodb',
+            resource: `${table.name} (reads)`,
+            capacity: () => this.dynamodb.tables().find((x) => x.name === table.name)?.readCapacity ?? 0,
+            updating: () => this.dynamodb.tables().find((x) => x.name === table.name)?.updating ?? false,
+            unit: { write: 1 },
+            metrics: () => {
+              const v = this.cloudwatch.view(`dynamodb/${table.name}`, ['ConsumedReadCapacityUnits', 'ReadThrottleEvents']);
+              return {
+                ...(v.ConsumedReadCapacityUnits ? { ConsumedWriteCapacityUnits: v.ConsumedReadCapacityUnits, ConsumedReadCapacityUnits: v.ConsumedReadCapacityUnits } : {}),
+                ...(v.ReadThrottleEvents ? { WriteThrottleEvents: v.ReadThrottleEvents } : {}),
+              };
+            },
+            request: (to) => this.dynamodb.requestReadCapacity(this.now, table.name, to),
           };
           new Autoscaler(policy, config, target, this.actions).start(this.queue, now, end);
         }

@@ -27,7 +27,8 @@ export type MetricName =
   | 'WriteProvisionedThroughputExceeded'
   | 'ConsumedWriteCapacityUnits'
   | 'ConsumedReadCapacityUnits'
-  | 'WriteThrottleEvents';
+  | 'WriteThrottleEvents'
+  | 'ReadThrottleEvents';
 
 /** What happened to the policy's previous action, so a policy can react to refusals. */
 export interface ActionOutcome {
