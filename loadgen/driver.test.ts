@@ -28,15 +28,14 @@ describe('load driver against the ingest API stand-in', () => {
     expect(report.sent.requests).toBe(100);
     expect(report.events.accepted).toBe(100);
     expect(report.statuses).toEqual({ 202: 100 });
-    // Paced, not bursted: request i arrives near t0 + i × 10 ms for one t0. A generator that bursts each second's budget
-    // (autocannon's own overallRate) would send all 100 within a few ms; on a loaded machine timers fire a few ms late
-    // and a stall delays a few requests, so most (not all) arrivals must sit within 20 ms of the line.
+    // Paced, not bursted: 10 requests per 100 ms window. A generator that bursts each second's budget (autocannon's own
+    // overallRate) would send all 100 within a few ms; on a loaded machine a stall of the event loop shifts a few
+    // requests into the next window, never dozens.
     const arrivals = server.received.map((r) => r.arrivedAt);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(800);
-    const offsets = arrivals.map((t, i) => t - i * 10).sort((a, b) => a - b);
-    const t0 = offsets[50]!;
-    expect(offsets.filter((o) => Math.abs(o - t0) > 20).length).toBeLessThan(20);
-    expect(report.targetRate).toBe(100);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(500);
+    const windows = new Array<number>(12).fill(0);
+    for (const t of arrivals) windows[Math.min(11, Math.floor((t - arrivals[0]!) / 100))]!++;
+    expect(Math.max(...windows)).toBeLessThanOrEqual(35);
     // Precision is for the bench (npm run bench) to measure; here: not far behind even on a loaded machine.
     expect(report.rateRatio).toBeGreaterThan(0.9);
   });
@@ -69,21 +68,22 @@ describe('load driver against the ingest API stand-in', () => {
   });
 
   it('retries 429s with backoff as the producer section says, then counts the rest as rejected', async () => {
-    const input = { duration: '1s', tenants: [{ name: 'a', rate: 20, noise: 'none' }] };
+    // 20 events/s for 0.5 s: 10 requests.
+    const input = { duration: '500ms', tenants: [{ name: 'a', rate: 20, noise: 'none' }] };
     // The stand-in throttles every first attempt: with 2 retries every request ends accepted on its second attempt.
     const first = await setUp(input, { throttle: (r) => r.headers['x-ingestlab-attempt'] === '0', retryAfterSeconds: 0 });
     const ok = loadReport(await runLoad({ ...first.options, retry: { maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 50 } }));
-    expect(ok.statuses).toEqual({ 202: 20, 429: 20 });
-    expect(ok.sent.retries).toBe(20);
-    expect(ok.events).toMatchObject({ accepted: 20, rejected: 0 });
+    expect(ok.statuses).toEqual({ 202: 10, 429: 10 });
+    expect(ok.sent.retries).toBe(10);
+    expect(ok.events).toMatchObject({ accepted: 10, rejected: 0 });
     // The event latency runs from the first attempt's intended time, so it includes the backoff.
     expect(ok.ingestLatencyMs.max).toBeGreaterThanOrEqual(ok.latencyMs.p50);
     await first.server.close();
 
     const second = await setUp(input, { throttle: () => true, retryAfterSeconds: 0 });
     const no = loadReport(await runLoad({ ...second.options, retry: { maxRetries: 0, backoffBaseMs: 5, backoffMaxMs: 50 } }));
-    expect(no.statuses).toEqual({ 429: 20 });
-    expect(no.events).toMatchObject({ accepted: 0, rejected: 20 });
+    expect(no.statuses).toEqual({ 429: 10 });
+    expect(no.events).toMatchObject({ accepted: 0, rejected: 10 });
   });
 
   it('is open-model: a slow server does not slow the sends when connections suffice', async () => {
@@ -100,29 +100,30 @@ describe('load driver against the ingest API stand-in', () => {
   });
 
   it('measures latency from the intended send time when requests must wait (coordinated omission corrected)', async () => {
-    // 20 requests due every 50 ms, one connection, 100 ms answers: the connection serves 10/s, so the last request,
-    // due at 0.975 s, goes out at about 1.9 s and is answered about 2.0 s: a latency of about 1 s, not 100 ms.
-    const { options } = await setUp({ duration: '1s', tenants: [{ name: 'a', rate: 20, noise: 'none' }] }, { delayMs: 100 });
+    // 10 requests due every 50 ms (25, 75, …, 475 ms), one connection, 100 ms answers: the connection serves 10/s, so
+    // the last request goes out at about 925 ms and is answered at about 1,025 ms: a latency of about 550 ms from its
+    // intended 475 ms, not 100 ms.
+    const { options } = await setUp({ duration: '500ms', tenants: [{ name: 'a', rate: 20, noise: 'none' }] }, { delayMs: 100 });
     const report = loadReport(await runLoad({ ...options, connections: 1 }));
-    expect(report.events.accepted).toBe(20);
-    expect(report.latencyMs.max).toBeGreaterThan(900);
-    expect(report.sendLagMs.max).toBeGreaterThan(800);
+    expect(report.events.accepted).toBe(10);
+    expect(report.latencyMs.max).toBeGreaterThan(450);
+    expect(report.sendLagMs.max).toBeGreaterThan(350);
     // Every request after the first fell due while the one connection was busy (answers take 100 ms, 50 ms apart).
-    expect(report.connectionWaits).toBe(19);
+    expect(report.connectionWaits).toBe(9);
     // Falling behind shows as a lower achieved rate.
     expect(report.rateRatio).toBeLessThan(0.6);
   });
 
-  it('compressed time: time scale 10 sends a tenth of 20 s of scenario in 2 s, each request weighted 10', async () => {
-    const { server, options } = await setUp({ duration: '20s', tenants: [{ name: 'a', rate: 10, noise: 'none' }] });
+  it('compressed time: time scale 10 sends a tenth of 10 s of scenario in 1 s, each request weighted 10', async () => {
+    const { server, options } = await setUp({ duration: '10s', tenants: [{ name: 'a', rate: 10, noise: 'none' }] });
     const report = loadReport(await runLoad({ ...options, timeScale: 10 }));
-    expect(report.sent.requests).toBe(20);
+    expect(report.sent.requests).toBe(10);
     expect(report.weight).toBe(10);
     expect(server.received.every((r) => r.headers['x-ingestlab-weight'] === '10' && r.headers['x-ingestlab-time-scale'] === '10')).toBe(true);
     // Each 1 s tick offers 10 events and keeps 1, sent at the middle of the tick: scenario time (k + 0.5) s.
     const scenarioMs = server.received.map((r) => Number(r.headers['x-ingestlab-scenario-ms']));
     expect(scenarioMs.slice(0, 3)).toEqual([500, 1500, 2500]);
-    expect(report.elapsedSeconds).toBeLessThan(2.5);
+    expect(report.elapsedSeconds).toBeLessThan(1.5);
   });
 
   it('counts a refused key as failed, not retried', async () => {
