@@ -64,6 +64,6 @@ describe('npm run loadgen', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("import http from 'k6/http';");
     // 2 × 10 events/s in batches of 2 = 10 requests/s = 600 a minute for 2 s.
-    expect(run.stdout).toMatch(/"executor": "ramping-arrival-rate"[\s\S]*"startRate": 600[\s\S]*"duration": "2000ms",\s*"target": 600/);
+    expect(run.stdout).toMatch(/executor: "ramping-arrival-rate"[\s\S]*startRate: 600,[\s\S]*\{ duration: "2000ms", target: 600 \}/);
   });
 });

@@ -178,7 +178,7 @@ export function exportK6Script(scenario: Scenario, options: ExportK6Options = {}
   const keysNote = options.keys
     ? `checked against a keys file of ${options.keys.tenants.length} tenant(s) at export; the keys themselves are read at run time`
     : 'read at run time';
-  const scenarios: Record<string, unknown> = {};
+  const scenarios: Record<string, Record<string, unknown>> = {};
   for (const p of plans) {
     scenarios[p.scenarioName] = {
       executor: 'ramping-arrival-rate',
@@ -361,7 +361,7 @@ export function send(group: number, data: SetupData, iteration: number = exec.sc
 }
 
 export const options: Options = {
-  scenarios: ${json(scenarios, 2).replace(/\n/g, '\n  ')},
+  scenarios: ${scenariosText(scenarios)},
   thresholds: ${json(thresholds, 2).replace(/\n/g, '\n  ')},
 };
 
@@ -371,6 +371,17 @@ export function setup(): SetupData {
 
 ${plans.map((p, i) => `/** Tenant group "${groups[i]!.name}". */\nexport function ${p.exec}(data: SetupData): void {\n  send(${i}, data);\n}`).join('\n\n')}
 `;
+}
+
+/** The scenarios object as TypeScript, one k6 stage per line (a trace has hundreds). */
+function scenariosText(scenarios: Record<string, Record<string, unknown>>): string {
+  const parts = Object.entries(scenarios).map(([name, sc]) => {
+    const { stages, ...rest } = sc as { stages: K6Stage[] };
+    const fields = Object.entries(rest).map(([k, v]) => `      ${k}: ${JSON.stringify(v)},`);
+    const stageLines = stages.map((st) => `        { duration: ${JSON.stringify(st.duration)}, target: ${st.target} },`);
+    return [`    ${JSON.stringify(name)}: {`, ...fields, '      stages: [', ...stageLines, '      ],', '    },'].join('\n');
+  });
+  return ['{', ...parts, '  }'].join('\n');
 }
 
 /** Run-length encodes a sorted size table (constant sizes are one pair, distributions a few hundred). */
