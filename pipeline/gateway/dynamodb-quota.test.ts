@@ -144,4 +144,16 @@ describe('DynamoDB capacity through the edge (dynalite behind the gateway, real 
       await expect(ddb.send(new UpdateTableCommand({ TableName: 'grow', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 150 } }))).rejects.toMatchObject({ name: 'LimitExceededException' });
     });
   });
+
+  it('on-demand: a new table takes 4,000 writes/s (§3.6); with weight 100 the 41st item in a second is throttled', async () => {
+    await withGateway(100, async (ddb, _quota, clock) => {
+      await ddb.send(new CreateTableCommand({ TableName: 'od-table', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+      clock.set(1);
+      const batch = (n: number) => ddb.send(new BatchWriteItemCommand({ RequestItems: { 'od-table': Array.from({ length: n }, () => ({ PutRequest: { Item: item() } })) } }));
+      expect((await batch(25)).UnprocessedItems?.['od-table']).toBeUndefined();
+      expect((await batch(16)).UnprocessedItems?.['od-table']).toHaveLength(1);
+      clock.set(2);
+      expect((await batch(25)).UnprocessedItems?.['od-table']).toBeUndefined();
+    });
+  });
 });

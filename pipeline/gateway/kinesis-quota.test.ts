@@ -192,6 +192,15 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
         }),
       );
       expect(out.MetricDataResults?.map((r) => r.Values)).toEqual([[3], [3000], [3_000_000], [2]]);
+      // Every answered GetRecords reports its MillisBehindLatest: 8 samples in minute 0.
+      const age = await aws.cloudwatch.send(
+        new GetMetricDataCommand({
+          StartTime: scenarioDate(clock, 0),
+          EndTime: scenarioDate(clock, clock.now()),
+          MetricDataQueries: [{ Id: 'age', MetricStat: { Metric: { Namespace: 'AWS/Kinesis', MetricName: 'GetRecords.IteratorAgeMilliseconds', Dimensions: [{ Name: 'StreamName', Value: 'r' }] }, Period: 60, Stat: 'SampleCount' } }],
+        }),
+      );
+      expect(age.MetricDataResults?.[0]?.Values).toEqual([8]);
     } finally {
       gateway.close();
       aws.destroy();
