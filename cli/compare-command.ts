@@ -18,10 +18,9 @@ import {
   type VariantSpec,
   compareBlocks,
   findCrossovers,
-  meetsLabel,
   parseSweep,
   parseVariant,
-  rankVariants,
+  rankingLines,
   variantsFromScenario,
 } from '../reports/compare.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
@@ -123,7 +122,7 @@ async function compareInto(
     const expect = loaded.scenario.expect;
     const expectations = expect.length > 0 ? evaluateExpectations(expect, summary, timeline) : null;
     const cpm = summary.cost.perMillionEventsUsd;
-    log(`  ${label}: ${cpm === null ? '—' : money(cpm)} per million events`);
+    log(`  ${label}: ${cpm === null ? '—' : money(cpm)} per million delivered events`);
     const outcome = runOutcome(summary, expectations ?? undefined, false);
     if (outcome.reason) outcomes.push({ ...outcome, reason: `${label}${sweepAt(overrides)}: ${outcome.reason}` });
     timelines.set(summary, timeline);
@@ -183,11 +182,8 @@ export async function runCompareCommand(nameOrPath: string, options: CompareOpti
   // With a sweep, the side-by-side ranking is at the last (largest) swept value: say so.
   const last = result.sweep?.points.at(-1);
   if (result.sweep && last) lines.push(`at ${result.sweep.spec.key} = ${int(last.value)}:`);
-  rankVariants(result.runs).forEach((r, i) => {
-    const s = r.summary;
-    const cpm = s.cost.perMillionEventsUsd;
-    lines.push(`${i + 1}. ${r.label.padEnd(14)} ${(cpm === null ? '—' : money(cpm)).padStart(8)} per million events · dropped ${int(s.events.dropped)} · rejected ${int(s.events.rejected)} · meets expectations: ${meetsLabel(r)}`);
-  });
+  // Qualified variants numbered cheapest per million delivered first; disqualified ones with their reason (reports/compare.ts).
+  lines.push(...rankingLines(result.runs));
   if (result.sweep) for (const c of findCrossovers(result.sweep.points, result.sweep.spec.key)) lines.push(c.text);
   lines.push(`wrote ${wroteLine(result.dir, result.files)}`);
   if (!options.quiet) process.stdout.write(lines.join('\n') + '\n');

@@ -5,7 +5,8 @@
  */
 import { useApp, useInput } from 'ink';
 import { DashboardLayout } from './DashboardLayout.tsx';
-import { layoutFor } from './layout.ts';
+import { MIN_COLUMNS, MIN_ROWS, layoutFor } from './layout.ts';
+import { TooSmall } from './TooSmall.tsx';
 import type { RunSource } from './run-source.ts';
 import { useRunSnapshot } from './use-run-snapshot.ts';
 import { useTerminalSize, type TerminalSize } from './use-terminal-size.ts';
@@ -34,5 +35,7 @@ export function Dashboard({ source, onQuit, size, color = false }: DashboardProp
     else if (input === '+' || input === '=') source.faster();
     else if (input === '-' || input === '_') source.slower();
   });
+  // Below the 80×24 floor a full frame would wrap and scroll: say the size it needs instead.
+  if (terminal.columns < MIN_COLUMNS || terminal.rows < MIN_ROWS) return <TooSmall snapshot={snapshot} columns={terminal.columns} rows={terminal.rows} />;
   return <DashboardLayout snapshot={snapshot} layout={layout} color={color} />;
 }

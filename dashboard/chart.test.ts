@@ -3,6 +3,8 @@ import { compact, lineChart, padVisible, sparkline, timeAxis } from './chart.ts'
 
 test('compact axis labels', () => {
   expect([0, 7.5, 999, 1234, 45_000, 2_500_000, 3e9].map(compact)).toEqual(['0', '7.5', '999', '1.2k', '45k', '2.5M', '3.0G']);
+  // asciichart's axis steps leave residues: -0.04 is 0 on the axis, never "-0.0" (issue 9 #11).
+  expect([-0.04, -1e-12, 0.049, -0.06].map(compact)).toEqual(['0', '0', '0', '-0.1']);
 });
 
 test('a line chart is exactly height lines of width columns, whatever the data', () => {

@@ -4,6 +4,8 @@ import asciichart from 'asciichart';
 /** 1234 → "1.2k", 45000 → "45k", 2.5e6 → "2.5M": short enough for a 5-column axis. */
 export function compact(x: number): string {
   const a = Math.abs(x);
+  // Below what one decimal shows, a value is 0: asciichart's axis steps leave residues like -0.04, never "-0.0".
+  if (a < 0.05) return '0';
   if (a < 1000) return a < 10 && a % 1 !== 0 ? x.toFixed(1) : Math.round(x).toString();
   for (const [unit, size] of [['G', 1e9], ['M', 1e6], ['k', 1e3]] as const) {
     if (a >= size) {

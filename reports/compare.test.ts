@@ -111,6 +111,12 @@ describe('disqualification: what got through comes before cost (issue 9 #3)', ()
     expect(disqualification({ summary: stuck })).toBe('10.0% of offered events not yet stored and delivered when the drain ended (tolerance 0.1%)');
   });
 
+  it('a scenario that states its drop tolerance (events.dropped: rate < 0.30) is judged by it: 10% dropped qualifies when the expectation passes', () => {
+    const dropping = fake(1, { dropped: 3_000, accepted: 27_000, stored: 27_000, delivered: 27_000 });
+    expect(disqualification({ summary: dropping, expectations: [result('events.dropped', true)] })).toBeUndefined();
+    expect(disqualification({ summary: dropping, expectations: [result('events.dropped', false)] })).toBe('fails 1 of 1 expectations (events.dropped == 0)');
+  });
+
   it('a failed expectation disqualifies, a failed cost ceiling does not (cost is what the ranking compares)', () => {
     expect(disqualification({ summary: healthy, expectations: [result('events.dropped', false), result('cost.perMillionEventsUsd', false)] })).toBe(
       'fails 1 of 2 expectations (events.dropped == 0)',

@@ -116,9 +116,10 @@ export function parseSweep(text: string, flag = '--sweep'): SweepSpec {
 
 /**
  * Share of offered events a variant may drop after retries, or have refused for capacity at the front door (API
- * account throttle, ALB fleet), or leave undelivered when the drain ends, and still be ranked: 0.1%. Losing an
- * accepted event has no tolerance. Rejections by the tenant usage-plan limit or for size are the scenario's own
- * policy, the same in every variant, and do not disqualify.
+ * account throttle, ALB fleet), or leave undelivered when the drain ends, and still be ranked: 0.1%, unless the
+ * scenario states its own tolerance as an expectation on `events.dropped` / `events.rejected`. Losing an accepted
+ * event has no tolerance. Rejections by the tenant usage-plan limit or for size are the scenario's own policy, the
+ * same in every variant, and do not disqualify.
  */
 export const REFUSAL_TOLERANCE = 0.001;
 
@@ -131,7 +132,12 @@ export function disqualification(run: { summary: Summary; expectations?: readonl
   const s = run.summary;
   const e = s.events;
   const reasons = [...auditFailures(s)];
-  const capacityRefused = e.dropped + s.apiGateway.rejectedAccountLimit + (s.apiGateway.rejectedFleetCapacity ?? 0);
+  // A scenario that states its own tolerance for drops or rejections (`events.dropped: rate < 0.30`) is judged by
+  // it, through its expectations below; otherwise the default tolerance applies.
+  const states = (key: string) => (run.expectations ?? []).some((x) => x.key === key);
+  const capacityRefused =
+    (states('events.dropped') ? 0 : e.dropped) +
+    (states('events.rejected') ? 0 : s.apiGateway.rejectedAccountLimit + (s.apiGateway.rejectedFleetCapacity ?? 0));
   if (e.offered > 0 && capacityRefused / e.offered > REFUSAL_TOLERANCE) {
     reasons.push(`${share(capacityRefused, e.offered)} of offered events dropped or refused for capacity (tolerance ${pct(REFUSAL_TOLERANCE, 1)})`);
   }
@@ -305,7 +311,7 @@ function sideBySide(runs: readonly VariantRun[]): Block[] {
     return why === undefined ? [] : [`${r.label} is disqualified: ${why}.`];
   });
   if (out.length) b.push({ kind: 'list', items: out });
-  b.push({ kind: 'note', text: `A variant is ranked only if it loses no accepted event, its audit balances, it meets every expectation (a cost ceiling aside: cost is what the ranking compares), and it drops, refuses for capacity or leaves undelivered at most ${pct(REFUSAL_TOLERANCE, 1)} of offered events. Cost per million counts delivered events (stored in DynamoDB and in S3).` });
+  b.push({ kind: 'note', text: `A variant is ranked only if it loses no accepted event, its audit balances, it meets every expectation (a cost ceiling aside: cost is what the ranking compares), and it drops, refuses for capacity or leaves undelivered at most ${pct(REFUSAL_TOLERANCE, 1)} of offered events (or what the scenario's own expectations on events.dropped and events.rejected allow). Cost per million counts delivered events (stored in DynamoDB and in S3).` });
   b.push({ kind: 'h3', text: 'Cost by service (for the run)' });
   b.push({
     kind: 'table',

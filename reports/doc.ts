@@ -86,7 +86,8 @@ p { margin: 6px 0; }
 .note { color: #495057; font-style: italic; }
 table { border-collapse: collapse; margin: 8px 0 12px; font-size: 13px; width: 100%; }
 th, td { border: 1px solid #dee2e6; padding: 3px 8px; text-align: left; vertical-align: top; }
-td.wrap { overflow-wrap: anywhere; }
+td.wrap { overflow-wrap: anywhere; min-width: 8em; }
+.table { overflow-x: auto; max-width: 100%; }
 th { background: #f1f3f5; }
 td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 12px 0 18px; break-inside: avoid; page-break-inside: avoid; }
@@ -129,11 +130,12 @@ export function renderHtml(title: string, blocks: readonly Block[]): string {
       case 'table': {
         const cls = (i: number) => (b.align?.[i] === 'r' ? ' class="r"' : '');
         // Long text (sources, URLs, reasons) may break anywhere; short cells keep their words whole.
-        const td = (c: string, i: number) => (c.length > 40 && b.align?.[i] !== 'r' ? ' class="wrap"' : cls(i));
-        out.push('<table>');
+        const td = (c: string, i: number) => (c.length > 24 && b.align?.[i] !== 'r' ? ' class="wrap"' : cls(i));
+        // A wide table (the price table has ten columns) scrolls inside its own box instead of overflowing the page.
+        out.push('<div class="table"><table>');
         out.push(`<thead><tr>${b.head.map((h, i) => `<th${cls(i)}>${escapeXml(h)}</th>`).join('')}</tr></thead>`);
         out.push(`<tbody>${b.rows.map((r) => `<tr>${r.map((c, i) => `<td${td(c, i)}>${escapeXml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody>`);
-        out.push('</table>');
+        out.push('</table></div>');
         break;
       }
       case 'chart':

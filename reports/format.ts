@@ -23,7 +23,8 @@ export const money = (usd: number): string =>
 
 export const seconds = (s: number): string => formatDuration(s);
 
-export const ms = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${int(x)} ms`);
+/** Milliseconds as a reader wants them: 530 ms, 12.5 s, then minutes and hours (86,048,800 ms → 23h54m9s). */
+export const ms = (x: number): string => (x < 10_000 ? `${int(x)} ms` : x < 120_000 ? `${(x / 1000).toFixed(1)} s` : formatDuration(x / 1000));
 
 export const bytes = (b: number): string => {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -11,7 +11,7 @@ import type { Timeline } from '../sim/timeline.ts';
 import { run, tenants } from '../test/builders.ts';
 import { unitPrice } from './format.ts';
 import { infracostUsage } from './infracost-usage.ts';
-import { runReportHtml, runReportMarkdown, verdict } from './run-report.ts';
+import { burstCredits, runReportHtml, runReportMarkdown, throttleTitle, verdict } from './run-report.ts';
 import { parseTimelineCsv } from './timeline-data.ts';
 import { timelineCsv } from './timeline-csv.ts';
 import { writeReport, writeRun } from './write-run.ts';
@@ -70,6 +70,42 @@ describe('the run report of burst-spike', () => {
 
   it('is deterministic: the same run gives the same bytes', () => {
     expect(runReportHtml(burst.summary, burst.timeline)).toBe(runReportHtml(burst.summary, burst.timeline));
+  });
+});
+
+describe('charts say what they draw (issue 9 #11)', () => {
+  it('names only the kinds of refusal the throttles chart draws', () => {
+    expect(throttleTitle(['Kinesis throttled records', 'dropped after retries'])).toBe('Throttles and drops');
+    expect(throttleTitle(['DynamoDB throttled writes'])).toBe('Throttles');
+    expect(throttleTitle(['Kinesis throttled records', 'rejected at the API', 'dropped after retries'])).toBe('Throttles, rejections and drops');
+  });
+
+  it('counts the minutes DynamoDB consumed above provisioned (burst credits): 6 one-minute rows at 150 of 100 WCU are 360 s', () => {
+    const rows = 8;
+    const col = (values: number[]) => Float64Array.from(values);
+    const t = parseTimelineCsv(timelineCsv(burst.timeline));
+    const fake = {
+      ...t,
+      rows,
+      step: 60,
+      columns: {
+        ...t.columns,
+        ddbCapacityWcu: col([100, 100, 100, 100, 100, 100, 100, 100]),
+        ddbConsumedWcu: col([90, 150, 150, 150, 150, 150, 150, 90]),
+        ddbThrottled: col([0, 0, 0, 0, 0, 0, 7, 0]),
+      },
+    };
+    expect(burstCredits(fake)).toBe(360);
+  });
+
+  it('timeline.csv prints a residue of −1e-12 as 0, never -0.000', () => {
+    const timeline = run({ duration: '2s', tenants: tenants(1, 1) }).timeline;
+    timeline.columns.firehoseBufferBytes[0] = -1e-12;
+    timeline.columns.firehoseBufferBytes[1] = 1.23456;
+    const csv = timelineCsv(timeline);
+    expect(csv).not.toContain('-0.000');
+    const col = csv.split('\n')[0]!.split(',').indexOf('firehoseBufferBytes');
+    expect(csv.split('\n').slice(1, 3).map((l) => l.split(',')[col])).toEqual(['0', '1.235']);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { ExpectationResult } from '../sim/expectations.ts';
 import { RECORD_LIMITS } from '../sim/record-limits.ts';
-import { SOURCES_PAGE, citeSources } from '../sim/sources.ts';
+import { SOURCES_PAGE, citeSources, sourceLink } from '../sim/sources.ts';
 import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
 import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
@@ -172,6 +172,27 @@ export function verdict(s: Summary, timeline?: TimelineData, expectations?: read
   return { text: [audit, throughputSentence(s), parts.join('; ') + '.'].filter(Boolean).join(' '), ok };
 }
 
+/** The throttles chart's title names only what it draws: throttles, drops, rejections. */
+export function throttleTitle(labels: readonly string[]): string {
+  const kinds = [
+    labels.some((l) => /throttled/.test(l)) ? 'throttles' : '',
+    labels.some((l) => /rejected/.test(l)) ? 'rejections' : '',
+    labels.some((l) => /dropped/.test(l)) ? 'drops' : '',
+  ].filter(Boolean);
+  const text = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}` : kinds[0]!;
+  return text[0]!.toUpperCase() + text.slice(1);
+}
+
+/** Seconds of the timeline in which the table consumed above its provisioned WCU: only burst credits allow that. */
+export function burstCredits(t: TimelineData): number {
+  let seconds = 0;
+  for (let r = 0; r < t.rows; r++) {
+    const cap = t.columns.ddbCapacityWcu[r]!;
+    if (cap > 0 && t.columns.ddbConsumedWcu[r]! > cap * 1.001) seconds += t.step;
+  }
+  return seconds;
+}
+
 /** Time axis in the unit that suits the run's length. */
 function timeAxis(durationSeconds: number): { unit: number; label: string; format: (v: number) => string } {
   if (durationSeconds <= 3 * 3600) return { unit: 60, label: 'time since start (minutes)', format: (v) => compact(v / 60) };
@@ -243,7 +264,11 @@ export function runCharts(s: Summary, t: TimelineData | undefined, options: RunR
           formatX: axis.format,
         xUnit: axis.unit,
         }),
-        caption: 'Demand includes retried writes; dashed lines are UpdateTable requests by the table autoscaler.',
+        caption:
+          'Demand includes retried writes; dashed lines are UpdateTable requests by the table autoscaler.' +
+          (burstCredits(t)
+            ? ` Consumed above provisioned (${seconds(burstCredits(t))} of it here) is burst capacity: DynamoDB lends up to 300 s of unused capacity, best effort, even while it throttles the rest (${sourceLink('3.2')}).`
+            : ''),
       });
     }
     const per = 1 / t.step;
@@ -256,12 +281,13 @@ export function runCharts(s: Summary, t: TimelineData | undefined, options: RunR
     ].filter((c) => c.col.some((v) => v > 0));
     if (th.length > 0) {
       const first = ds(th[0]!.col, 'max', per);
+      const title = `${throttleTitle(th.map((c) => c.label))} (per second, peak per bucket)`;
       charts.push({
         id: 'throttles',
-        title: 'Throttles, rejections and drops (per second, peak per bucket)',
+        title,
         svg: lineChart({
           id: 'throttles',
-          title: 'Throttles, rejections and drops (per second, peak per bucket)',
+          title,
           x: first.x,
           series: th.map((c) => ({ label: c.label, values: ds(c.col, 'max', per).values, color: c.color })),
           markers: actionMarkers(s, 'kinesis'),

@@ -123,6 +123,27 @@ function capacitySteps(timeline: Timeline): string {
   return steps.length > 8 ? `varies from ${int(Math.min(...capacity))} to ${int(Math.max(...capacity))}` : steps.join(' → ');
 }
 
+/**
+ * Rows enough that demand and capacity land on different rows wherever they differ by more than a tenth (4,000 of
+ * capacity over 2,400 of demand must not share a row and its one label), from 8 up to 20 rows.
+ */
+export function chartHeight(demand: ArrayLike<number>, capacity: ArrayLike<number>, min = 8, max = 20): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let gap = Infinity;
+  for (let i = 0; i < demand.length; i++) {
+    const d = demand[i]!;
+    const c = capacity[i]!;
+    lo = Math.min(lo, d, c);
+    hi = Math.max(hi, d, c);
+    const apart = Math.abs(d - c);
+    if (apart > 0.1 * Math.max(Math.min(Math.abs(d), Math.abs(c)), 1)) gap = Math.min(gap, apart);
+  }
+  if (!Number.isFinite(gap) || hi <= lo) return min;
+  // asciichart rounds each value to the nearest of `height` row steps: a gap of one whole step always separates them.
+  return Math.max(min, Math.min(max, Math.ceil((hi - lo) / gap)));
+}
+
 /** Demand and capacity reduced to the chart width (max per column, so short bursts stay visible). */
 function chart(timeline: Timeline, options: SummaryTextOptions): string {
   const width = Math.max(20, Math.min(options.width ?? 72, 120));
@@ -130,7 +151,7 @@ function chart(timeline: Timeline, options: SummaryTextOptions): string {
   const demand = downsample(x, timeline.columns.kinesisDemandRps, width).values;
   const capacity = downsample(x, timeline.columns.kinesisCapacityRps, width).values;
   const plot = asciichart.plot([demand, capacity], {
-    height: 8,
+    height: chartHeight(demand, capacity),
     format: (x: number) => int(x).padStart(9),
     ...(options.color ? { colors: [asciichart.cyan, asciichart.yellow] } : {}),
   });

@@ -234,9 +234,18 @@ export interface StackedBarSpec {
 }
 
 /** Horizontal stacked bars (one per run or variant), a legend of segments, and each bar's total at its end. */
+/** Widest advance of an 11 px sans-serif character, averaged over lower-case text, in the fonts a viewer may have. */
+const BAR_LABEL_CHAR_PX = 7.2;
+
 export function stackedBars(spec: StackedBarSpec): string {
   const W = spec.width ?? 760;
-  const labelW = Math.min(220, 12 + 6.5 * Math.max(4, ...spec.bars.map((b) => b.label.length)));
+  // 11 px sans-serif runs up to ~7.2 px a character in wide fonts (DejaVu's "m" is 10.7): size the label column for
+  // that, so "ondemand" is not cut off on the left; longer labels than the column holds end in an ellipsis.
+  const labelW = Math.min(240, 16 + BAR_LABEL_CHAR_PX * Math.max(4, ...spec.bars.map((b) => b.label.length)));
+  const fit = (label: string) => {
+    const chars = Math.floor((labelW - 16) / BAR_LABEL_CHAR_PX + 1e-9);
+    return label.length <= chars ? label : `${label.slice(0, chars - 1)}…`;
+  };
   const legend = new Map<string, string>();
   for (const b of spec.bars) for (const s of b.segments) if (s.value > 0 && !legend.has(s.label)) legend.set(s.label, s.color);
   const legendRows = Math.ceil(legend.size / 4);
@@ -255,7 +264,7 @@ export function stackedBars(spec: StackedBarSpec): string {
   });
   spec.bars.forEach((b, i) => {
     const y = top + 4 + i * (barH + 10);
-    out.push(`<text x="${labelW - 8}" y="${y + barH / 2 + 4}" text-anchor="end" fill="${PALETTE.text}">${escapeXml(b.label)}</text>`);
+    out.push(`<text x="${n(labelW - 8)}" y="${y + barH / 2 + 4}" text-anchor="end" fill="${PALETTE.text}">${escapeXml(fit(b.label))}<title>${escapeXml(b.label)}</title></text>`);
     let x = labelW;
     let total = 0;
     for (const s of b.segments) {

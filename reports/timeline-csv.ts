@@ -6,7 +6,8 @@ export function timelineCsv(timeline: Timeline): string {
   for (let r = 0; r < timeline.rows; r++) {
     const cells = [String(timeline.time(r))];
     for (const name of TIMELINE_COLUMN_NAMES) {
-      const v = timeline.columns[name][r]!;
+      // Three decimals; a residue like -1e-12 prints as 0, never -0.000.
+      const v = Math.round(timeline.columns[name][r]! * 1000) / 1000 || 0;
       cells.push(Number.isInteger(v) ? String(v) : v.toFixed(3));
     }
     lines.push(cells.join(','));

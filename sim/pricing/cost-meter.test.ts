@@ -125,8 +125,8 @@ describe('priceUsage, us-east-1', () => {
     expect(r.byService.apiGateway).toBeCloseTo(333 * 3.5 + 67 * 2.8, 9);
     const tiers = r.lines.filter((l) => l.item === 'rest-requests');
     expect(tiers.map((l) => [l.tier, l.quantity, l.unitPriceUsd])).toEqual([
-      ['first 333', 333, 3.5],
-      ['next 667', 67, 2.8],
+      ['first 333M requests', 333, 3.5],
+      ['next 667M requests', 67, 2.8],
     ]);
   });
 
@@ -164,6 +164,18 @@ describe('priceUsage, us-east-1', () => {
     const u = emptyUsage(1);
     u.firehose.ingestBytesBilled = 512_001 * GB;
     expect(() => priceUsage(u, { region: 'us-east-1' })).toThrow(/firehose ingestion in us-east-1 above 512000 GB/);
+  });
+});
+
+describe('tier labels carry their unit (issue 9 #11)', () => {
+  it('7e9 Lambda GB-s: "first 6B GB-seconds" then "next 9B GB-seconds"; REST requests: "first 333M requests"', () => {
+    const u = emptyUsage(1);
+    u.lambda.gbSeconds = 7e9;
+    u.apiGateway.requests = 1e6;
+    const tiers = priceUsage(u, { region: 'us-east-1' }).lines.map((l) => l.tier);
+    expect(tiers).toContain('first 6B GB-seconds');
+    expect(tiers).toContain('next 9B GB-seconds');
+    expect(tiers).toContain('first 333M requests');
   });
 });
 

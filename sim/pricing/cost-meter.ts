@@ -138,10 +138,24 @@ export function selectPrice(
   return best;
 }
 
-function tierLabel(index: number, from: number, upTo: number | undefined): string {
-  if (index === 0 && upTo !== undefined) return `first ${upTo}`;
-  if (upTo === undefined) return index === 0 ? 'all' : `over ${from}`;
-  return `next ${upTo - from}`;
+const compactNumber = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+const wholeNumber = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+/**
+ * A tier bound in the entry's own unit, written out: 333 of "1M requests" → "333M requests", 6e9 "GB-second" →
+ * "6B GB-seconds", 512,000 "GB" → "512,000 GB".
+ */
+export function tierAmount(amount: number, unit: string): string {
+  const m = /^(\d+)([KM])\s+(.+)$/.exec(unit);
+  const total = m ? amount * Number(m[1]) * (m[2] === 'K' ? 1e3 : 1e6) : amount;
+  const noun = m ? m[3]! : total === 1 || /s$/.test(unit) || /^GB$|^TB$/.test(unit) ? unit : `${unit}s`;
+  return `${total >= 1e6 ? compactNumber.format(total) : wholeNumber.format(total)} ${noun}`;
+}
+
+function tierLabel(index: number, from: number, upTo: number | undefined, unit: string): string {
+  if (index === 0 && upTo !== undefined) return `first ${tierAmount(upTo, unit)}`;
+  if (upTo === undefined) return index === 0 ? 'all' : `over ${tierAmount(from, unit)}`;
+  return `next ${tierAmount(upTo - from, unit)}`;
 }
 
 /** Splits `quantity` across the entry's bands; an untiered entry is one band. */
@@ -156,7 +170,7 @@ function bands(entry: PriceEntry, quantity: number): { tier?: string; quantity: 
       throw new UsageError(`price for ${entry.service} ${entry.item} in ${entry.region}: tier bounds must increase (${upTo} after ${from})`);
     }
     const inBand = Math.min(quantity, upTo ?? Infinity) - from;
-    if (inBand > 0 || i === 0) out.push({ tier: tierLabel(i, from, upTo), quantity: Math.max(inBand, 0), unitPriceUsd: t.usd });
+    if (inBand > 0 || i === 0) out.push({ tier: tierLabel(i, from, upTo, entry.unit), quantity: Math.max(inBand, 0), unitPriceUsd: t.usd });
     if (upTo === undefined) return out;
     from = upTo;
     if (quantity <= from) return out;
