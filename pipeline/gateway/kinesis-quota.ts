@@ -125,6 +125,12 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
     return p;
   }
 
+  /** Iterators a consumer abandons are never used again; the oldest go once there are many (they expire after 5 min, §1.1). */
+  function rememberIterator(iterator: string, at: { stream: string; shard: string }): void {
+    if (iterators.size >= 100_000) iterators.delete(iterators.keys().next().value!);
+    iterators.set(iterator, at);
+  }
+
   function shardFor(s: Stream, hash: bigint): Shard | undefined {
     let lo = 0;
     let hi = s.open.length - 1;
@@ -249,7 +255,7 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
     const name = nameOf(body, 'StreamName', 'StreamARN');
     if (res.status === 200 && name) {
       const it = parseJson(res.body)?.ShardIterator;
-      if (typeof it === 'string') iterators.set(it, { stream: name, shard: body.ShardId });
+      if (typeof it === 'string') rememberIterator(it, { stream: name, shard: body.ShardId });
     }
     return res;
   }
@@ -273,7 +279,7 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
     if (res.status !== 200) return res;
     const out = parseJson(res.body);
     iterators.delete(body.ShardIterator);
-    if (typeof out?.NextShardIterator === 'string') iterators.set(out.NextShardIterator, at);
+    if (typeof out?.NextShardIterator === 'string') rememberIterator(out.NextShardIterator, at);
     const weight = requestWeight(req, options.weight);
     let bytes = 0;
     for (const r of (out?.Records ?? []) as any[]) bytes += Buffer.byteLength(r.Data ?? '', 'base64');
@@ -356,6 +362,13 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
       case 'DescribeStream':
       case 'DescribeStreamSummary':
         return describe(req, next);
+      case 'CreateStream':
+      case 'DeleteStream': {
+        // A stream created again under the same name starts with new shards and a fresh 24-hour quota.
+        const name = nameOf(parseJson(req.body), 'StreamName', 'StreamARN');
+        if (name) streams.delete(name);
+        return next(req);
+      }
       case 'SplitShard':
       case 'MergeShards': {
         const res = await next(req);
