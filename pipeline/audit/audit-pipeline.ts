@@ -11,6 +11,7 @@ import { DEAD_LETTER_PREFIX } from '../storage/dead-letter.ts';
 import { EventTables } from '../storage/event-tables.ts';
 import type { PipelineNames } from '../storage/provision.ts';
 import { scanStream } from '../storage/stream-scan.ts';
+import { withRetries } from '../storage/backoff.ts';
 
 export interface AuditInput {
   aws: { kinesis: KinesisClient; dynamodb: DynamoDBClient; s3: S3Client };
@@ -61,7 +62,7 @@ export async function auditPipeline(input: AuditInput): Promise<AuditResult> {
     }
   });
 
-  const tables = await new EventTables(aws.dynamodb, { tablePer: 'week', mode: 'on-demand', writeCapacity: 1, readCapacity: 1, createAheadSeconds: 0, retentionSeconds: 0 }).listEventTables();
+  const tables = await new EventTables(aws.dynamodb, { tablePer: 'week', mode: 'on-demand', writeCapacity: 1, readCapacity: 1, createAheadSeconds: 0, retentionSeconds: 0, ...(names.eventTablePrefix ? { tablePrefix: names.eventTablePrefix } : {}) }).listEventTables();
   const storedCounts = new Map<string, number>();
   for (const table of tables) {
     await scanTable(aws.dynamodb, table, (item) => {
@@ -129,8 +130,8 @@ export async function auditPipeline(input: AuditInput): Promise<AuditResult> {
 async function scanTable(dynamodb: DynamoDBClient, table: string, onItem: (item: Record<string, AttributeValue>) => void): Promise<void> {
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await dynamodb.send(
-      new ScanCommand({ TableName: table, ProjectionExpression: 'pk, id', ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    const page = await withRetries(() =>
+      dynamodb.send(new ScanCommand({ TableName: table, ProjectionExpression: 'pk, id', ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) })),
     );
     for (const item of page.Items ?? []) onItem(item);
     start = page.LastEvaluatedKey;
@@ -142,14 +143,14 @@ async function readJsonLines(s3: S3Client, bucket: string, prefix: string, onLin
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+    const page = await withRetries(() => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   let lines = 0;
   for (let i = 0; i < keys.length; i += 8) {
     const texts = await Promise.all(
-      keys.slice(i, i + 8).map(async (key) => (await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString()) ?? ''),
+      keys.slice(i, i + 8).map((key) => withRetries(async () => (await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString()) ?? '')),
     );
     for (const text of texts) {
       for (const line of text.split('\n')) {

@@ -43,15 +43,25 @@ export async function startProcessorThread(data: ProcessorWorkerData): Promise<P
     });
     worker.once('exit', (code) => reject(new Error(`processor thread exited with ${code} before starting`)));
   });
+  // A worker that fails later must not take this thread down: its error is kept in the counters it last sent.
+  let failure: string | undefined;
+  worker.on('error', (error) => (failure = error.message));
+  let gone = false;
+  void exited.then(() => (gone = true));
   const end = (how: 'stop' | 'abort') =>
     new Promise<ProcessorCounters>((resolve) => {
+      const last = () => ({ ...current(), ...(failure ? { lastError: failure } : {}) });
+      if (gone) return resolve(last());
       stopped = (c) => void exited.then(() => resolve(c));
+      void exited.then(() => resolve(last()));
       worker.postMessage(how);
     });
+  const current = (): ProcessorCounters =>
+    counters ?? { recordsRead: 0, stored: 0, delivered: 0, deadLettered: 0, batches: 0, retries: 0, throttled: 0, iteratorAgeMs: 0, millisBehindLatest: 0, shardsRunning: 0, shardsFinished: 0, errors: 0 };
   let ending: Promise<ProcessorCounters> | undefined;
   return {
     get counters() {
-      return counters ?? ({ recordsRead: 0, stored: 0, delivered: 0, deadLettered: 0, batches: 0, retries: 0, throttled: 0, iteratorAgeMs: 0, millisBehindLatest: 0, shardsRunning: 0, shardsFinished: 0, errors: 0 } satisfies ProcessorCounters);
+      return failure ? { ...current(), lastError: `processor thread: ${failure}` } : current();
     },
     stop: () => (ending ??= end('stop')),
     abort: () => (ending ??= end('abort')),
