@@ -11,7 +11,7 @@ import { createManualClock } from './scenario-clock.ts';
 describe('Firehose Direct PUT quotas through the edge (our endpoint behind the gateway, real SDK)', () => {
   it('v2 quotas outside the big regions (1,000 records/s): of 3 × 500 records in one second, 500 fail with ServiceUnavailableException', async () => {
     const clock = createManualClock();
-    const quota = createFirehoseQuota({ config: firehoseConfigSchema.parse({ quotaEra: 'v2' }), region: 'us-east-2', clock, weight: 1, metrics: new MetricsStore(clock, 120) });
+    const quota = createFirehoseQuota({ config: firehoseConfigSchema.parse({ quotaEra: 'v2', quotaAutoIncrease: false }), region: 'us-east-2', clock, weight: 1, metrics: new MetricsStore(clock, 120) });
     expect(quota.limits).toEqual({ records: 1_000, requests: 1_000, bytes: 1_048_576 });
     const target = await startEmbedded({ middleware: [quota.middleware] });
     const aws = createAwsClients(target);
@@ -35,6 +35,37 @@ describe('Firehose Direct PUT quotas through the edge (our endpoint behind the g
       const next = await aws.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'raw', Records: batch(500) }));
       expect(next.FailedPutCount).toBe(0);
       expect(quota.counters).toMatchObject({ acceptedRecords: 1_500, throttledRecords: 501 });
+    } finally {
+      aws.destroy();
+      await target.stop();
+    }
+  });
+
+  it("the automatic quota increase (the model's ramp, ×2 300 s after a throttled minute ends): 1,000 records/s until 360 s, 2,000 from then", async () => {
+    const clock = createManualClock();
+    const quota = createFirehoseQuota({ config: firehoseConfigSchema.parse({ quotaEra: 'v2' }), region: 'us-east-2', clock, weight: 1, metrics: new MetricsStore(clock, 120) });
+    const target = await startEmbedded({ middleware: [quota.middleware] });
+    const aws = createAwsClients(target);
+    try {
+      await aws.s3.send(new CreateBucketCommand({ Bucket: 'sink' }));
+      await aws.firehose.send(
+        new CreateDeliveryStreamCommand({
+          DeliveryStreamName: 'ramp',
+          DeliveryStreamType: 'DirectPut',
+          ExtendedS3DestinationConfiguration: { RoleARN: 'arn:aws:iam::000000000000:role/f', BucketARN: 'arn:aws:s3:::sink', BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 60 } },
+        }),
+      );
+      const failedOf = async (calls: number) => {
+        let failed = 0;
+        for (let c = 0; c < calls; c++) failed += (await aws.firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'ramp', Records: Array.from({ length: 500 }, () => ({ Data: Buffer.from('{}\n') })) }))).FailedPutCount ?? 0;
+        return failed;
+      };
+      expect(await failedOf(3)).toBe(500);
+      clock.set(359);
+      expect(await failedOf(4)).toBe(1_000);
+      clock.set(360);
+      expect(await failedOf(4)).toBe(0);
+      expect(quota.limitsOf('ramp')?.records).toBe(2_000);
     } finally {
       aws.destroy();
       await target.stop();

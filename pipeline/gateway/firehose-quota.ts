@@ -1,6 +1,8 @@
 /**
  * Firehose Direct PUT quotas in front of our own Firehose endpoint (§5): per delivery stream, records, requests and
- * bytes per second of scenario time, with the numbers FirehoseModel takes for the scenario's region and quota era. A
+ * bytes per second of scenario time, with the quotas of a FirehoseModel for the scenario's region and quota era. Each
+ * closed second's demand is fed to that model, so its automatic quota increase (on by default) raises the gateway's
+ * quotas when and as the simulator's would. A
  * PutRecordBatch whose call is within the request quota answers the records over the record or byte quota with
  * FailedPutCount and per-record ServiceUnavailableException, forwarding the rest and merging the answers in order; a
  * call over the request quota, or a PutRecord that does not fit, is refused whole with ServiceUnavailableException.
@@ -25,21 +27,48 @@ export interface FirehoseCounters {
 export interface FirehoseQuota {
   middleware: EdgeMiddleware;
   counters: FirehoseCounters;
+  /** A new delivery stream's quotas per second (the model's, for the region and era). */
   readonly limits: { records: number; requests: number; bytes: number };
+  /** A delivery stream's quotas now (raised by the automatic increase), or undefined if it has had no traffic. */
+  limitsOf(name: string): { records: number; requests: number; bytes: number } | undefined;
+}
+
+interface DeliveryStream {
+  readonly model: FirehoseModel;
+  readonly data: RateBucket;
+  readonly calls: RateBucket;
+  /** The scenario second being counted, and its demand (records, bytes, calls; refused ones included). */
+  second: number;
+  records: number;
+  bytes: number;
+  requests: number;
 }
 
 export function createFirehoseQuota(options: { config: FirehoseConfig; region: string; clock: ScenarioClock; weight: number; metrics: MetricsStore }): FirehoseQuota {
   const { clock, metrics } = options;
-  const limits = new FirehoseModel(options.config, options.region).limits;
-  /** Per delivery stream: [records, bytes] and [requests] buckets. */
-  const buckets = new Map<string, { data: RateBucket; calls: RateBucket }>();
+  const limits = { ...new FirehoseModel(options.config, options.region).limits };
+  const streams = new Map<string, DeliveryStream>();
   const counters: FirehoseCounters = { acceptedRecords: 0, throttledRecords: 0, throttledCalls: 0 };
 
-  const bucketsOf = (name: string) => {
-    let w = buckets.get(name);
+  /** The stream's state at scenario time `now`: a second that has closed goes to the model, whose quotas then apply. */
+  const bucketsOf = (name: string, now: number): DeliveryStream => {
+    let w = streams.get(name);
     if (!w) {
-      w = { data: new RateBucket([limits.records, limits.bytes]), calls: new RateBucket([limits.requests]) };
-      buckets.set(name, w);
+      const model = new FirehoseModel(options.config, options.region);
+      w = { model, data: new RateBucket([model.limits.records, model.limits.bytes]), calls: new RateBucket([model.limits.requests]), second: Math.floor(now), records: 0, bytes: 0, requests: 0 };
+      streams.set(name, w);
+    }
+    const second = Math.floor(now);
+    if (second > w.second) {
+      if (w.records > 0) w.model.put(w.second, 1, w.records, w.bytes, Math.max(1, w.requests));
+      // The model notices a minute's end on its next call: tell it at the first minute boundary passed, then now.
+      const boundary = (Math.floor(w.second / 60) + 1) * 60;
+      if (boundary <= second) w.model.put(boundary, 1, 0, 0, 0);
+      w.model.put(second, 1, 0, 0, 0);
+      w.second = second;
+      w.records = w.bytes = w.requests = 0;
+      w.data.limits = [w.model.limits.records, w.model.limits.bytes];
+      w.calls.limits = [w.model.limits.requests];
     }
     return w;
   };
@@ -57,16 +86,19 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     const body = parseJson(req.body);
     const name = nameOf(body, 'DeliveryStreamName', 'DeliveryStreamARN');
     if (!name || !Array.isArray(body.Records)) return next(req);
-    const w = bucketsOf(name);
     const now = clock.now();
+    const w = bucketsOf(name, now);
     const weight = requestWeight(req, options.weight);
     const records = body.Records as any[];
+    const sizes = records.map((r) => Buffer.byteLength(r.Data ?? '', 'base64'));
+    w.requests++;
+    w.records += records.length * weight;
+    for (const bytes of sizes) w.bytes += bytes * weight;
     if (!w.calls.tryTake(now, [1])) {
       counters.throttledCalls++;
       publish(name, 0, 0, records.length * weight);
       return awsJsonError(503, 'ServiceUnavailableException', SLOW_DOWN);
     }
-    const sizes = records.map((r) => Buffer.byteLength(r.Data ?? '', 'base64'));
     const ok = sizes.map((bytes) => w.data.tryTake(now, [weight, weight * bytes]));
     const passed = records.filter((_, i) => ok[i]);
     let upstream: any = { FailedPutCount: 0, Encrypted: false, RequestResponses: [] };
@@ -101,10 +133,13 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     const body = parseJson(req.body);
     const name = nameOf(body, 'DeliveryStreamName', 'DeliveryStreamARN');
     if (!name) return next(req);
-    const w = bucketsOf(name);
     const now = clock.now();
+    const w = bucketsOf(name, now);
     const weight = requestWeight(req, options.weight);
     const bytes = Buffer.byteLength(body.Record?.Data ?? '', 'base64');
+    w.requests++;
+    w.records += weight;
+    w.bytes += bytes * weight;
     if (!w.calls.tryTake(now, [1]) || !w.data.tryTake(now, [weight, weight * bytes])) {
       counters.throttledCalls++;
       publish(name, 0, 0, weight);
@@ -121,5 +156,13 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     if (req.operation === 'PutRecord') return putRecord(req, next);
     return next(req);
   };
-  return { middleware, counters, limits };
+  return {
+    middleware,
+    counters,
+    limits,
+    limitsOf(name) {
+      const w = streams.get(name);
+      return w ? { ...w.model.limits } : undefined;
+    },
+  };
 }
