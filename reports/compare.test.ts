@@ -133,7 +133,7 @@ describe('disqualification: what got through comes before cost (issue 9 #3)', ()
     expect(md).toContain('| disqualified | cheap | $1.00 | 90.0% / 90.0% |');
     expect(rankingLines([cheapButDropping, sound])).toEqual([
       '1.  sound             $2.00 per million delivered · stored 100%, delivered 100% of offered · meets expectations: —',
-      '–  cheap             $1.00 per million delivered · stored 90.0%, delivered 90.0% of offered · meets expectations: —\n     disqualified: 10.0% of offered events dropped or refused for capacity (tolerance 0.1%)',
+      '–   cheap             $1.00 per million delivered · stored 90.0%, delivered 90.0% of offered · meets expectations: —\n     disqualified: 10.0% of offered events dropped or refused for capacity (tolerance 0.1%)',
     ]);
   });
 

@@ -176,7 +176,7 @@ export function rankingLines(runs: readonly VariantRun[]): string[] {
     const s = r.summary;
     const cpm = s.cost.perMillionEventsUsd;
     const why = disqualification(r);
-    const head = why === undefined ? `${++rank}.`.padEnd(3) : '– ';
+    const head = (why === undefined ? `${++rank}.` : '–').padEnd(3);
     const figures = `${(cpm === null ? '—' : money(cpm)).padStart(8)} per million delivered · stored ${share(s.events.stored, s.events.offered)}, delivered ${share(s.events.delivered, s.events.offered)} of offered · meets expectations: ${meetsLabel(r)}`;
     return `${head} ${r.label.padEnd(14)} ${figures}${why === undefined ? '' : `\n     disqualified: ${why}`}`;
   });
