@@ -46,7 +46,7 @@ const TOOL_UNITS: Readonly<Record<string, number>> = {
 
 const VALIDATE_NOTE =
   "this mirrors kinesis-scaling-utils' AutoscalingConfiguration.validate(), which rejects a missing scalePct in " +
-  'either scaleUp or scaleDown even when scaleCount is set (aws-reference.md §2.1); scaleCount still takes priority';
+  'either scaleUp or scaleDown even when scaleCount is set (docs/sources.md#kinesis-scaling-utils); scaleCount still takes priority';
 
 const scaleRule = (which: 'scaleUp' | 'scaleDown') =>
   z.strictObject({
