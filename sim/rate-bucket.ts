@@ -16,11 +16,17 @@ export class RateBucket {
 
   /** Takes `amounts` at scenario time `now` if every dimension has them; false (nothing taken) otherwise. */
   tryTake(now: number, amounts: readonly number[]): boolean {
+    if (!this.fits(now, amounts)) return false;
+    for (let i = 0; i < this.limits.length; i++) this.tokens[i] = this.tokens[i]! - amounts[i]!;
+    return true;
+  }
+
+  /** True if every dimension has `amounts` at `now` (nothing is taken), so two buckets can admit together. */
+  fits(now: number, amounts: readonly number[]): boolean {
     this.refill(now);
     for (let i = 0; i < this.limits.length; i++) {
       if (amounts[i]! > this.tokens[i]! * (1 + 1e-12) + 1e-9) return false;
     }
-    for (let i = 0; i < this.limits.length; i++) this.tokens[i] = this.tokens[i]! - amounts[i]!;
     return true;
   }
 

@@ -208,7 +208,7 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
     }
   });
 
-  it('on-demand: a new stream takes 4 MiB/s, i.e. 4,000 records/s, pooled over its 2 shards (§1.4); the 4,001st record in a second is throttled', async () => {
+  it('on-demand: a new stream takes 4 MiB/s, i.e. 4,000 records/s, pooled (§1.4): the 4,001st record in a second is throttled, and one hot key gets one shard’s 1,000 (§1.2)', async () => {
     const clock = createManualClock();
     const quota = createKinesisQuota({ config: kinesisConfigSchema.parse({ mode: 'on-demand' }), clock, weight: 1, metrics: new MetricsStore(clock, 120) });
     const target = await startEmbedded({ middleware: [quota.middleware] });
@@ -216,8 +216,16 @@ describe('Kinesis limits through the edge (kinesalite behind the gateway, real S
     try {
       await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'od', ShardCount: 2 }));
       let failed = 0;
-      for (let call = 0; call < 9; call++) failed += (await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'od', Records: records(call < 8 ? 500 : 1) }))).FailedRecordCount ?? 0;
+      // Spread exactly over the model's 4 shards of 1,000 records/s (4 MiB/s = 4 shards): 1,000 each.
+      let j = 0;
+      const spread = (n: number) => Array.from({ length: n }, () => ({ PartitionKey: 'k', ExplicitHashKey: String(BigInt(j % 4) * 2n ** 126n + BigInt(j++)), Data: DATA }));
+      for (let call = 0; call < 9; call++) failed += (await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'od', Records: spread(call < 8 ? 500 : 1) }))).FailedRecordCount ?? 0;
       expect(failed).toBe(1);
+      // One hot key still gets one shard's 1,000 records/s of the 4,000 (§1.2).
+      clock.set(1);
+      failed = 0;
+      for (let call = 0; call < 3; call++) failed += (await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'od', Records: records(500, () => 'hot') }))).FailedRecordCount ?? 0;
+      expect(failed).toBe(500);
     } finally {
       aws.destroy();
       await target.stop();

@@ -42,6 +42,11 @@ interface Stream {
   readonly limits: StreamLimits;
   /** On-demand: the stream's pooled bucket, and the current second's accepted writes for the model's peak. */
   readonly pool: RateBucket;
+  /**
+   * On-demand: a bucket per shard of the model's own layout (equal hash ranges over `model.shards`), so one partition
+   * key never gets more than one shard's limit (§1.2), as in the simulator, whatever shards the emulator has.
+   */
+  layout: RateBucket[];
   second: number;
   secondRecords: number;
   secondBytes: number;
@@ -106,7 +111,7 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
         if (!s) {
           const limits = new StreamLimits(config, Math.max(1, open.length));
           const cap = limits.capacity();
-          s = { name, open: [], byId: new Map(), limits, pool: new RateBucket([cap.records, cap.bytes]), second: -1, secondRecords: 0, secondBytes: 0, pending: undefined, stale: false };
+          s = { name, open: [], byId: new Map(), limits, pool: new RateBucket([cap.records, cap.bytes]), layout: [], second: -1, secondRecords: 0, secondBytes: 0, pending: undefined, stale: false };
           streams.set(name, s);
         }
         s.open = open.map((o) => {
@@ -155,8 +160,14 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
       rollSecond(s, now);
       const cap = s.limits.capacity();
       s.pool.limits = [cap.records, cap.bytes];
+      const n = s.limits.model.shards;
+      if (s.layout.length !== n) s.layout = Array.from({ length: n }, () => shardWriteWindow());
+      const own = s.layout[Number((hash * BigInt(n)) >> 128n)]!;
       // One partition key can never exceed one shard (§1.2), and the stream's pooled capacity bounds the rest (§1.4).
-      if (!s.pool.tryTake(now, [weight, weight * bytes])) return { shard, ok: false };
+      const amounts = [weight, weight * bytes];
+      if (!own.fits(now, amounts) || !s.pool.fits(now, amounts)) return { shard, ok: false };
+      own.tryTake(now, amounts);
+      s.pool.tryTake(now, amounts);
       s.secondRecords += weight;
       s.secondBytes += weight * bytes;
       return { shard, ok: true };
