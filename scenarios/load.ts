@@ -63,7 +63,13 @@ const isModulePath = (name: string) => /[\\/]/.test(name) || /\.(ts|js|mjs|mts)$
 export async function loadScenario(path: string, overrides: Record<string, unknown> = {}): Promise<LoadedScenario> {
   const text = readFileSync(path, 'utf8');
   const userPolicies = new Map<string, ScalingPolicy<any, any>>();
-  const raw = parseDocument(text).toJS() ?? {};
+  // YAML that cannot become data (an alias without its anchor) is reported with its position by parseScenario.
+  let raw: any;
+  try {
+    raw = parseDocument(text).toJS() ?? {};
+  } catch {
+    raw = {};
+  }
   for (const [key, value] of Object.entries(overrides)) if (typeof raw === 'object') setPath(raw, key.split('.'), value);
   for (const section of POLICY_SECTIONS) {
     const name = (raw as any)?.[section.path[0]]?.[section.path[1]]?.policy;
@@ -102,7 +108,17 @@ export function parseScenario(
       }),
     );
   }
-  const data = doc.toJS() ?? {};
+  let data;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    // toJS throws for an alias whose anchor is missing or comes later: point at the alias.
+    const message = (error as Error).message;
+    const alias = /alias.*: (\S+)$/.exec(message)?.[1];
+    const offset = alias ? text.indexOf(`*${alias}`) : -1;
+    const { line, col } = offset >= 0 ? at(offset) : { line: 1, col: 1 };
+    throw new ScenarioError([{ file, line, column: col, path: '', message: `invalid YAML: ${message.split('\n')[0]}` }]);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: '', message: 'expected a mapping of scenario keys' }]);
   }

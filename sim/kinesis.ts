@@ -64,7 +64,7 @@ export type KinesisConfig = z.output<typeof kinesisConfigSchema>;
 /** The `producer:` section: the ingest API's PutRecords client. */
 export const producerConfigSchema = z.strictObject({
   /** PutRecords retries of failed records; after these the record is dropped. */
-  maxRetries: z.number().int().nonnegative().default(3),
+  maxRetries: z.number().int().nonnegative().max(100).default(3),
   /** Full-jitter exponential backoff, as the AWS SDK v3 standard retry strategy (base 100 ms, cap 20 s). */
   backoffBaseMs: z.number().positive().default(100),
   backoffMaxMs: z.number().positive().default(20_000),
