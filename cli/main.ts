@@ -283,7 +283,12 @@ pipeline
   .command('up')
   .description("provision a scenario's stream, tables, delivery stream and tenants, start the ingest API and processor, stay up until Ctrl-C")
   .option('--scenario <name|path>', 'a bundled scenario name or a path to a .yaml file', 'steady')
-  .option('--target <t>', 'where AWS runs: embedded (kinesalite, dynalite, s3rver and our Firehose behind one edge port)', 'embedded')
+  .option('--target <t>', 'where AWS runs: embedded (kinesalite, dynalite, s3rver and our Firehose behind one edge port), localstack, or aws (billed: needs --confirm-aws, --max-cost-usd and --firehose-role-arn)', 'embedded')
+  .option('--endpoint <url>', 'localstack: where LocalStack answers (default http://localhost:4566; start it with `docker compose up -d`)')
+  .option('--confirm-aws', 'aws: yes, create billed resources in the account of the default AWS credentials')
+  .option('--max-cost-usd <n>', "aws: refuse when the simulator's cost estimate for the scenario is above N dollars")
+  .option('--firehose-role-arn <arn>', 'aws: the IAM role Firehose assumes to write to the bucket (ingestlab creates no IAM role)')
+  .option('--region <r>', "aws: the region (default: the scenario's)")
   .option('--port <n>', 'the edge port (default: a free one)', integer)
   .option('--api-port <n>', "the ingest API's port (default: a free one)", integer)
   .option('--keys-file <file>', 'where to write tenant ids and API keys, mode 0600 (default reports/out/pipeline/keys.json)')
@@ -296,9 +301,14 @@ pipeline
     `
 The keys file is {"apiUrl", "edgeUrl", "tenants": [{"id", "apiKey", "eventsPerSecond"}]}; \`npm run loadgen\` reads it.
 
+On aws, Ctrl-C drains and then removes every resource of the run (named ingestlab-<runid>-..., tagged ingestlab/run);
+after a crash, \`npm run pipeline -- cleanup --target aws\` removes what is left.
+
 Examples:
   npm run pipeline -- up
-  npm run pipeline -- up --scenario burst-spike --api-port 3000 --keys-file keys.json`,
+  npm run pipeline -- up --scenario burst-spike --api-port 3000 --keys-file keys.json
+  docker compose up -d && npm run pipeline -- up --target localstack
+  npm run pipeline -- up --target aws --confirm-aws --max-cost-usd 5 --firehose-role-arn arn:aws:iam::123456789012:role/firehose-to-s3`,
   )
   .action(async (options) => {
     const { runPipelineUp } = await import('./pipeline-command.ts');

@@ -13,11 +13,13 @@ import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { createAwsClients } from '../pipeline/aws-clients.ts';
 import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
-import { DEFAULT_MAX_TENANTS, startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
+import { awsProblems, DEFAULT_MAX_TENANTS, startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
 import { EventTables } from '../pipeline/storage/event-tables.ts';
 import { DEFAULT_NAMES, type PipelineNames } from '../pipeline/storage/provision.ts';
 import { listAllShards } from '../pipeline/storage/stream-scan.ts';
-import { EMULATOR_CREDENTIALS } from '../pipeline/targets/target.ts';
+import { EMULATOR_CREDENTIALS, type TargetName } from '../pipeline/targets/target.ts';
+import { TARGET_NAMES } from '../pipeline/targets/index.ts';
+import { cleanupText } from '../pipeline/cleanup-command.ts';
 
 export const PIPELINE_DIR = 'reports/out/pipeline';
 export const DEFAULT_STATE_FILE = `${PIPELINE_DIR}/state.json`;
@@ -28,7 +30,7 @@ export interface PipelineState {
   pid: number;
   startedAt: string;
   scenario: string;
-  target: 'embedded';
+  target: TargetName;
   apiUrl: string;
   edgeUrl: string;
   region: string;
@@ -49,6 +51,13 @@ export interface UpOptions {
   /** Run the processor in a worker thread (default) or, with false, on the API's thread. */
   processorThread?: boolean;
   dataDir?: string;
+  /** localstack: LocalStack's URL (default http://localhost:4566). */
+  endpoint?: string;
+  /** aws: the guard rails, and the role Firehose assumes (ingestlab creates no IAM role). */
+  confirmAws?: boolean;
+  maxCostUsd?: string | number;
+  firehoseRoleArn?: string;
+  region?: string;
 }
 
 export interface Io {
@@ -63,10 +72,18 @@ export interface Io {
 const stdio = (): Io => ({ out: process.stdout, err: process.stderr });
 
 export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promise<number> {
-  const target = options.target ?? 'embedded';
-  if (target !== 'embedded') {
-    throw new UsageError(`pipeline up --target ${target}: only the embedded target is wired to \`pipeline up\` so far (localstack and aws targets exist in pipeline/targets/ but not behind this command yet)`);
-  }
+  const target = (options.target ?? 'embedded') as TargetName;
+  if (!TARGET_NAMES.includes(target)) throw new UsageError(`--target ${target}: expected one of ${TARGET_NAMES.join(', ')}`);
+  if (options.endpoint && target !== 'localstack') throw new UsageError(`--endpoint is for --target localstack (the ${target} target has its own endpoints)`);
+  const targetFlags = {
+    ...(options.confirmAws ? { confirmAws: true } : {}),
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: Number(options.maxCostUsd) } : {}),
+    ...(options.firehoseRoleArn ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  };
+  // The flags first, before anything else is looked at: a refusal names every missing one.
+  const refused = target === 'aws' ? awsProblems(targetFlags) : [];
+  if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
   const stateFile = resolve(options.stateFile ?? DEFAULT_STATE_FILE);
   const running = readState(stateFile);
   if (running && alive(running.pid)) {
@@ -80,9 +97,12 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
 
   const pipeline = await startPipeline({
     scenario,
+    target,
+    ...targetFlags,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.region ? { region: options.region } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.apiPort !== undefined ? { apiPort: options.apiPort } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(tenantLimit !== undefined ? { tenantLimit } : {}),
     maxTenants,
     // The processor polls, stores and delivers on an event loop of its own, as Lambda runs apart from the API.
@@ -99,7 +119,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
       pid: process.pid,
       startedAt: new Date().toISOString(),
       scenario: scenario.name,
-      target: 'embedded',
+      target,
       apiUrl: pipeline.apiUrl,
       edgeUrl: pipeline.edgeUrl,
       region: pipeline.region,
@@ -115,21 +135,29 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
 
   const tables = await new EventTables(pipeline.aws.dynamodb, pipeline.processorOptions.tables).listEventTables();
   const capped = pipeline.scenarioTenants > pipeline.tenants.length;
+  const awsRun = pipeline.target.name === 'aws' ? pipeline.target : undefined;
+  for (const warning of pipeline.warnings) io.err.write(`warning: ${warning}\n`);
   io.out.write(
     [
-      `pipeline up: scenario ${scenario.name}, target embedded`,
+      `pipeline up: scenario ${scenario.name}, target ${target}${awsRun ? ` (run ${awsRun.runId}, region ${pipeline.region}, simulator's estimate $${awsRun.estimateUsd.toFixed(4)})` : ''}`,
       `  ingest API  ${pipeline.apiUrl}   POST /v1/tenants/{tenantId}/events with x-api-key; GET /metrics, /healthz`,
-      `  edge        ${pipeline.edgeUrl}   every AWS service on one port (aws --endpoint-url ${pipeline.edgeUrl} ...)`,
+      awsRun
+        ? `  AWS         ${pipeline.region}, default credential chain; every name starts ${awsRun.prefix} and is tagged ${Object.entries(awsRun.tags).map(([k, v]) => `${k}=${v}`).join(', ')}`
+        : `  edge        ${pipeline.edgeUrl}   every AWS service on one port (aws --endpoint-url ${pipeline.edgeUrl} ...)` +
+          (pipeline.target.name === 'localstack' ? `, in front of LocalStack at ${pipeline.target.upstream}` : ''),
       `  tenants     ${pipeline.tenants.length}${capped ? ` of the scenario's ${pipeline.scenarioTenants} (capped by --max-tenants ${maxTenants}; the load generator shares their keys)` : ''}, ${pipeline.tenantLimit === 'none' ? 'no per-tenant limit' : `${pipeline.tenantLimit} events/s each`}`,
       `  keys        ${keysFile} (mode 0600)`,
       `  stream      ${pipeline.names.stream} (${scenario.kinesis.shards} shards, partition key ${scenario.kinesis.partitionKey})`,
       `  tables      ${tables.sort().join(', ')} (one per ${scenario.dynamodb.tablePer} of event time)`,
       `  S3          s3://${pipeline.names.bucket}/${pipeline.names.firehosePrefix} via ${pipeline.names.deliveryStream} (buffer ${scenario.firehose.bufferSeconds} s / ${scenario.firehose.bufferMb} MB)`,
       `Ctrl-C drains (API stops accepting, the processor reads to the tip and checkpoints, Firehose flushes) and stops.`,
+      ...(awsRun
+        ? [`On aws it then removes everything this run created; if the process is killed instead: npm run pipeline -- cleanup --target aws --run-id ${awsRun.runId}`]
+        : []),
       '',
     ].join('\n'),
   );
-  io.onUp?.(pipeline);
+  io.onUp?.(pipeline as RunningPipeline); // tests: typed for the embedded target they start
 
   await (io.until ?? signal());
   io.err.write('draining: API closed; processor reading to the tip...\n');
@@ -143,6 +171,13 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
   io.out.write(
     `stopped. accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}; processor read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}\n`,
   );
+  if (awsRun?.cleanup) {
+    io.out.write(cleanupText(awsRun.cleanup, false));
+    if (awsRun.cleanup.failed.length > 0) {
+      io.err.write(`some resources of run ${awsRun.runId} were not removed: retry with \`npm run pipeline -- cleanup --target aws --run-id ${awsRun.runId}\`\n`);
+      return ExitCode.failure;
+    }
+  }
   return ExitCode.ok;
 }
 
@@ -156,10 +191,10 @@ export interface AuditOptions {
 }
 
 export async function runPipelineAudit(options: AuditOptions, io: Io = stdio()): Promise<number> {
-  const { apiUrl, edgeUrl, region, names } = locate(options);
+  const { apiUrl, edgeUrl, region, names, target } = locate(options);
   const settleMs = Number(options.settle ?? 15) * 1000;
   if (!Number.isFinite(settleMs) || settleMs < 0) throw new UsageError(`--settle: expected seconds, got ${options.settle}`);
-  const aws = createAwsClients({ name: 'embedded', region, endpoint: edgeUrl, credentials: { ...EMULATOR_CREDENTIALS } });
+  const aws = clientsFor(target, region, edgeUrl);
   let result: AuditResult;
   try {
     const until = Date.now() + settleMs;
@@ -202,13 +237,13 @@ export async function runPipelineStatus(options: StatusOptions, io: Io = stdio()
     io.out.write(options.json ? JSON.stringify({ running: false }) + '\n' : 'no pipeline is running (start one with `npm run pipeline -- up`)\n');
     return ExitCode.ok;
   }
-  const aws = createAwsClients({ name: 'embedded', region: state.region, endpoint: state.edgeUrl, credentials: { ...EMULATOR_CREDENTIALS } });
+  const aws = clientsFor(state.target ?? 'embedded', state.region, state.edgeUrl);
   try {
     const [status, summary, shards, tables] = await Promise.all([
       fetch(`${state.apiUrl}/_ingestlab/status`).then((r) => r.json() as Promise<Record<string, any>>),
       aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: state.names.stream })),
       listAllShards(aws.kinesis, state.names.stream),
-      new EventTables(aws.dynamodb, { tablePer: 'week', mode: 'on-demand', writeCapacity: 1, readCapacity: 1, createAheadSeconds: 0, retentionSeconds: 0 }).listEventTables(),
+      new EventTables(aws.dynamodb, { tablePer: 'week', mode: 'on-demand', writeCapacity: 1, readCapacity: 1, createAheadSeconds: 0, retentionSeconds: 0, ...(state.names.eventTablePrefix ? { tablePrefix: state.names.eventTablePrefix } : {}) }).listEventTables(),
     ]);
     const open = shards.filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber).length;
     const report = {
@@ -230,7 +265,7 @@ export async function runPipelineStatus(options: StatusOptions, io: Io = stdio()
       const p = report.processor ?? {};
       io.out.write(
         [
-          `pipeline running (pid ${state.pid}, since ${state.startedAt}), scenario ${state.scenario}, target embedded`,
+          `pipeline running (pid ${state.pid}, since ${state.startedAt}), scenario ${state.scenario}, target ${state.target ?? 'embedded'}`,
           `  API        ${state.apiUrl}  requests ${JSON.stringify(api.requestsByStatus ?? {})}, accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}, put retries ${api.putRetries}`,
           `  edge       ${state.edgeUrl}`,
           `  stream     ${state.names.stream} ${report.stream.status}: ${open} open shards, ${report.stream.closedShards} closed`,
@@ -247,14 +282,22 @@ export async function runPipelineStatus(options: StatusOptions, io: Io = stdio()
   return ExitCode.ok;
 }
 
-function locate(options: AuditOptions): { apiUrl: string; edgeUrl: string; region: string; names: PipelineNames } {
+/** Clients for the target a pipeline runs on: its edge (embedded, localstack), or AWS itself. */
+function clientsFor(target: TargetName, region: string, edgeUrl: string) {
+  return target === 'aws'
+    ? createAwsClients({ name: 'aws', region }, { sdkRetries: true })
+    : createAwsClients({ name: target, region, endpoint: edgeUrl, credentials: { ...EMULATOR_CREDENTIALS } });
+}
+
+function locate(options: AuditOptions): { apiUrl: string; edgeUrl: string; region: string; names: PipelineNames; target: TargetName } {
   const state = readState(resolve(options.stateFile ?? DEFAULT_STATE_FILE));
+  const target = state?.target ?? 'embedded';
   const apiUrl = options.api ?? state?.apiUrl;
   const edgeUrl = options.edge ?? state?.edgeUrl;
-  if (!apiUrl || !edgeUrl) {
+  if (!apiUrl || (!edgeUrl && target !== 'aws')) {
     throw new UsageError(`no running pipeline found (${options.stateFile ?? DEFAULT_STATE_FILE} is missing): start one with \`npm run pipeline -- up\`, or give --api URL and --edge URL`);
   }
-  return { apiUrl, edgeUrl, region: state?.region ?? 'us-east-1', names: state?.names ?? DEFAULT_NAMES };
+  return { apiUrl, edgeUrl: edgeUrl ?? '', region: state?.region ?? 'us-east-1', names: state?.names ?? DEFAULT_NAMES, target };
 }
 
 async function fetchStatus(apiUrl: string): Promise<{ api?: { eventsAccepted: number; eventsUnacknowledgedInKinesis: number; eventsDropped: number }; buffered?: number }> {

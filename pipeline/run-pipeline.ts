@@ -16,7 +16,10 @@ import { StreamProcessor, type ProcessorCounters, type ProcessorOptions } from '
 import { startProcessorThread, type ProcessorThread } from './processor/processor-thread.ts';
 import { createBucket, createDeliveryStream, createStream, DEFAULT_NAMES, type PipelineNames } from './storage/provision.ts';
 import { SchemaStore, type TenantSchema } from './storage/schema-store.ts';
-import { startEmbedded, type EmbeddedOptions, type EmbeddedTarget } from './targets/embedded.ts';
+import type { EmbeddedOptions } from './targets/embedded.ts';
+import { awsGuardProblems, startTarget, type AwsTarget, type AwsTargetOptions, type LocalStackOptions, type TargetByName } from './targets/index.ts';
+import type { TargetName } from './targets/target.ts';
+import { UsageError } from '../sim/errors.ts';
 
 /** Tenants provisioned at most, by default: enough for every bundled scenario's shape, few enough to list. */
 export const DEFAULT_MAX_TENANTS = 100;
@@ -37,8 +40,26 @@ export interface PipelineTenant {
   eventsPerSecond: number;
 }
 
-export interface PipelineOptions {
+export interface PipelineOptions<N extends TargetName = TargetName> {
   scenario: Scenario;
+  /**
+   * Where it runs (default embedded). The gateway, `middleware` and `backends` stand in front of embedded and
+   * localstack, never of aws (AWS enforces its own limits).
+   */
+  target?: N;
+  /** localstack: LocalStack's edge URL (default http://localhost:4566). */
+  endpoint?: string;
+  /** aws: `--confirm-aws` and `--max-cost-usd` (targets/aws.ts refuses without them). */
+  confirmAws?: boolean;
+  maxCostUsd?: number;
+  /** aws: the IAM role Firehose assumes to write to the bucket; required there (ingestlab creates no IAM role). */
+  firehoseRoleArn?: string;
+  /** The region (default the scenario's). */
+  region?: string;
+  /** More for the localstack target (`firehose: 'ours'`, health timeout). */
+  localstack?: Pick<LocalStackOptions, 'firehose' | 'firehoseOptions' | 'healthTimeoutMs'>;
+  /** More for the aws target: a run id to reuse; `testEndpoint` in tests only. */
+  awsTarget?: Pick<AwsTargetOptions, 'runId' | 'testEndpoint'>;
   /** The edge port (0 = a free one). */
   port?: number;
   /** The ingest API's port (0 = a free one). */
@@ -76,8 +97,9 @@ export interface PipelineOptions {
   producer?: { maxRetries?: number; baseMs?: number; maxMs?: number };
 }
 
-export interface RunningPipeline {
+export interface RunningPipeline<N extends TargetName = 'embedded'> {
   apiUrl: string;
+  /** Where the AWS clients point; '' on aws (the SDK's own endpoints). */
   edgeUrl: string;
   region: string;
   names: PipelineNames;
@@ -85,7 +107,9 @@ export interface RunningPipeline {
   /** Tenants the scenario has; more than `tenants.length` when capped. */
   scenarioTenants: number;
   tenantLimit: number | 'none';
-  target: EmbeddedTarget;
+  target: TargetByName[N];
+  /** Where the target will not behave as AWS does, or what it leaves to the user (printed at start). */
+  warnings: string[];
   /** The quota gateway, when `gateway` was set: its counters, clock and metrics. */
   gateway: QuotaGateway | undefined;
   /** The autoscaler runner, when the gateway is on and the scenario names a policy: its actions and errors. */
@@ -116,23 +140,68 @@ export function scenarioTenants(scenario: Scenario, max: number): { tenants: Arr
   return { tenants, total };
 }
 
-export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+/** Why the aws target refuses these options, every reason at once (none: an empty list); the cost estimate comes later. */
+export function awsProblems(options: Omit<PipelineOptions, 'scenario'>): string[] {
+  const problems = awsGuardProblems(options);
+  if (!options.firehoseRoleArn) {
+    problems.push('--firehose-role-arn ARN is required: the IAM role Firehose assumes to write to the bucket (ingestlab creates no IAM role; see docs/pipeline.md)');
+  }
+  const front = [options.gateway && 'the quota gateway', options.middleware?.length && 'edge middleware', options.backends && Object.keys(options.backends).length && 'edge backends'].filter(Boolean);
+  if (front.length > 0) problems.push(`${front.join(', ')} cannot stand in front of aws: AWS enforces its own limits`);
+  if (options.dataDir) problems.push('--data-dir is for the embedded target');
+  return problems;
+}
+
+export async function startPipeline<N extends TargetName = 'embedded'>(options: PipelineOptions<N>): Promise<RunningPipeline<N>> {
   const { scenario } = options;
-  const names = DEFAULT_NAMES;
-  const gateway = options.gateway ? createQuotaGateway(scenario, options.gateway === true ? {} : options.gateway) : undefined;
+  const targetName: TargetName = options.target ?? 'embedded';
+  if (targetName === 'aws') {
+    const problems = awsProblems(options);
+    if (problems.length > 0) throw new UsageError(`aws target refused:\n  ${problems.join('\n  ')}`);
+  } else if (targetName !== 'embedded' && targetName !== 'localstack') {
+    throw new UsageError(`--target ${String(targetName)}: expected embedded, localstack or aws`);
+  }
+  const region = options.region ?? scenario.region;
+  const gateway = options.gateway && targetName !== 'aws' ? createQuotaGateway(scenario, options.gateway === true ? {} : options.gateway) : undefined;
   const middleware = [...(gateway?.middleware ?? []), ...(options.middleware ?? [])];
   const backends = { ...gateway?.backends, ...options.backends };
-  const target = await startEmbedded({
-    ...options.embedded,
-    region: scenario.region,
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(middleware.length > 0 ? { middleware } : {}),
-    ...(Object.keys(backends).length > 0 ? { backends } : {}),
-  }).catch((error) => {
+  const front = { ...(middleware.length > 0 ? { middleware } : {}), ...(Object.keys(backends).length > 0 ? { backends } : {}) };
+  const port = options.port !== undefined ? { port: options.port } : {};
+  const started =
+    targetName === 'aws'
+      ? startTarget('aws', {
+          ...options.awsTarget,
+          scenario,
+          region,
+          ...(options.confirmAws ? { confirmAws: true } : {}),
+          ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+          ...(options.resolvePolicy ? { resolvePolicy: options.resolvePolicy } : {}),
+        })
+      : targetName === 'localstack'
+        ? startTarget('localstack', { ...options.localstack, region, ...port, ...front, ...(options.endpoint ? { endpoint: options.endpoint } : {}) })
+        : startTarget('embedded', { ...options.embedded, region, ...port, ...front, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+  const target = await started.catch((error) => {
     gateway?.close();
     throw error;
   });
+  const onAws = target.name === 'aws' ? (target as AwsTarget) : undefined;
+  // On aws every name carries the run prefix (clean-up finds them by it), the week tables' too.
+  const names: PipelineNames = onAws
+    ? {
+        ...DEFAULT_NAMES,
+        stream: onAws.resourceName(DEFAULT_NAMES.stream),
+        deliveryStream: onAws.resourceName(DEFAULT_NAMES.deliveryStream),
+        bucket: onAws.resourceName(DEFAULT_NAMES.bucket),
+        leaseTable: onAws.resourceName(DEFAULT_NAMES.leaseTable),
+        schemaTable: onAws.resourceName(DEFAULT_NAMES.schemaTable),
+        eventTablePrefix: onAws.resourceName(''),
+      }
+    : DEFAULT_NAMES;
+  const firehoseEndpoint = 'firehose' in target ? target.firehose : undefined;
+  const warnings = [...('warnings' in target ? target.warnings : [])];
+  if (onAws && (scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none')) {
+    warnings.push("the scenario's scaling policies do not run on aws yet (the autoscaler runner reads the quota gateway's clock); shards and capacity stay as provisioned");
+  }
   const aws = createAwsClients(target, { maxSockets: 128 });
   let api: IngestApi | undefined;
   let processor: StreamProcessor | undefined;
@@ -140,13 +209,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   let autoscaler: AutoscalerRunner | undefined;
   try {
     await createStream(aws.kinesis, names.stream, scenario.kinesis.shards);
-    await createBucket(aws.s3, names.bucket);
-    await createDeliveryStream(aws.firehose, names, {
-      bufferSeconds: options.firehoseBufferSeconds ?? scenario.firehose.bufferSeconds,
-      bufferMb: scenario.firehose.bufferMb,
-    });
+    await createBucket(aws.s3, names.bucket, onAws ? region : undefined);
+    await createDeliveryStream(
+      aws.firehose,
+      names,
+      { bufferSeconds: options.firehoseBufferSeconds ?? scenario.firehose.bufferSeconds, bufferMb: scenario.firehose.bufferMb },
+      ...(onAws ? [options.firehoseRoleArn] : []),
+    );
     const schemas = new SchemaStore(aws.dynamodb, undefined, names.schemaTable);
     await schemas.createTable();
+    await onAws?.tagResources({ streams: [names.stream], buckets: [names.bucket], deliveryStreams: [names.deliveryStream], tables: [names.schemaTable] });
 
     const { tenants: ids, total } = scenarioTenants(scenario, options.maxTenants ?? DEFAULT_MAX_TENANTS);
     const tenants = ids.map((t) => ({ ...t, apiKey: newApiKey() }));
@@ -165,6 +237,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       bucket: names.bucket,
       lambda: scenario.lambda,
       leaseTable: names.leaseTable,
+      schemaTable: names.schemaTable,
       tables: {
         tablePer: scenario.dynamodb.tablePer,
         mode: scenario.dynamodb.mode,
@@ -172,16 +245,21 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         readCapacity: scenario.dynamodb.readCapacity,
         createAheadSeconds: scenario.dynamodb.createAhead,
         retentionSeconds: options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS,
+        ...(names.eventTablePrefix ? { tablePrefix: names.eventTablePrefix } : {}),
+        ...(onAws ? { tags: onAws.tags } : {}),
       },
       ...(options.processor || {}),
     };
     if (options.processor !== false && options.processorThread) {
       const { now: _now, ...serializable } = processorOptions;
-      thread = await startProcessorThread({ target: { region: target.region, endpoint: target.endpoint, credentials: target.credentials! }, processor: serializable });
+      const endpoints = { region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}), ...(target.credentials ? { credentials: target.credentials } : {}) };
+      thread = await startProcessorThread({ target: endpoints, processor: serializable });
     } else if (options.processor !== false) {
       processor = new StreamProcessor({ ...processorOptions, aws });
       await processor.start();
     }
+    // The processor created the lease table (and this period's event table, tagged as it was created).
+    if (options.processor !== false) await onAws?.tagResources({ tables: [names.leaseTable] });
     const processorCounters = () => processor?.counters ?? thread?.counters;
     const producer = { maxRetries: scenario.producer.maxRetries, baseMs: scenario.producer.backoffBaseMs, maxMs: scenario.producer.backoffMaxMs, ...options.producer };
     api = await startIngestApi({
@@ -195,7 +273,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ...(options.apiPort !== undefined ? { port: options.apiPort } : {}),
       status: () => ({
         processor: processorCounters() ?? null,
-        firehose: target.firehose?.totals() ?? null,
+        firehose: firehoseEndpoint?.totals() ?? null,
       }),
     });
 
@@ -205,15 +283,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         ? startAutoscaler({ scenario, clients: aws, clock: gateway.clock, stream: names.stream, ...(options.resolvePolicy ? { resolvePolicy: options.resolvePolicy } : {}) })
         : undefined;
     let stopping: Promise<void> | undefined;
-    const running: RunningPipeline = {
+    const running: RunningPipeline<N> = {
       apiUrl: api.url,
-      edgeUrl: target.endpoint,
+      edgeUrl: target.endpoint ?? '',
       region: target.region,
       names,
       tenants,
       scenarioTenants: total,
       tenantLimit: limit,
-      target,
+      target: target as TargetByName[N],
+      warnings,
       gateway,
       autoscaler,
       aws,

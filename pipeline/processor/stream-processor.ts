@@ -30,6 +30,8 @@ export interface ProcessorOptions {
   lambda: { batchSize: number; parallelizationFactor: number; batchWindow: number };
   tables: EventTablesOptions;
   leaseTable?: string;
+  /** Where tenant schemas are read (default SCHEMA_TABLE; the aws target prefixes it). */
+  schemaTable?: string;
   schemaTtlMs?: number;
   /** Wait at the tip of a shard before polling again (default 250 ms; Lambda polls once a second at rest, §4). */
   pollIntervalMs?: number;
@@ -98,7 +100,7 @@ export class StreamProcessor {
     const { aws } = options;
     this.leases = new LeaseTable(aws.dynamodb, options.leaseTable);
     this.tables = new EventTables(aws.dynamodb, options.tables);
-    this.schemas = new SchemaStore(aws.dynamodb, options.schemaTtlMs);
+    this.schemas = new SchemaStore(aws.dynamodb, options.schemaTtlMs, options.schemaTable);
     this.dynamo = new DynamoWriter(aws.dynamodb, this.tables);
     this.firehose = new FirehoseWriter(aws.firehose, options.deliveryStream);
     this.deadLetters = new DeadLetterWriter(aws.s3, options.bucket);

@@ -10,6 +10,7 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   ListTablesCommand,
+  TagResourceCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { periodTableName, type DynamoDbConfig } from '../../sim/dynamodb.ts';
@@ -29,6 +30,13 @@ export interface EventTablesOptions {
   createAheadSeconds: number;
   /** Seconds after a period ends that its table is kept; older ones are deleted. */
   retentionSeconds: number;
+  /**
+   * Put before every table name (the aws target's run prefix, `ingestlab-<runid>-`, so clean-up finds them); only
+   * tables with it are listed, maintained and aged off. Default none.
+   */
+  tablePrefix?: string;
+  /** Tags each table gets right after it is created (the aws target's run tag). */
+  tags?: Record<string, string>;
 }
 
 export interface EventKey {
@@ -87,7 +95,7 @@ export class EventTables {
 
   /** The table for an event time, created (and ACTIVE) before this resolves. */
   async tableFor(eventMs: number): Promise<string> {
-    const name = tableNameFor(eventMs, this.options.tablePer);
+    const name = (this.options.tablePrefix ?? '') + tableNameFor(eventMs, this.options.tablePer);
     let ready = this.ready.get(name);
     if (!ready) {
       ready = this.create(name);
@@ -115,7 +123,7 @@ export class EventTables {
     if (nowMs >= next - this.options.createAheadSeconds * 1000) await this.tableFor(next);
     const deleted: string[] = [];
     for (const name of await this.listEventTables()) {
-      const period = periodOfTable(name);
+      const period = periodOfTable(name.slice((this.options.tablePrefix ?? '').length));
       if (!period || period.tablePer !== this.options.tablePer) continue;
       if (period.start + this.periodMs + this.options.retentionSeconds * 1000 <= nowMs) {
         await this.dynamodb.send(new DeleteTableCommand({ TableName: name })).catch((e: Error) => {
@@ -134,7 +142,8 @@ export class EventTables {
     let start: string | undefined;
     do {
       const page = await withRetries(() => this.dynamodb.send(new ListTablesCommand(start ? { ExclusiveStartTableName: start } : {})));
-      names.push(...(page.TableNames ?? []).filter((n) => periodOfTable(n) !== undefined));
+      const prefix = this.options.tablePrefix ?? '';
+      names.push(...(page.TableNames ?? []).filter((n) => n.startsWith(prefix) && periodOfTable(n.slice(prefix.length)) !== undefined));
       start = page.LastEvaluatedTableName;
     } while (start);
     return names;
@@ -163,15 +172,18 @@ export class EventTables {
     } catch (error) {
       if ((error as Error).name !== 'ResourceInUseException') throw error;
     }
-    await waitActive(this.dynamodb, name);
+    const arn = await waitActive(this.dynamodb, name);
+    const tags = Object.entries(this.options.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    if (tags.length > 0 && arn) await withRetries(() => this.dynamodb.send(new TagResourceCommand({ ResourceArn: arn, Tags: tags })));
   }
 }
 
-export async function waitActive(dynamodb: DynamoDBClient, name: string, timeoutMs = 60_000): Promise<void> {
+/** Waits for a table to be ACTIVE; resolves with its ARN. */
+export async function waitActive(dynamodb: DynamoDBClient, name: string, timeoutMs = 60_000): Promise<string | undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await withRetries(() => dynamodb.send(new DescribeTableCommand({ TableName: name })));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') return Table.TableArn;
     if (Date.now() > until) throw new Error(`table ${name} not ACTIVE after ${timeoutMs} ms (${Table?.TableStatus})`);
     await sleep(50);
   }

@@ -5,8 +5,8 @@
  */
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { sleep } from './backoff.ts';
+import { CreateDeliveryStreamCommand, DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { sleep, withRetries } from './backoff.ts';
 
 export interface PipelineNames {
   stream: string;
@@ -16,6 +16,8 @@ export interface PipelineNames {
   firehosePrefix: string;
   leaseTable: string;
   schemaTable: string;
+  /** Put before every event table's name (`events_2026_W49`): the aws target's run prefix; none elsewhere. */
+  eventTablePrefix?: string;
 }
 
 export const DEFAULT_NAMES: PipelineNames = {
@@ -26,6 +28,9 @@ export const DEFAULT_NAMES: PipelineNames = {
   leaseTable: 'ingestlab_leases',
   schemaTable: 'ingestlab_schemas',
 };
+
+/** The role the emulators are given: they check none. */
+export const EMULATOR_FIREHOSE_ROLE = 'arn:aws:iam::000000000000:role/ingestlab-firehose';
 
 export async function createStream(kinesis: KinesisClient, name: string, shards: number): Promise<void> {
   try {
@@ -41,9 +46,10 @@ export async function createStream(kinesis: KinesisClient, name: string, shards:
   throw new Error(`stream ${name} not ACTIVE after 30 s`);
 }
 
-export async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+/** `region`: give it on AWS outside us-east-1, where CreateBucket needs the region as its LocationConstraint. */
+export async function createBucket(s3: S3Client, bucket: string, region?: string): Promise<void> {
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region && region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}) }));
   } catch (error) {
     const name = (error as Error).name;
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
@@ -54,6 +60,8 @@ export async function createDeliveryStream(
   firehose: FirehoseClient,
   names: PipelineNames,
   hints: { bufferSeconds: number; bufferMb: number },
+  /** The IAM role Firehose assumes to write to the bucket: required on AWS (ingestlab creates no IAM role); emulators check none. */
+  roleArn = EMULATOR_FIREHOSE_ROLE,
 ): Promise<void> {
   try {
     await firehose.send(
@@ -61,7 +69,7 @@ export async function createDeliveryStream(
         DeliveryStreamName: names.deliveryStream,
         DeliveryStreamType: 'DirectPut',
         ExtendedS3DestinationConfiguration: {
-          RoleARN: 'arn:aws:iam::000000000000:role/ingestlab-firehose',
+          RoleARN: roleArn,
           BucketARN: `arn:aws:s3:::${names.bucket}`,
           Prefix: names.firehosePrefix,
           ErrorOutputPrefix: 'firehose-errors/!{firehose:error-output-type}/',
@@ -72,4 +80,11 @@ export async function createDeliveryStream(
   } catch (error) {
     if ((error as Error).name !== 'ResourceInUseException') throw error;
   }
+  // AWS keeps a new delivery stream CREATING for a while, and refuses records until it is ACTIVE.
+  for (let i = 0; i < 1_200; i++) {
+    const { DeliveryStreamDescription: d } = await withRetries(() => firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: names.deliveryStream })));
+    if (d?.DeliveryStreamStatus === 'ACTIVE') return;
+    await sleep(i < 20 ? 50 : 1_000);
+  }
+  throw new Error(`delivery stream ${names.deliveryStream} not ACTIVE after 20 minutes`);
 }

@@ -23,6 +23,11 @@ export interface AwsTargetOptions {
   region?: string;
   /** A run id to reuse (tests); a fresh one otherwise. */
   runId?: string;
+  /**
+   * Tests only, never a CLI flag: send every call to this endpoint (the embedded edge) with these credentials instead
+   * of AWS, so naming, tagging and clean-up are exercised without an account.
+   */
+  testEndpoint?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 }
 
 export interface AwsTarget extends RunningTarget {
@@ -73,10 +78,12 @@ export async function startAwsTarget(options: AwsTargetOptions): Promise<AwsTarg
   const prefix = runPrefix(runId);
   const region = options.region ?? options.scenario.region;
   let clients: AwsClients | undefined;
-  const aws = () => (clients ??= createAwsClients({ name: 'aws', region }, { sdkRetries: true }));
+  const override = options.testEndpoint ? { endpoint: options.testEndpoint.endpoint, credentials: { ...options.testEndpoint.credentials } } : {};
+  const aws = () => (clients ??= createAwsClients({ name: 'aws', region, ...override }, { sdkRetries: true }));
   const target: AwsTarget = {
     name: 'aws',
     region,
+    ...override,
     runId,
     prefix,
     tags: { [RUN_TAG]: runId },
