@@ -1,5 +1,5 @@
 /**
- * `check` end to end: each test spawns the real `tsx cli/main.ts check` on a 12-minute scenario written to a temp
+ * `check` end to end: each test spawns the real `ingestlab check` (cli/bin.mjs) on a 12-minute scenario written to a temp
  * folder (about a second a run) and reads the exit code, stdout and the JUnit, markdown and baseline files it writes.
  */
 import { execFile } from 'node:child_process';
@@ -10,11 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function check(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(TSX, ['cli/main.ts', 'check', '--quiet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['cli/bin.mjs', 'check', '--quiet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
@@ -45,6 +44,11 @@ ${expectBlock}`;
 
 let dir: string;
 const at = (name: string) => join(dir, name);
+/**
+ * A file of ours outside the working folder has its baseline keyed by its absolute path (docs/check.md), never by the
+ * scenario's name: /tmp/ingestlab-check-Ab12Cd/policy.yaml → file-tmp-ingestlab-check-Ab12Cd-policy.json.
+ */
+const baselineOf = (name: string) => `file-${join(dir, name).slice(1).replace(/\.yaml$/, '').replace(/\//g, '-')}.json`;
 const write = (name: string, text: string) => {
   writeFileSync(at(name), text);
   return at(name);
@@ -93,7 +97,7 @@ describe('check', () => {
     const baselines = at('baselines');
     const made = await check(write('policy.yaml', scenarioText('check-policy', 75)), '--baseline', baselines, '--update-baseline');
     expect(made.code).toBe(0);
-    const saved = JSON.parse(readFileSync(join(baselines, 'check-policy.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(join(baselines, baselineOf('policy.yaml')), 'utf8'));
     expect(saved).toMatchObject({ scenario: 'check-policy', scenarioSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const lagBefore: number = saved.figures['scaling.kinesis.lagSeconds'];
     const costBefore: number = saved.figures['cost.totalUsd'];
@@ -119,6 +123,13 @@ describe('check', () => {
       new RegExp(`<failure type="regression" message="cost\\.totalUsd: ${String(Number(costBefore.toPrecision(4))).replace('.', '\\.')} → [\\d.]+ \\(\\+[\\d.]+%\\), tolerance \\+1% \\(cost\\)">`),
     );
     expect(r.stdout).toMatch(/✗ {2}cost\.totalUsd .* REGRESSION/);
-    expect(existsSync(join(baselines, 'check-policy.json'))).toBe(true);
+    expect(existsSync(join(baselines, baselineOf('policy.yaml')))).toBe(true);
+  });
+
+  test("a file of yours named like a bundled scenario never meets the bundled scenario's baseline", async () => {
+    // The README's example used to fail check with a regression against reports/baselines/burst-spike.json.
+    const r = await check(write('burst-spike.yaml', scenarioText('burst-spike', 75)));
+    expect(r.stdout, r.stderr).toContain(`note: no baseline at reports/baselines/${baselineOf('burst-spike.yaml')}`);
+    expect(r.stdout).not.toContain('reports/baselines/burst-spike.json');
   });
 });
