@@ -18,3 +18,13 @@ describe('stacked bars (issue 9 #11)', () => {
     expect(svg).toContain(`>${long.slice(0, 30)}…<title>${long}</title></text>`);
   });
 });
+
+describe('line charts leave gaps (issue 9 #11)', () => {
+  it('a NaN (a disqualified sweep point) breaks the line instead of drawing to NaN: two subpaths, no "NaN" in the SVG', async () => {
+    const { lineChart } = await import('./svg-chart.ts');
+    const svg = lineChart({ id: 'l', title: 't', x: [1, 2, 3, 4, 5], series: [{ label: 'a', values: [1, 2, Number.NaN, 4, 5], color: '#000' }], xLabel: 'x', yLabel: 'y' });
+    const d = /class="series"[^>]* d="([^"]+)"/.exec(svg)![1]!;
+    expect(svg).not.toContain('NaN');
+    expect(d.match(/M/g)).toHaveLength(2);
+  });
+});

@@ -200,17 +200,27 @@ export function lineChart(spec: LineChartSpec): string {
   return out.join('\n');
 }
 
+/** The series as a path; a value that is not a number (a disqualified sweep point, a null) leaves a gap. */
 function linePath(xs: number[], s: Series, sx: (v: number) => number, sy: (v: number) => number): string {
   const parts: string[] = [];
+  let run = 0;
   for (let i = 0; i < s.values.length && i < xs.length; i++) {
+    const v = s.values[i]!;
+    if (!Number.isFinite(v)) {
+      if (run === 1) parts.push('h1');
+      run = 0;
+      continue;
+    }
     const x = n(sx(xs[i]!));
-    const y = n(sy(s.values[i]!));
-    if (i === 0) parts.push(`M${x},${y}`);
+    const y = n(sy(v));
+    if (run === 0) parts.push(`M${x},${y}`);
     else if (s.step) parts.push(`H${x}V${y}`);
     else parts.push(`L${x},${y}`);
+    run++;
   }
-  if (parts.length === 1) parts.push(`h1`);
-  return parts.join('');
+  // A lone point would draw nothing: a one-unit tick shows it.
+  if (run === 1) parts.push('h1');
+  return parts.length ? parts.join('') : `M${n(sx(xs[0] ?? 0))},${n(sy(0))}`;
 }
 
 function areaPath(xs: number[], s: Series, sx: (v: number) => number, sy: (v: number) => number, base: number): string {
