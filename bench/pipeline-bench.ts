@@ -4,6 +4,7 @@
  * Firehose, then audited — next to the raw PutRecords rate of the Kinesis emulator alone, measured in the same run.
  * The emulators, edge and API share the main thread; the processor runs in a worker thread, as Lambda runs apart.
  */
+import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import { auditPipeline } from '../pipeline/audit/audit-pipeline.ts';
 import { startPipeline } from '../pipeline/run-pipeline.ts';
@@ -51,6 +52,8 @@ export async function measurePipeline(options: {
     const processor = { get counters() { return pipeline.processorCounters()!; } };
     const raw = await measureKinesisPutRate(pipeline.target.emulators.kinesis, { records: 20_000, recordBytes: 250, batchSize: 500, concurrency: 2 });
     const statuses: Record<number, number> = {};
+    // node:http with keep-alive rather than fetch: the poster shares the emulators' thread, and fetch costs it more.
+    const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const requests = Math.ceil(options.events / perRequest);
     const filler = 'x'.repeat(120);
     let next = 0;
@@ -63,16 +66,12 @@ export async function measurePipeline(options: {
         const tenant = pipeline.tenants[r % tenants]!;
         const n = Math.min(perRequest, options.events - r * perRequest);
         const events = Array.from({ length: n }, (_, i) => ({ id: `b${r}-${i}`, timestamp: now + i, seq: r * perRequest + i, data: filler }));
-        const res = await fetch(`${pipeline.apiUrl}/v1/tenants/${tenant.id}/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey },
-          body: JSON.stringify({ events }),
-        });
-        await res.arrayBuffer();
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        const status = await post(agent, `${pipeline.apiUrl}/v1/tenants/${tenant.id}/events`, tenant.apiKey, JSON.stringify({ events }));
+        statuses[status] = (statuses[status] ?? 0) + 1;
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    agent.destroy();
     const accepted = performance.now() - t0;
     const deadline = Date.now() + 120_000;
     while (processor.counters.stored < options.events || (pipeline.target.firehose?.totals().deliveredRecords ?? 0) < options.events) {
@@ -98,6 +97,18 @@ export async function measurePipeline(options: {
   } finally {
     await pipeline.stop();
   }
+}
+
+function post(agent: Agent, url: string, apiKey: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-api-key': apiKey, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export async function runPipelineBench(options: { quick?: boolean }): Promise<void> {
