@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation, type Progress } from '../sim/simulation.ts';
+import { int, seconds } from '../reports/format.ts';
 import { summaryText } from '../reports/summary-text.ts';
 import { summaryJson } from '../reports/write-run.ts';
 import { runOutcome, type RunOutcome } from './outcome.ts';
@@ -40,8 +41,12 @@ export async function runScenarioCommand(nameOrPath: string, options: ScenarioOp
   const path = scenarioPathOf(nameOrPath, resolveScenarioPath);
   const overrides = overridesFrom(options);
   const { scenario, resolvePolicy } = await loadScenario(path, overrides);
-  assertRunSize(scenario, `scenario ${scenario.name}`);
+  const size = assertRunSize(scenario, `scenario ${scenario.name}`);
   const pricing = pricingFrom(options);
+  // A long run says up front what it will take; the progress line then counts down (progress.ts).
+  if (!options.quiet && !options.json && size.estimatedSeconds >= 10) {
+    process.stderr.write(`simulating ${seconds(scenario.duration)} at ${seconds(scenario.resolution)} resolution (${int(size.ticks)} ticks): about ${seconds(Math.round(size.estimatedSeconds))}\n`);
+  }
   const folder = prepareRunFolder(options.out ?? defaultRunFolder(path), { force: Boolean(options.force) });
 
   let outcome: RunOutcome;
