@@ -23,6 +23,7 @@ import {
 } from '../reports/baseline.ts';
 import { checkMarkdown } from '../reports/check-markdown.ts';
 import { scenarioPassed, type BaselineCheck, type ScenarioCheck } from '../reports/check-result.ts';
+import { throughputSentence } from '../reports/run-report.ts';
 import { checkText } from '../reports/check-text.ts';
 import { junitXml } from '../reports/junit.ts';
 import { CHECK_WORKER_MARK, runCheckJob, type CheckJob, type CheckJobResult } from './check-worker.ts';
@@ -126,7 +127,7 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
       }
     }
     const lost = lossProblem(result.summary, result.expectations);
-    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes, ...(lost ? { lost } : {}) });
+    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes, throughput: throughputSentence(result.summary), ...(lost ? { lost } : {}) });
   }
   if (runProblems.length > 0) throw new ScenarioError(runProblems);
 

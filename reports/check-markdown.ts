@@ -24,6 +24,7 @@ export function checkMarkdown(checks: readonly ScenarioCheck[]): string {
   for (const c of checks) {
     out.push('', `### ${mark(scenarioPassed(c))} ${cell(c.name)}`, '', `\`${c.file}\``, '');
     if (c.lost) out.push(`**❌ ${cell(c.lost)}**`, '');
+    if (c.throughput) out.push(cell(c.throughput), '');
     if (c.expectations.length > 0) {
       out.push('| | expectation | actual | expected |', '|---|---|---|---|');
       for (const e of c.expectations) {

@@ -22,6 +22,7 @@ const checks: ScenarioCheck[] = [
     ],
     baseline: { state: 'compared', file: 'reports/baselines/burst-spike.json', tolerances: DEFAULT_TOLERANCES, comparisons: [regression, unchanged, fromZero] },
     notes: ['scenarios/burst-spike.yaml changed since its baseline was made'],
+    throughput: '73.5% of offered events stored in DynamoDB and delivered to S3.',
   },
   {
     name: 'a<b & "c"',
@@ -82,5 +83,12 @@ describe('terminal text', () => {
     expect(text).toMatch(/✗ {2}throttleRate +0\.2 +max\(5m\) < 0\.05 +highest of 5m windows, 10m–15m/);
     expect(text).toMatch(/✗ {2}cost\.totalUsd +11\.03 → 12\.51 +\+13\.5% +tolerance \+5% {2}REGRESSION/);
     expect(text.trimEnd().split('\n').at(-1)).toBe('✗ 1 of 2 scenarios failed: 1 of 3 expectations failed, 2 regressions');
+  });
+});
+
+describe('every check report states the share of offered events stored and delivered (issue 9 #3)', () => {
+  test('in the terminal text under the scenario line, and in the markdown under its heading', () => {
+    expect(checkText(checks)).toContain('✗ burst-spike  scenarios/burst-spike.yaml\n    73.5% of offered events stored in DynamoDB and delivered to S3.\n');
+    expect(checkMarkdown(checks)).toContain('`scenarios/burst-spike.yaml`\n\n73.5% of offered events stored in DynamoDB and delivered to S3.\n');
   });
 });

@@ -20,6 +20,8 @@ export interface ScenarioCheck {
   readonly notes: readonly string[];
   /** Why accepted events were lost or the audit does not balance: a failure of its own (exit 98). Absent when all is accounted for. */
   readonly lost?: string;
+  /** The run's share of offered events stored and delivered, as the run report's verdict says it (absent in older callers). */
+  readonly throughput?: string;
 }
 
 export const regressionsOf = (c: ScenarioCheck): FigureComparison[] =>

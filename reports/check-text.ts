@@ -7,6 +7,7 @@ export function checkText(checks: readonly ScenarioCheck[]): string {
   for (const c of checks) {
     out.push(`${scenarioPassed(c) ? '✓' : '✗'} ${c.name}  ${c.file}`);
     if (c.lost) out.push(`    ✗  ${c.lost}`);
+    if (c.throughput) out.push(`    ${c.throughput}`);
     if (c.expectations.length > 0) {
       out.push(
         table(
