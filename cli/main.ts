@@ -228,7 +228,7 @@ loadgen
   .option('--set <key=value>', 'override any scenario key, e.g. tenants.0.rate=50 (repeatable)', collect, [])
   .option('--time-scale <k>', 'replay K times faster: scenario second s is sent at wall second s/K')
   .option('--sample <f>', 'send this fraction of events, each weighted 1/F (default 1/K, so the wall rate is the scenario rate)')
-  .option('--connections <n>', 'keep-alive connections (default: 100 ms of the peak rate, 16 to 1,000)', integer)
+  .option('--connections <n>', 'keep-alive connections (default: 100 ms of the peak rate, 4 to 1,000)', integer)
   .option('--workers <n>', 'worker threads, each with its own share of the tenants (default 1)', integer)
   .option('--retries <n>', "retries of a 429/503 (default: the scenario's producer.maxRetries)", integer)
   .option('--timeout <s>', 'seconds to wait for an answer (default 10)')
