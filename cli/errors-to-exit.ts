@@ -4,6 +4,7 @@
  * ("Exit codes"): 2 for anything the user can fix in their input, flags, policy module or output folder; 1 only for
  * a fault of ingestlab itself.
  */
+import { dirname } from 'node:path';
 import { CommanderError } from 'commander';
 import { ExitCode, PolicyError, ScenarioError, UsageError } from '../sim/errors.ts';
 
@@ -34,7 +35,7 @@ const VERBS: Record<string, string> = {
   read: 'read',
   scandir: 'list',
   mkdir: 'create folder',
-  mkdtemp: 'create a folder like',
+  mkdtemp: 'write in',
   rename: 'move into place',
   rmdir: 'remove',
   unlink: 'remove',
@@ -66,7 +67,9 @@ function describe(error: unknown): Failure {
   const errno = error as NodeJS.ErrnoException & { dest?: string };
   if (errno && typeof errno.code === 'string' && FS_REASONS[errno.code] && typeof errno.path === 'string') {
     const verb = VERBS[errno.syscall ?? ''] ?? errno.syscall ?? 'use';
-    const target = errno.dest ? `${errno.path} → ${errno.dest}` : errno.path;
+    // mkdtemp names its template (`out/.run.tmp-XXXXXX`): the folder it could not write in is what the user typed.
+    const path = errno.syscall === 'mkdtemp' ? dirname(errno.path) : errno.path;
+    const target = errno.dest ? `${path} → ${errno.dest}` : path;
     return { code: ExitCode.invalidInput, message: `error: cannot ${verb} ${target}: ${FS_REASONS[errno.code]} (${errno.code})` };
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -4,7 +4,7 @@
  * stack trace.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,7 @@ const errno = (code: string, syscall: string, path: string) => Object.assign(new
 describe('failureOf: one line and a code for every kind of failure', () => {
   test('filesystem errors name the verb, the path and the reason, exit 2', () => {
     expect(failureOf(errno('EACCES', 'mkdir', '/srv/out'))).toEqual({ code: 2, message: 'error: cannot create folder /srv/out: permission denied (EACCES)' });
+    expect(failureOf(errno('EACCES', 'mkdtemp', '/srv/.run.tmp-XXXXXX'))).toEqual({ code: 2, message: 'error: cannot write in /srv: permission denied (EACCES)' });
     expect(failureOf(errno('EISDIR', 'read', 'scenarios'))).toEqual({ code: 2, message: 'error: cannot read scenarios: is a folder, expected a file (EISDIR)' });
     expect(failureOf(errno('EEXIST', 'mkdir', 'out'))).toEqual({ code: 2, message: 'error: cannot create folder out: already exists (EEXIST)' });
   });
@@ -142,6 +143,25 @@ describe.concurrent('the real CLI: documented codes, one line, no stack trace', 
     expect(readFileSync(join(dir, 'own', 'report.md'), 'utf8')).toBe('my own report');
     // Refused before simulating: a 1-hour run would print its summary first.
     expect(foreign.stdout).toBe('');
+  });
+
+  // Root writes anywhere, so an unwritable folder needs another user: nobody, through setpriv, when the test runs as root.
+  const asNobody = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  if (!asNobody) console.log('skipping the real EACCES test: it needs root and /usr/bin/setpriv to run the CLI as nobody');
+  test.skipIf(!asNobody)('an unwritable --out fails at once with EACCES, before simulating', async () => {
+    const dir = temp();
+    chmodSync(dir, 0o755);
+    const r = await new Promise<Result>((resolve) => {
+      const started = Date.now();
+      execFile(
+        '/usr/bin/setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(ROOT, 'cli', 'bin.mjs'), 'scenario', 'steady', '--out', join(dir, 'run')],
+        { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr, ms: Date.now() - started }),
+      );
+    });
+    expectClean(r, 2, new RegExp(`^error: cannot write in ${dir}: permission denied \\(EACCES\\)$`, 'm'));
+    expect(r.stdout).toBe(''); // an hour of steady would have printed its summary
   });
 
   test('accepted events lost: exit 98 in scenario and check, unless expect: accepts the losses', async () => {
