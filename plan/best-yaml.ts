@@ -57,5 +57,8 @@ function setDeep(doc: Document, path: (string | number)[], value: unknown): void
     const node = doc.getIn(prefix, true);
     if (node === undefined || node === null || isScalar(node)) doc.setIn(prefix, doc.createNode({}));
   }
-  doc.setIn(path, doc.createNode(value));
+  // A scalar keeps its node, so a comment beside the old value stays beside the new one.
+  const existing = doc.getIn(path, true);
+  if (isScalar(existing) && (value === null || typeof value !== 'object')) existing.value = value;
+  else doc.setIn(path, doc.createNode(value));
 }

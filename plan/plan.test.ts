@@ -9,6 +9,7 @@ import { cheaperFailures, planJson, planText } from '../reports/plan-report.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
+import { bestYaml } from './best-yaml.ts';
 import { expandSpace, parseVary } from './space.ts';
 import { failingEverywhere, missOf, paretoFrontier, promotionOrder, rankPassing, planSchedule, resolutionLadder, searchPlan, type PlanSample, type RunFigures } from './search.ts';
 
@@ -105,6 +106,27 @@ describe('plan refuses bad input before running anything', () => {
     expect((misspelt as ScenarioError).problems[0]!.message).toMatch(/unknown key "shard".*did you mean "shards"\?.*\(--vary kinesis\.shard=1\)/);
     // 40 configurations of a 5-minute run: the coarsest tick with ≥ 80 ticks is 3 s, so halving needs 40/3 + 3 ≈ 16.3.
     await expect(planScenario(file, { vary: ['kinesis.shards=1..40:1'], set: [], jobs: 1, budget: 10, out: out() })).rejects.toThrow(/--budget 10 is too small for 40 configurations: successive halving needs at least 17/);
+  });
+});
+
+describe('best.yaml', () => {
+  it('sets the values in place, keeps comments, renames, and rewrites relative paths from /s/x to /s/out/plan as ../../x/…', () => {
+    const text = `# my scenario
+name: shop
+tenants:
+  - { name: t, count: 2, trace: { file: traces/day.csv } }
+kinesis:
+  shards: 2 # today
+  autoscaler: { policy: ./policies/mine.ts, minShards: 2 }
+`;
+    const out = bestYaml({ text, scenarioDir: '/s/x', outDir: '/s/out/plan', overrides: { 'kinesis.shards': 4, 'traffic.scale': 2 }, name: 'shop-best', header: 'planned' });
+    expect(out).toContain('# planned');
+    expect(out).toContain('# my scenario');
+    expect(out).toContain('name: shop-best');
+    expect(out).toContain('shards: 4 # today');
+    expect(out).toContain('file: ../../x/traces/day.csv');
+    expect(out).toContain('policy: ../../x/policies/mine.ts');
+    expect(out).toMatch(/traffic:\n {2}scale: 2/);
   });
 });
 
