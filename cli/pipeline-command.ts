@@ -218,9 +218,9 @@ export function auditText(r: AuditResult): string {
     `accepted (API 202)        ${n(r.accepted)}${r.dropped ? `   dropped after retries: ${n(r.dropped)}` : ''}`,
     `in Kinesis                ${n(r.inKinesis)} records, ${n(r.inKinesisDistinct)} distinct events`,
     `stored in DynamoDB        ${n(r.stored)} distinct in ${r.tables.length} table${r.tables.length === 1 ? '' : 's'} (${r.tables.sort().join(', ') || 'none'}); stored twice: ${n(r.storedTwice)}`,
-    `delivered to S3           ${n(r.delivered)} distinct (${n(r.deliveredRecords)} records)${r.firehoseBuffered ? `; ${n(r.firehoseBuffered)} still in Firehose's buffer` : ''}`,
+    `delivered to S3           ${n(r.delivered)} distinct (${n(r.deliveredRecords)} records)${r.missingFromS3 > 0 ? `; ${n(r.missingFromS3)} not yet (Firehose still buffers ${n(r.firehoseBuffered ?? 0)})` : ''}`,
     `dead-lettered             ${n(r.deadLettered)}`,
-    r.ok ? `audit: OK, every accepted event is stored once and delivered${r.firehoseBuffered ? ' (or still in Firehose\'s buffer)' : ''}` : `audit: FAILED\n  ${r.problems.join('\n  ')}${r.examples.length ? `\n  e.g. ${r.examples.join('; ')}` : ''}`,
+    r.ok ? `audit: OK, every accepted event is stored once and delivered${r.missingFromS3 > 0 ? ' (or still in Firehose\'s buffer)' : ''}` : `audit: FAILED\n  ${r.problems.join('\n  ')}${r.examples.length ? `\n  e.g. ${r.examples.join('; ')}` : ''}`,
   ];
   return lines.join('\n') + '\n';
 }
