@@ -25,6 +25,8 @@ export interface PlanOptions extends ScenarioInputs {
   out?: string;
   jobs?: number;
   quiet?: boolean;
+  /** Show a live run counter on stderr (the command turns it on for a terminal). */
+  progress?: boolean;
 }
 
 export interface PlanResult {
@@ -80,11 +82,29 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     throw error;
   }
 
-  const runner = createPlanRunner({ path, base, threads: Math.min(threads, points.length), ...pricing });
+  // On a terminal, a counter of the round's runs (rewritten in place); piped output gets only the round lines.
+  const live = options.progress ?? false;
+  let batch = 0;
+  let done = 0;
+  const runner = createPlanRunner({
+    path,
+    base,
+    threads: Math.min(threads, points.length),
+    ...pricing,
+    onRun: () => {
+      done++;
+      if (live) process.stderr.write(`\r  ${done}/${batch} runs${done === batch ? '\n' : ''}`);
+    },
+  });
+  const evaluate: typeof runner.evaluate = (batchPoints, resolution) => {
+    batch = batchPoints.length;
+    done = 0;
+    return runner.evaluate(batchPoints, resolution);
+  };
   const started = performance.now();
   let outcome: PlanOutcome;
   try {
-    outcome = await searchPlan(points, { duration: scenario.duration, resolution: scenario.resolution, budget, objective }, runner.evaluate, log);
+    outcome = await searchPlan(points, { duration: scenario.duration, resolution: scenario.resolution, budget, objective }, evaluate, log);
   } catch (error) {
     if (error instanceof PlanBudgetError) throw new UsageError(error.message);
     throw error;
@@ -135,7 +155,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
 
 export async function runPlanCommand(nameOrPath: string, options: PlanOptions): Promise<number> {
   const log = options.quiet || options.json ? () => {} : (line: string) => process.stderr.write(line + '\n');
-  const result = await planScenario(nameOrPath, options, log);
+  const result = await planScenario(nameOrPath, { ...options, progress: !options.quiet && !options.json && Boolean(process.stderr.isTTY) }, log);
   if (options.json) process.stdout.write(JSON.stringify(planJson({ ...result.report, files: result.files }), null, 2) + '\n');
   else process.stdout.write(planText(result.report) + `wrote ${result.files.join(', ')}\n`);
   return result.outcome.winner ? ExitCode.ok : ExitCode.expectationsFailed;
