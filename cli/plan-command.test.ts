@@ -54,5 +54,8 @@ describe('ingestlab plan', () => {
     const r = await cli('plan', file, '--vary', 'kinesis.shards=');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--vary kinesis\.shards: no values; expected a\.\.b, a\.\.b:step, a\.\.bxF or v1,v2,\.\.\./);
+    const tick = await cli('plan', file, '--vary', 'resolution=1s,10s');
+    expect(tick.code).toBe(2);
+    expect(tick.stderr).toMatch(/--vary resolution: plan chooses the tick of each round/);
   }, 60_000);
 });

@@ -59,6 +59,11 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     if (error instanceof PlanSyntaxError) throw new UsageError(error.message);
     throw error;
   }
+  for (const d of dimensions) {
+    if (d.key === 'resolution' || d.key === 'duration') {
+      throw new UsageError(`--vary ${d.key}: plan chooses the tick of each round and compares runs of one length; set it for every run with --${d.key}`);
+    }
+  }
   const { scenario } = await loadScenario(path, base);
   // Every value on its own must make a valid scenario, so a misspelt key or a wrong type stops here, with positions.
   const problems: ScenarioProblem[] = [];
