@@ -169,7 +169,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
   const api = pipeline.api.counters;
   const p = pipeline.processorCounters()!;
   io.out.write(
-    `stopped. accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}; processor read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}\n`,
+    `stopped. accepted ${api.eventsAccepted}, dropped ${api.eventsDropped}; processor read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}; accepted → stored p50 ${p.endToEndMs.p50} ms, p99 ${p.endToEndMs.p99} ms\n`,
   );
   if (awsRun?.cleanup) {
     io.out.write(cleanupText(awsRun.cleanup, false));
@@ -270,6 +270,7 @@ export async function runPipelineStatus(options: StatusOptions, io: Io = stdio()
           `  edge       ${state.edgeUrl}`,
           `  stream     ${state.names.stream} ${report.stream.status}: ${open} open shards, ${report.stream.closedShards} closed`,
           `  processor  read ${p.recordsRead}, stored ${p.stored}, delivered ${p.delivered}, dead-lettered ${p.deadLettered}, retries ${p.retries}, iterator age ${p.iteratorAgeMs} ms, ${p.shardsRunning} pollers`,
+          `  latency    accepted → stored: p50 ${p.endToEndMs?.p50 ?? 'n/a'} ms, p95 ${p.endToEndMs?.p95 ?? 'n/a'}, p99 ${p.endToEndMs?.p99 ?? 'n/a'}, max ${p.endToEndMs?.max ?? 'n/a'}`,
           `  tables     ${report.tables.join(', ')}`,
           `  firehose   in ${report.firehose?.recordsIn ?? 'n/a'}, delivered ${report.firehose?.deliveredRecords ?? 'n/a'} in ${report.firehose?.objects ?? 'n/a'} objects`,
           '',

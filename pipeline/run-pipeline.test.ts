@@ -47,6 +47,11 @@ describe('the real pipeline on the embedded target: API → Kinesis → processo
     expect(audit).toMatchObject({ accepted: 550, inKinesis: 550, inKinesisDistinct: 500, stored: 500, storedTwice: 0, missingFromDynamo: 0, acceptedNotInKinesis: 0 });
     expect(after).toMatchObject({ delivered: 500, missingFromS3: 0, ok: true });
     expect(after.deliveredRecords).toBeGreaterThanOrEqual(500);
+    // Each stored event's time from the API's acceptance: positive, percentiles in order, within this test's span.
+    const latency = pipeline.processor!.counters.endToEndMs;
+    expect(latency.p50).toBeGreaterThan(0);
+    expect(latency.p50 <= latency.p99 && latency.p99 <= latency.max).toBe(true);
+    expect(latency.max).toBeLessThan(30_000);
     // tenant-1's first 60 events (23:59:00 … 23:59:59 on Sunday) are in week 2, the other 240 in week 3.
     expect(after.tables).toEqual(expect.arrayContaining(['events_2026_W02', 'events_2026_W03']));
     const count = async (table: string, tenant: string) =>

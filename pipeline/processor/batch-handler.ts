@@ -21,7 +21,12 @@ export interface BatchWriters {
   now: () => number;
 }
 
-export async function handleBatch(records: readonly _Record[], shardId: string, writers: BatchWriters, signal?: AbortSignal): Promise<{ good: number; dead: number }> {
+export async function handleBatch(
+  records: readonly _Record[],
+  shardId: string,
+  writers: BatchWriters,
+  signal?: AbortSignal,
+): Promise<{ good: number; dead: number; stored: PipelineEvent[] }> {
   const good: PipelineEvent[] = [];
   const dead: DeadLetter[] = [];
   const now = writers.now();
@@ -47,7 +52,8 @@ export async function handleBatch(records: readonly _Record[], shardId: string, 
   ]);
   // Events a service refused for good (not a throttle: those are retried) go to the dead letters too.
   if (refused.length > 0) await writers.deadLetters.write(refused, shardId, `${first}-refused`, signal);
-  return { good: good.length - refused.length, dead: dead.length + refused.length };
+  const stored = refused.length > 0 ? good.filter((e) => !refused.some((r) => r.event === e)) : good;
+  return { good: stored.length, dead: dead.length + refused.length, stored };
 }
 
 /**

@@ -57,7 +57,7 @@ export async function startProcessorThread(data: ProcessorWorkerData): Promise<P
       worker.postMessage(how);
     });
   const current = (): ProcessorCounters =>
-    counters ?? { recordsRead: 0, stored: 0, delivered: 0, deadLettered: 0, batches: 0, retries: 0, throttled: 0, iteratorAgeMs: 0, millisBehindLatest: 0, shardsRunning: 0, shardsFinished: 0, errors: 0 };
+    counters ?? { recordsRead: 0, stored: 0, delivered: 0, deadLettered: 0, batches: 0, retries: 0, throttled: 0, iteratorAgeMs: 0, endToEndMs: { p50: 0, p95: 0, p99: 0, max: 0 }, millisBehindLatest: 0, shardsRunning: 0, shardsFinished: 0, errors: 0 };
   let ending: Promise<ProcessorCounters> | undefined;
   return {
     get counters() {

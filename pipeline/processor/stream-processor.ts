@@ -16,6 +16,7 @@ import { FirehoseWriter } from '../storage/firehose-writer.ts';
 import { SchemaStore } from '../storage/schema-store.ts';
 import { listAllShards } from '../storage/stream-scan.ts';
 import { sleep } from '../storage/backoff.ts';
+import { LatencyRecorder, type LatencySummary } from '../../sim/latency.ts';
 import { handleBatch, type BatchWriters } from './batch-handler.ts';
 import { LeaseTable, SHARD_END } from './lease-table.ts';
 import { ShardPoller, type PollerConfig } from './shard-poller.ts';
@@ -57,6 +58,8 @@ export interface ProcessorCounters {
   throttled: number;
   /** Age of the last record of the last batch when it finished (Lambda's IteratorAge), ms. */
   iteratorAgeMs: number;
+  /** Accepted by the API → stored and handed to Firehose, ms (HDR percentiles, the simulator's keys). */
+  endToEndMs: LatencySummary;
   /** Largest MillisBehindLatest of the last read of each shard. */
   millisBehindLatest: number;
   shardsRunning: number;
@@ -95,6 +98,7 @@ export class StreamProcessor {
   private syncing: Promise<void> | undefined;
   private readonly counts = { recordsRead: 0, batches: 0, iteratorAgeMs: 0, readRetries: 0, errors: 0, lastError: undefined as string | undefined };
   private readonly config: PollerConfig;
+  private readonly latency = new LatencyRecorder();
 
   constructor(private readonly options: ProcessorOptions) {
     const { aws } = options;
@@ -135,6 +139,7 @@ export class StreamProcessor {
       retries: this.dynamo.counters.retries + this.firehose.counters.retries + this.deadLetters.retries + this.counts.readRetries,
       throttled: this.dynamo.counters.throttled + this.firehose.counters.throttled,
       iteratorAgeMs: this.counts.iteratorAgeMs,
+      endToEndMs: this.latency.summary(),
       millisBehindLatest: Math.max(0, ...this.behind.values()),
       shardsRunning: this.running.size,
       shardsFinished: this.finished.size,
@@ -170,7 +175,9 @@ export class StreamProcessor {
       this.config,
       {
         handle: async (records, shard) => {
-          await handleBatch(records, shard, this.writers, this.abortController.signal);
+          const { stored } = await handleBatch(records, shard, this.writers, this.abortController.signal);
+          const now = Date.now();
+          for (const e of stored) this.latency.record(now - e.acceptedAt, 1);
         },
         checkpoint: async (shard, sequence) => {
           await this.leases.checkpoint(shard, sequence, this.owner);
