@@ -1,15 +1,17 @@
 // Traffic from traces: a file of per-period sums replays to the same total, scaled or not; CloudWatch JSON reads the
 // same; every problem points at the trace file's line (or the scenario's line when the file cannot be read).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolvedScenarioYaml } from '../cli/saved-scenario.ts';
 import { ScenarioError } from '../sim/errors.ts';
 import { simulate } from '../sim/simulation.ts';
 import { seriesEvents } from '../sim/traffic.ts';
 import { loadScenario } from './load.ts';
-import { parseTrace, TraceError } from './trace.ts';
+import { exampleTraceCsv } from './make-example-trace.ts';
+import { parseTrace, seriesTotal, TraceError } from './trace.ts';
 
 /** 30 minutes whose sums are 1,000, 2,000, …, 30,000: 1,000 × (1 + … + 30) = 465,000 events. */
 const SUMS = Array.from({ length: 30 }, (_, k) => 1_000 * (k + 1));
@@ -137,6 +139,17 @@ describe('a trace with startAt and a burst', () => {
       'scenario.yaml': scenario('trace: { file: t.csv }', 'noise: none\n    startAt: 1m\n    bursts: [{ at: 3m, duration: 2m, multiplier: 2 }]').replace('duration: 30m', 'duration: 11m').replace('resolution: 9s', 'resolution: 5s'),
     });
     expect(Math.abs((await offered(dir)) - 7_200)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the bundled example trace', () => {
+  it('is exactly what scenarios/make-example-trace.ts writes, 1,440 minutes summing to 162,070,937 events', () => {
+    const file = fileURLToPath(new URL('./traces/example-day.csv', import.meta.url));
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe(exampleTraceCsv());
+    const series = parseTrace(text);
+    expect(series.eventsPerSecond).toHaveLength(1_440);
+    expect(Math.round(seriesTotal(series))).toBe(162_070_937);
   });
 });
 
