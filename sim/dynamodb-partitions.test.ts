@@ -71,18 +71,26 @@ describe('adaptive capacity (§3.2)', () => {
 });
 
 describe('splits for heat (UNCONFIRMED delay, 10 minutes)', () => {
-  it('two tenants at 700 WCU/s on a 1-partition table: 400 refused until 600 s, when a split isolates them; none after', () => {
-    const p = new TablePartitions(config(), [{ name: 'pair', count: 2 }], 1_000);
-    expect(p.admit(0, 1, [1_400], 1_000).partitionThrottledWcu).toBeCloseTo(400, 9);
-    expect(p.admit(599, 1, [1_400], 1_000).partitionThrottledWcu).toBeCloseTo(400, 9);
-    expect(p.count).toBe(1);
-    p.admit(600, 1, [1_400], 1_000);
+  it('two tenants at 700 WCU/s on the same half of a 2,000-WCU table: 400 refused until 600 s, when a split isolates them; none after', () => {
+    // MD5 puts "two-0" at 0.420 and "two-1" at 0.117 of the key space: both in [0, ½), one partition of the two.
+    const p = new TablePartitions(config(), [{ name: 'two', count: 2 }], 2_000);
+    expect(p.admit(0, 1, [1_400], 2_000).partitionThrottledWcu).toBeCloseTo(400, 9);
+    expect(p.admit(599, 1, [1_400], 2_000).partitionThrottledWcu).toBeCloseTo(400, 9);
     expect(p.count).toBe(2);
+    p.admit(600, 1, [1_400], 2_000);
+    expect(p.count).toBe(3);
     expect(p.splitsForHeat).toBe(1);
-    // Each key now has a partition of its own, boosted to 700 (the table's own 1,000 WCU is applied by the table).
-    const after = p.admit(601, 1, [1_400], 1_000);
+    // Split halfway between the two keys, (0.117 + 0.420) / 2: each has a partition, boosted to its 700.
+    expect(p.ranges()[1]!.lo).toBeCloseTo(0.2685, 3);
+    const after = p.admit(601, 1, [1_400], 2_000);
     expect(after.partitionThrottledWcu).toBe(0);
     expect(after.admittedWcu).toBeCloseTo(1_400, 9);
+  });
+
+  it('no split for heat while the table as a whole is over its capacity (it needs capacity, not splits)', () => {
+    const p = new TablePartitions(config(), [{ name: 'two', count: 2 }], 1_000);
+    for (const t of [0, 600, 1_200]) p.admit(t, 1, [1_400], 1_000);
+    expect(p.count).toBe(1);
   });
 });
 

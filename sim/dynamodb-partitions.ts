@@ -76,6 +76,13 @@ export class TablePartitions {
   private readonly result: PartitionAdmit;
   /** Per group, this tick's write units after the key cap. */
   private readonly through: Float64Array;
+  /** Per group, the largest share of its writes any one partition takes (for the fast path). */
+  private maxWeight = new Float64Array(0);
+  /** Whether any boost or heat timer may be running. */
+  private timersSet = false;
+  /** Per group, its keys' hash positions (sorted), for the time bucket `hashedBucket`. */
+  private hashed: Float64Array[] = [];
+  private hashedBucket = -2;
 
   constructor(
     private readonly config: DynamoPartitionsConfig,
@@ -113,6 +120,30 @@ export class TablePartitions {
     }
     const P = this.count;
     const keyCap = PARTITION_LIMITS.wcu * dt;
+    const share = (tableWcu * dt) / P;
+    // Fast path: if even the busiest partition of every group together stays within its share, nothing is refused.
+    let bound = 0;
+    let total = 0;
+    let perKeyMax = 0;
+    for (let g = 0; g < this.groups.length; g++) {
+      const want = groupWcu[g] ?? 0;
+      if (!(want > 0)) continue;
+      total += want;
+      bound += want * this.maxWeight[g]!;
+      const perKey = want / this.keysPerGroup[g]!;
+      if (perKey > perKeyMax) perKeyMax = perKey;
+    }
+    if (bound <= share && bound <= keyCap && perKeyMax <= keyCap) {
+      if (this.timersSet) {
+        this.boostSince.fill(Infinity);
+        this.overSince.fill(Infinity);
+        this.timersSet = false;
+      }
+      r.groupThrottledWcu.fill(0);
+      r.admittedWcu = total;
+      return r;
+    }
+    this.timersSet = true;
     const demand = this.demand;
     demand.fill(0);
     const groupThrottled = r.groupThrottledWcu;
@@ -137,7 +168,6 @@ export class TablePartitions {
         if (w !== 0) demand[p] = demand[p]! + through * w;
       }
     }
-    const share = (tableWcu * dt) / P;
     const adaptive = this.config.adaptiveCapacity === 'instant';
     let split = -1;
     for (let p = 0; p < P; p++) {
@@ -169,7 +199,8 @@ export class TablePartitions {
         }
       }
     }
-    if (split >= 0) this.splitAt(split, now);
+    // A split for heat isolates hot keys on a table that has room; an overloaded table needs capacity, not splits.
+    if (split >= 0 && r.admittedWcu + r.partitionThrottledWcu <= share * P) this.splitAt(split, now);
     return r;
   }
 
@@ -249,30 +280,43 @@ export class TablePartitions {
     const boostSince = new Float64Array(P).fill(Infinity);
     this.overSince = overSince;
     this.boostSince = boostSince;
-    this.positions = this.groups.map((g, gi) => {
-      const keys = this.keysPerGroup[gi]!;
-      const suffixes = c.key === 'tenant-shard' ? c.writeShards : 1;
-      const positions = new Float64Array(keys);
-      let n = 0;
-      for (let i = 0; i < g.count; i++) {
-        for (let k = 0; k < suffixes; k++) {
-          const key =
-            c.key === 'tenant-time-bucket' ? `${g.name}-${i}#${this.bucket}` : c.key === 'tenant-shard' ? `${g.name}-${i}#${k}` : `${g.name}-${i}`;
-          const digest = createHash('md5').update(key).digest();
-          const at = digest.readUIntBE(0, 6) / 2 ** 48;
-          positions[n++] = at;
-          let lo = 0;
-          let hi = P - 1;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.bounds[mid]! <= at) lo = mid;
-            else hi = mid - 1;
+    // Key hashes change only with the time bucket; splits and growth only move the partition boundaries.
+    if (this.hashedBucket !== this.bucket || this.hashed.length === 0) {
+      this.hashed = this.groups.map((g, gi) => {
+        const suffixes = c.key === 'tenant-shard' ? c.writeShards : 1;
+        const positions = new Float64Array(this.keysPerGroup[gi]!);
+        let n = 0;
+        for (let i = 0; i < g.count; i++) {
+          for (let k = 0; k < suffixes; k++) {
+            const key =
+              c.key === 'tenant-time-bucket' ? `${g.name}-${i}#${this.bucket}` : c.key === 'tenant-shard' ? `${g.name}-${i}#${k}` : `${g.name}-${i}`;
+            positions[n++] = createHash('md5').update(key).digest().readUIntBE(0, 6) / 2 ** 48;
           }
-          this.weights[gi * P + lo] = this.weights[gi * P + lo]! + 1 / keys;
         }
+        return positions.sort();
+      });
+      this.hashedBucket = this.bucket;
+    }
+    this.positions = this.hashed;
+    this.groups.forEach((_g, gi) => {
+      const keys = this.keysPerGroup[gi]!;
+      for (const at of this.hashed[gi]!) {
+        let lo = 0;
+        let hi = P - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (this.bounds[mid]! <= at) lo = mid;
+          else hi = mid - 1;
+        }
+        this.weights[gi * P + lo] = this.weights[gi * P + lo]! + 1 / keys;
       }
-      return positions.sort();
     });
+    this.maxWeight = new Float64Array(this.groups.length);
+    for (let g = 0; g < this.groups.length; g++) {
+      let m = 0;
+      for (let p = 0; p < P; p++) m = Math.max(m, this.weights[g * P + p]!);
+      this.maxWeight[g] = m;
+    }
   }
 }
 
