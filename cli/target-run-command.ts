@@ -9,6 +9,9 @@ import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { progressBar } from '../loadgen/progress.ts';
 import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
+import { awsProblems } from '../pipeline/run-pipeline.ts';
+import { TARGET_NAMES } from '../pipeline/targets/index.ts';
+import type { TargetName } from '../pipeline/targets/target.ts';
 
 export interface TargetRunCommandOptions extends ScenarioInputs {
   target?: string;
@@ -19,6 +22,11 @@ export interface TargetRunCommandOptions extends ScenarioInputs {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  /** localstack: LocalStack's URL; aws: the guard rails and Firehose's role (see `pipeline up`). */
+  endpoint?: string;
+  confirmAws?: boolean;
+  maxCostUsd?: string;
+  firehoseRoleArn?: string;
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {
@@ -29,10 +37,18 @@ function positive(flag: string, value: string | undefined): number | undefined {
 }
 
 export async function runTargetCommand(nameOrPath: string, options: TargetRunCommandOptions): Promise<number> {
-  const target = options.target ?? 'embedded';
-  if (target !== 'embedded') {
-    throw new UsageError(`--target ${target}: scenario runs on the real pipeline support only --target embedded so far (or sim, the simulator)`);
-  }
+  const target = (options.target ?? 'embedded') as TargetName;
+  if (!TARGET_NAMES.includes(target)) throw new UsageError(`--target ${target}: expected sim (the simulator), ${TARGET_NAMES.join(', ')}`);
+  if (options.endpoint && target !== 'localstack') throw new UsageError(`--endpoint is for --target localstack (the ${target} target has its own endpoints)`);
+  const targetFlags = {
+    target,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.confirmAws ? { confirmAws: true } : {}),
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: Number(options.maxCostUsd) } : {}),
+    ...(options.firehoseRoleArn ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
+  };
+  const refused = target === 'aws' ? awsProblems(targetFlags) : [];
+  if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
   const path = resolveScenarioPath(nameOrPath);
   const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
   const timeScale = positive('--time-scale', options.timeScale);
@@ -55,12 +71,14 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       ...(showProgress ? { onPhase: (phase) => (bar?.done(), process.stderr.write(`${phase}…\n`)) } : {}),
       signal: abort.signal,
+      target: targetFlags,
+      ...(options.quiet ? {} : { onWarning: (w: string) => process.stderr.write(`warning: ${w}\n`) }),
     });
   } finally {
     process.off('SIGINT', onSigint);
     bar?.done();
   }
-  const dir = options.out ?? join('reports', 'out', `${scenario.name}-embedded`);
+  const dir = options.out ?? join('reports', 'out', `${scenario.name}-${target}`);
   mkdirSync(dir, { recursive: true });
   const files = [join(dir, 'target-run.json')];
   writeFileSync(files[0]!, `${JSON.stringify(result, null, 2)}\n`);
@@ -81,7 +99,7 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
     const scaled = result.timeScale !== 1 || result.sample !== 1;
     process.stdout.write(
       [
-        `${scenario.name} on the embedded pipeline${scaled ? ` (time scale ${result.timeScale}, sample ${+result.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+result.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
+        `${scenario.name} on the ${target} pipeline${scaled ? ` (time scale ${result.timeScale}, sample ${+result.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+result.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
         `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
         `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
         `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${int(result.kinesis.throttledRecords)} records throttled` +

@@ -20,7 +20,7 @@ export interface FidelityRow {
 export interface Fidelity {
   readonly scenario: string;
   readonly seed: number;
-  readonly target: 'embedded';
+  readonly target: TargetRunResult['target'];
   readonly timeScale: number;
   readonly sample: number;
   readonly rows: FidelityRow[];

@@ -15,7 +15,9 @@ import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipelin
 import { startAutoscaler, type AutoscalerRunner } from '../pipeline/autoscaler.ts';
 import { createQuotaGateway, type GatewayCounters } from '../pipeline/gateway/quota-gateway.ts';
 import { createScaledClock, sleepUntil } from '../pipeline/gateway/scenario-clock.ts';
-import { startPipeline, type RunningPipeline } from '../pipeline/run-pipeline.ts';
+import { startPipeline, type PipelineOptions, type RunningPipeline } from '../pipeline/run-pipeline.ts';
+import type { TargetName } from '../pipeline/targets/target.ts';
+import { UsageError } from '../sim/errors.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import type { ScalingAction } from '../sim/autoscaler.ts';
 import type { LatencySummary } from '../sim/latency.ts';
@@ -37,13 +39,22 @@ export interface TargetRunOptions {
   readonly onProgress?: (p: LoadProgress) => void;
   /** Phases: provisioning, load, drain, audit. */
   readonly onPhase?: (phase: string) => void;
+  /** What the target does not do as AWS would, once it is up (also in the result's `warnings`). */
+  readonly onWarning?: (warning: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * Where the pipeline runs (default embedded) and that target's flags. On aws there is no quota gateway: the run is
+   * at time scale 1, and throttle counts the gateway would give are not measured (0).
+   */
+  readonly target?: Pick<PipelineOptions, 'target' | 'endpoint' | 'confirmAws' | 'maxCostUsd' | 'firehoseRoleArn' | 'region' | 'awsTarget'>;
 }
 
 /** What a run on a target measured, in scenario units. */
 export interface TargetRunResult {
   readonly scenario: string;
-  readonly target: 'embedded';
+  readonly target: TargetName;
+  /** What the target said it does not do as AWS would (printed at start). */
+  readonly warnings: string[];
   readonly seed: number;
   readonly timeScale: number;
   readonly sample: number;
@@ -98,25 +109,35 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   });
   const K = shape.timeScale;
   const w = shape.weight;
+  const targetName = options.target?.target ?? 'embedded';
+  const onAws = targetName === 'aws';
+  if (onAws && (K !== 1 || shape.sample !== 1)) {
+    throw new UsageError(`--target aws runs on AWS's own clock: --time-scale and --sample must be 1 (got ${K} and ${shape.sample})`);
+  }
   const clock = createScaledClock({ timeScale: K });
   const gateway = createQuotaGateway(scenario, { clock, weight: w });
   /** Scenario time on the gateway's clock when the load started. */
   let offset = 0;
-  let pipeline: RunningPipeline | undefined;
+  let pipeline: RunningPipeline<TargetName> | undefined;
   let autoscaler: AutoscalerRunner | undefined;
   let stopSampler = () => {};
   options.onPhase?.('provisioning');
   try {
     pipeline = await startPipeline({
+      ...options.target,
       scenario,
-      middleware: gateway.middleware,
-      backends: gateway.backends,
+      // The quota gateway stands in front of the emulators and LocalStack, never of AWS (it enforces its own limits).
+      ...(onAws ? {} : { middleware: gateway.middleware, backends: gateway.backends }),
+      ...(options.resolvePolicy ? { resolvePolicy: options.resolvePolicy } : {}),
       // Every scenario tenant gets its own key, so the API's per-tenant limit sees the scenario's tenants.
       maxTenants: shape.tenantCount,
       tenantLimit: scenario.apiGateway.tenantLimit,
       embedded: { firehose: { timeScale: K } },
+      // LocalStack's own Firehose ignores buffering hints (one object per call): ours, on the scenario clock, as on embedded.
+      localstack: { firehose: 'ours', firehoseOptions: { timeScale: K } },
     });
     const running = pipeline;
+    for (const warning of running.warnings) options.onWarning?.(warning);
     const { credentials } = assignCredentials(scenarioTenantIds(scenario), { tenants: running.tenants });
     const autoscaled = scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none';
     const boundary = Math.ceil(clock.now() / 60) * 60;
@@ -159,7 +180,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     options.onPhase?.('drain');
     const drainStart = performance.now();
     const limit = (options.drainSeconds ?? Math.max(60, 2 * loadSeconds)) * 1000;
-    const admitted = () => gateway.counters.kinesis.acceptedRecords / w;
+    const admitted = () => (onAws ? running.api.counters.eventsAccepted : gateway.counters.kinesis.acceptedRecords / w);
     let drained = false;
     while (performance.now() - drainStart < limit && !options.signal?.aborted) {
       const c = running.processor?.counters;
@@ -171,13 +192,14 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       }
       await sleep(250);
     }
-    await running.target.firehose?.stop();
+    const firehose = 'firehose' in running.target ? running.target.firehose : undefined;
+    await firehose?.stop();
     stopSampler();
     const drainSeconds = (performance.now() - drainStart) / 1000;
     await autoscaler?.stop();
 
     options.onPhase?.('audit');
-    const fh = running.target.firehose?.totals();
+    const fh = firehose?.totals();
     const audit = await auditPipeline({
       aws: running.aws,
       names: running.names,
@@ -191,7 +213,8 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     const firstUp = kinesisActions.find((a) => a.to > a.from);
     return {
       scenario: scenario.name,
-      target: 'embedded',
+      target: targetName,
+      warnings: running.warnings,
       seed: scenario.seed,
       timeScale: K,
       sample: shape.sample,
