@@ -49,6 +49,7 @@ export function createPlanRunner(options: RunnerOptions): PlanRunner {
   let count = 0;
   let workers: Worker[] | undefined;
   let broken = false;
+  let idleError: Error | undefined;
   const jobsOf = (points: readonly PlanPoint[], resolution: number): PlanJob[] =>
     points.map((p, index) => ({
       index,
@@ -71,8 +72,16 @@ export function createPlanRunner(options: RunnerOptions): PlanRunner {
   };
 
   const inWorkers = (jobs: readonly PlanJob[]): Promise<PlanSample[]> => {
-    workers ??= Array.from({ length: options.threads }, newWorker);
+    workers ??= Array.from({ length: options.threads }, () => {
+      const worker = newWorker();
+      // Between batches no batch listens: an error then must not become an uncaught exception; the next batch sees it.
+      worker.on('error', (error) => {
+        idleError ??= error;
+      });
+      return worker;
+    });
     const pool = workers;
+    if (idleError) return Promise.reject(idleError);
     return new Promise((resolveBatch, rejectBatch) => {
       const results: PlanSample[] = new Array(jobs.length);
       let next = 0;
