@@ -192,7 +192,8 @@ withScenarioInputs(
     .option('--budget <n>', 'full-length runs the search may spend (default 64); the full grid when it fits, else successive halving')
     .option('--objective <o>', 'rank passing configurations by cost (per million delivered events) or lag (Kinesis scaling lag)', 'cost')
     .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
-    .option('-o, --out <dir>', 'output folder (default reports/out/<name>/plan)'),
+    .option('-o, --out <dir>', 'output folder (default reports/out/<name>/plan)')
+    .option('--force', 'replace --out even when it is not an ingestlab run folder'),
   'a scenario key in every configuration',
 )
   .option('--json', 'print the result (winner, its overrides, ranking, frontier) as JSON on stdout')

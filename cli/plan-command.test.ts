@@ -1,7 +1,7 @@
 // `ingestlab plan` end to end: the real CLI process (cli/bin.mjs), its exit codes (0 found, 99 nothing passes, 2 bad
 // input) and its --json on stdout.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,10 +50,16 @@ describe('ingestlab plan', () => {
     expect(r.stdout).toMatch(/closest configuration: kinesis\.shards=2/);
   }, 60_000);
 
-  it('exits 2 on a --vary without values, saying what it expects', async () => {
+  it('exits 2 on a --vary without values, a folder of someone else\'s files as --out, or a varied tick, saying why', async () => {
     const r = await cli('plan', file, '--vary', 'kinesis.shards=');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--vary kinesis\.shards: no values; expected a\.\.b, a\.\.b:step, a\.\.bxF or v1,v2,\.\.\./);
+    const foreign = join(dir, 'mine');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'my notes');
+    const refused = await cli('plan', file, '--vary', 'kinesis.shards=1,2', '-o', foreign);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/holds files that ingestlab did not write \(notes\.txt\)/);
     const tick = await cli('plan', file, '--vary', 'resolution=1s,10s');
     expect(tick.code).toBe(2);
     expect(tick.stderr).toMatch(/--vary resolution: plan chooses the tick of each round/);

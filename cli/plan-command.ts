@@ -12,8 +12,10 @@ import { searchPlan, PlanBudgetError, type Objective, type PlanOutcome } from '.
 import { expandSpace, parseVary, pointLabel, PlanSyntaxError, type Dimension } from '../plan/space.ts';
 import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
 import { planBlocks, planJson, planText, type PlanReportInput } from '../reports/plan-report.ts';
-import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
+import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } from './run-folder.ts';
+import { scenarioKey } from './scenario-slug.ts';
 import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
 export interface PlanOptions extends ScenarioInputs {
@@ -25,6 +27,8 @@ export interface PlanOptions extends ScenarioInputs {
   out?: string;
   jobs?: number;
   quiet?: boolean;
+  /** Replace --out even when it is not an ingestlab run folder. */
+  force?: boolean;
   /** Show a live run counter on stderr (the command turns it on for a terminal). */
   progress?: boolean;
 }
@@ -106,11 +110,20 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     done = 0;
     return runner.evaluate(batchPoints, resolution);
   };
+  // The output folder is checked (and its temporary twin made) before anything runs, as `scenario` and `compare` do.
+  let folder: RunFolder;
+  try {
+    folder = prepareRunFolder(options.out ?? join('reports', 'out', scenarioKey(path, BUNDLED_DIR), 'plan'), { force: Boolean(options.force) });
+  } catch (error) {
+    await runner.close();
+    throw error;
+  }
   const started = performance.now();
   let outcome: PlanOutcome;
   try {
     outcome = await searchPlan(points, { duration: scenario.duration, resolution: scenario.resolution, budget, objective }, evaluate, log);
   } catch (error) {
+    abandonRunFolder(folder);
     if (error instanceof PlanBudgetError) throw new UsageError(error.message);
     throw error;
   } finally {
@@ -118,7 +131,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
   }
   const wallSeconds = (performance.now() - started) / 1000;
 
-  const dir = options.out ?? join('reports', 'out', safeName(scenario.name), 'plan');
+  const dir = folder.dir;
   const baseText = (options.set ?? []).concat(
     options.duration ? [`--duration ${options.duration}`] : [],
     options.resolution ? [`--resolution ${options.resolution}`] : [],
@@ -133,28 +146,36 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     base: baseText,
     wallSeconds,
     threads: Math.min(threads, points.length),
-    ...(outcome.winner ? { bestFile: join(dir, 'best.yaml').split(sep).join('/') } : {}),
+    ...(outcome.winner ? { bestFile: display(join(dir, 'best.yaml')) } : {}),
   };
-  mkdirSync(join(dir, 'charts'), { recursive: true });
-  const files: string[] = [];
-  if (outcome.winner) {
-    const winner = points[outcome.winner.id]!.overrides;
-    const text = bestYaml({
-      text: readFileSync(path, 'utf8'),
-      scenarioDir: dirname(path),
-      outDir: dir,
-      overrides: { ...base, ...winner },
-      name: `${scenario.name}-best`,
-      header: `Written by \`ingestlab plan\` from ${display(path)}: the ${objective === 'cost' ? 'cheapest' : 'least-lag'} configuration whose expectations all pass\nand that loses nothing, among ${points.length} (${dimensions.map((d) => d.key).join(', ')}).\nSet: ${pointLabel({ ...base, ...winner })}.`,
-    });
-    files.push(join(dir, 'best.yaml'));
-    writeFileSync(files.at(-1)!, text);
-  }
   const blocks = planBlocks(report);
-  files.push(join(dir, 'plan.md'), join(dir, 'plan.html'));
-  writeFileSync(join(dir, 'plan.md'), renderMarkdown(blocks));
-  writeFileSync(join(dir, 'plan.html'), renderHtml(`ingestlab plan: ${scenario.name}`, blocks));
-  for (const c of chartsOf(blocks)) writeFileSync(join(dir, 'charts', `${c.id}.svg`), c.svg + '\n');
+  const files = commitRunFolder(
+    folder,
+    (tmp) => {
+      mkdirSync(join(tmp, 'charts'), { recursive: true });
+      const written: string[] = [];
+      if (outcome.winner) {
+        const winner = points[outcome.winner.id]!.overrides;
+        const text = bestYaml({
+          text: readFileSync(path, 'utf8'),
+          scenarioDir: dirname(path),
+          // Paths in best.yaml are relative to where it ends up, not to the temporary folder it is written in.
+          outDir: dir,
+          overrides: { ...base, ...winner },
+          name: `${scenario.name}-best`,
+          header: `Written by \`ingestlab plan\` from ${display(path)}: the ${objective === 'cost' ? 'cheapest' : 'least-lag'} configuration whose expectations all pass\nand that loses nothing, among ${points.length} (${dimensions.map((d) => d.key).join(', ')}).\nSet: ${pointLabel({ ...base, ...winner })}.`,
+        });
+        written.push(join(tmp, 'best.yaml'));
+        writeFileSync(written.at(-1)!, text);
+      }
+      written.push(join(tmp, 'plan.md'), join(tmp, 'plan.html'));
+      writeFileSync(join(tmp, 'plan.md'), renderMarkdown(blocks));
+      writeFileSync(join(tmp, 'plan.html'), renderHtml(`ingestlab plan: ${scenario.name}`, blocks));
+      for (const c of chartsOf(blocks)) writeFileSync(join(tmp, 'charts', `${c.id}.svg`), c.svg + '\n');
+      return written;
+    },
+    { scenario: scenario.name, source: display(path), kind: 'plan' },
+  ).map((f) => relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f));
   return { report, outcome, files };
 }
 
@@ -164,11 +185,6 @@ export async function runPlanCommand(nameOrPath: string, options: PlanOptions): 
   if (options.json) process.stdout.write(JSON.stringify(planJson({ ...result.report, files: result.files }), null, 2) + '\n');
   else process.stdout.write(planText(result.report) + `wrote ${result.files.join(', ')}\n`);
   return result.outcome.winner ? ExitCode.ok : ExitCode.expectationsFailed;
-}
-
-/** Output folders from scenario names: letters, digits, dot, dash and underscore only. */
-function safeName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_') || 'scenario';
 }
 
 function display(path: string): string {
