@@ -83,10 +83,12 @@ export function sleepUntil(clock: ScenarioClock, seconds: number, signal?: Abort
   const wait = Math.min(sliceMs, ((seconds - clock.now()) / clock.timeScale) * 1000);
   if (!(wait > 0)) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, wait);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, wait);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
