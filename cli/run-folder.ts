@@ -115,7 +115,7 @@ function isRunFolder(dir: string): boolean {
   if (entries.length === 0 || entries.includes(MARKER)) return true;
   // Runs written before the marker existed: only run files, and a summary.json that is one.
   if (!entries.every((e) => RUN_FILES.has(e))) return false;
-  if (!entries.includes('summary.json')) return entries.includes('compare.md');
+  if (!entries.includes('summary.json')) return entries.includes('compare.md') || entries.includes('plan.md');
   try {
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { events?: unknown; cost?: unknown };
     return typeof summary === 'object' && summary !== null && 'events' in summary && 'cost' in summary;
