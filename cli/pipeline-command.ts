@@ -20,6 +20,7 @@ import { listAllShards } from '../pipeline/storage/stream-scan.ts';
 import { EMULATOR_CREDENTIALS, type TargetName } from '../pipeline/targets/target.ts';
 import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import { cleanupText } from '../pipeline/cleanup-command.ts';
+import { newRunId } from '../pipeline/cleanup.ts';
 
 export const PIPELINE_DIR = 'reports/out/pipeline';
 export const DEFAULT_STATE_FILE = `${PIPELINE_DIR}/state.json`;
@@ -67,6 +68,8 @@ export interface Io {
   until?: Promise<unknown>;
   /** Called once everything is up (tests). */
   onUp?: (pipeline: RunningPipeline) => void;
+  /** Tests only, never a flag: the aws target's calls go to this endpoint (the embedded edge) instead of AWS. */
+  awsTestEndpoint?: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
 }
 
 const stdio = (): Io => ({ out: process.stdout, err: process.stderr });
@@ -94,8 +97,12 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
   const { scenario } = await loadScenario(resolveScenarioPath(scenarioName));
   const maxTenants = options.maxTenants ?? DEFAULT_MAX_TENANTS;
   if (maxTenants < 1) throw new UsageError(`--max-tenants: expected at least 1, got ${maxTenants}`);
+  // On aws, the run id before anything is created: provisioning takes minutes there, and a killed process leaves what it made.
+  const runId = target === 'aws' ? newRunId() : undefined;
+  if (runId) io.err.write(`aws run ${runId}: provisioning; if this process is killed, remove what it made with \`npm run pipeline -- cleanup --target aws --run-id ${runId}\`\n`);
 
   const pipeline = await startPipeline({
+    ...(runId ? { awsTarget: { runId, ...(io.awsTestEndpoint ? { testEndpoint: io.awsTestEndpoint } : {}) } } : {}),
     scenario,
     target,
     ...targetFlags,

@@ -6,6 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parse as parseYaml } from 'yaml';
+import { runPipelineUp } from '../../cli/pipeline-command.ts';
 import { ListStreamsCommand, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
 import { DescribeTableCommand, ListTablesCommand, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
@@ -15,8 +21,8 @@ import { UsageError } from '../../sim/errors.ts';
 import { auditPipeline } from '../audit/audit-pipeline.ts';
 import { createAwsClients, type AwsClients } from '../aws-clients.ts';
 import { RUN_TAG } from '../cleanup.ts';
-import { startPipeline } from '../run-pipeline.ts';
-import { tableNameFor } from '../storage/event-tables.ts';
+import { startPipeline, type RunningPipeline } from '../run-pipeline.ts';
+import { periodStart, tableNameFor } from '../storage/event-tables.ts';
 import { postEvents, waitFor } from '../../test/pipeline-helpers.ts';
 import { estimateScenarioCostUsd, startTarget, type EmbeddedTarget } from './index.ts';
 import { EMULATOR_CREDENTIALS } from './target.ts';
@@ -28,24 +34,35 @@ const T0 = Date.UTC(2026, 0, 5, 10);
 const SUNDAY_LATE = Date.UTC(2026, 0, 11, 23, 59, 0);
 
 /** Two tenants, two shards, on-demand tables, no scaling policy; createAhead 0 so only the current week's table is made ahead. */
+const SCENARIO_YAML = `name: targets-test
+duration: 60s
+tenants:
+  - { name: tenant, count: 2, rate: 5, batchSize: 10 }
+kinesis: { shards: 2, partitionKey: tenant-timestamp }
+lambda: { batchSize: 100, parallelizationFactor: 1 }
+dynamodb: { mode: on-demand, createAhead: 0s }
+firehose: { bufferSeconds: 1s, bufferMb: 1 }
+`;
+
 function scenario(): Scenario {
-  return scenarioSchema.parse({
-    name: 'targets-test',
-    duration: '60s',
-    tenants: [{ name: 'tenant', count: 2, rate: 5, batchSize: 10 }],
-    kinesis: { shards: 2, partitionKey: 'tenant-timestamp' },
-    lambda: { batchSize: 100, parallelizationFactor: 1 },
-    dynamodb: { mode: 'on-demand', createAhead: '0s' },
-    firehose: { bufferSeconds: '1s', bufferMb: 1 },
-  });
+  return scenarioSchema.parse(parseYaml(SCENARIO_YAML));
+}
+
+function capture() {
+  let text = '';
+  const stream = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+  return { stream, text: () => text };
 }
 
 const common = { firehoseBufferSeconds: 1, tenantLimit: 'none' as const, retentionSeconds: 20 * 365 * 86_400, processor: { pollIntervalMs: 50 } };
 
-/** 100 events of tenant-1 from SUNDAY_LATE a second apart (60 in week 2, 40 in week 3) and 50 of tenant-2 at T0 (week 2). */
-async function postTwoWeeks(apiUrl: string, tenants: Array<{ id: string; apiKey: string }>): Promise<void> {
-  const a = Array.from({ length: 100 }, (_, i) => ({ id: `a-${i}`, timestamp: SUNDAY_LATE + i * 1000, seq: i }));
-  const b = Array.from({ length: 50 }, (_, i) => ({ id: `b-${i}`, timestamp: T0 + i, seq: i, data: 'x' }));
+/**
+ * 100 events of tenant-1 from `sundayLate` a second apart (60 in that week, 40 in the next) and 50 of tenant-2 at `t0`
+ * (default: Sunday 11 January 2026 23:59:00 UTC and Monday 5 January 10:00, weeks 2 and 3).
+ */
+async function postTwoWeeks(apiUrl: string, tenants: Array<{ id: string; apiKey: string }>, sundayLate = SUNDAY_LATE, t0 = T0): Promise<void> {
+  const a = Array.from({ length: 100 }, (_, i) => ({ id: `a-${i}`, timestamp: sundayLate + i * 1000, seq: i }));
+  const b = Array.from({ length: 50 }, (_, i) => ({ id: `b-${i}`, timestamp: t0 + i, seq: i, data: 'x' }));
   expect(await postEvents(apiUrl, tenants[0]!, a, 50)).toEqual([202, 202]);
   expect(await postEvents(apiUrl, tenants[1]!, b, 50)).toEqual([202]);
 }
@@ -101,27 +118,53 @@ describe('startPipeline on the localstack and aws targets, against the embedded 
     ]);
   });
 
-  it('aws: every name carries the run prefix, the week tables too, each tagged; stop() drains, then removes them all', async () => {
+  it('aws, through `pipeline up`: every name carries the run prefix, the week tables too, each tagged; Ctrl-C drains, then removes them all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ingestlab-aws-target-'));
+    const scenarioFile = join(dir, 'targets-test.yaml');
+    writeFileSync(scenarioFile, SCENARIO_YAML);
     const s = scenario();
-    const runId = 'rpipetest1';
-    const p = `ingestlab-${runId}-`;
     const tablesBefore = new Set((await upstream.dynamodb.send(new ListTablesCommand({}))).TableNames);
-    const pipeline = await startPipeline({
-      ...common,
-      scenario: s,
-      target: 'aws',
-      confirmAws: true,
-      maxCostUsd: estimateScenarioCostUsd(s) * 2 + 0.01,
-      firehoseRoleArn: 'arn:aws:iam::123456789012:role/ingestlab-test-firehose',
-      awsTarget: { runId, testEndpoint: { endpoint: embedded.endpoint, credentials: { ...EMULATOR_CREDENTIALS } } },
-    });
-    const weekNow = `${p}${tableNameFor(Date.now(), 'week')}`;
-    const expectedTables = [...new Set([`${p}events_2026_W02`, `${p}events_2026_W03`, weekNow, `${p}leases`, `${p}schemas`])].sort();
-    let stopped = false;
+    let release!: () => void;
+    const until = new Promise<void>((r) => (release = r));
+    let pipeline: RunningPipeline<'aws'> | undefined;
+    const out = capture();
+    const err = capture();
+    const up = runPipelineUp(
+      {
+        scenario: scenarioFile,
+        target: 'aws',
+        confirmAws: true,
+        maxCostUsd: String(estimateScenarioCostUsd(s) * 2 + 0.01),
+        firehoseRoleArn: 'arn:aws:iam::123456789012:role/ingestlab-test-firehose',
+        keysFile: join(dir, 'keys.json'),
+        stateFile: join(dir, 'state.json'),
+        tenantLimit: 'none',
+        processorThread: false,
+      },
+      {
+        out: out.stream,
+        err: err.stream,
+        until,
+        onUp: (p) => (pipeline = p as unknown as RunningPipeline<'aws'>),
+        awsTestEndpoint: { endpoint: embedded.endpoint, credentials: { ...EMULATOR_CREDENTIALS } },
+      },
+    );
+    // A refusal or failure at start rejects `up`: fail with its error rather than a timeout.
+    await Promise.race([waitFor('pipeline up', () => pipeline !== undefined, 30_000), up.then(() => {
+      if (!pipeline) throw new Error('pipeline up ended before it was up');
+    })]);
+    const runId = pipeline!.target.runId;
+    const p = `ingestlab-${runId}-`;
+    // Events of last week and this one: `pipeline up` keeps tables a year, so fixed dates would age off some day.
+    const monday = periodStart(Date.now(), 'week');
+    const weekTables = [`${p}${tableNameFor(monday - 1, 'week')}`, `${p}${tableNameFor(monday, 'week')}`].sort();
+    const expectedTables = [...weekTables, `${p}leases`, `${p}schemas`].sort();
     try {
-      expect(pipeline.target.name).toBe('aws');
-      expect(pipeline.gateway).toBeUndefined();
-      expect(pipeline.names).toEqual({
+      expect(err.text()).toContain(`aws run ${runId}: provisioning; if this process is killed, remove what it made with \`npm run pipeline -- cleanup --target aws --run-id ${runId}\``);
+      expect(out.text()).toContain(`pipeline up: scenario targets-test, target aws (run ${runId}, region us-east-1, simulator's estimate $`);
+      expect(out.text()).toContain(`every name starts ${p} and is tagged ${RUN_TAG}=${runId}`);
+      expect(pipeline!.gateway).toBeUndefined();
+      expect(pipeline!.names).toEqual({
         stream: `${p}events`,
         deliveryStream: `${p}events-to-s3`,
         bucket: `${p}events`,
@@ -130,12 +173,12 @@ describe('startPipeline on the localstack and aws targets, against the embedded 
         schemaTable: `${p}schemas`,
         eventTablePrefix: p,
       });
-      await postTwoWeeks(pipeline.apiUrl, pipeline.tenants);
-      await waitFor('150 stored', () => pipeline.processor!.counters.stored >= 150);
-      await waitFor('150 delivered to S3', async () => (await auditPipeline({ aws: pipeline.aws, names: pipeline.names })).delivered === 150);
-      const audit = await auditPipeline({ aws: pipeline.aws, names: pipeline.names, api: pipeline.api.counters });
+      await postTwoWeeks(pipeline!.apiUrl, pipeline!.tenants, monday - 60_000, monday - 2 * 86_400_000);
+      await waitFor('150 stored', () => pipeline!.processorCounters()!.stored >= 150);
+      await waitFor('150 delivered to S3', async () => (await auditPipeline({ aws: pipeline!.aws, names: pipeline!.names })).delivered === 150);
+      const audit = await auditPipeline({ aws: pipeline!.aws, names: pipeline!.names, api: pipeline!.api.counters });
       expect(audit).toMatchObject({ accepted: 150, stored: 150, storedTwice: 0, delivered: 150, ok: true });
-      expect(audit.tables.sort()).toEqual([`${p}events_2026_W02`, `${p}events_2026_W03`, weekNow].filter((t, i, all) => all.indexOf(t) === i).sort());
+      expect(audit.tables.sort()).toEqual(weekTables);
 
       // Every table this run made carries the prefix (none without it), and the run tag; the stream too.
       const tables = (await upstream.dynamodb.send(new ListTablesCommand({}))).TableNames!.filter((t) => !tablesBefore.has(t)).sort();
@@ -145,25 +188,25 @@ describe('startPipeline on the localstack and aws targets, against the embedded 
         expect((await upstream.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags, table).toEqual([{ Key: RUN_TAG, Value: runId }]);
       }
       expect((await upstream.kinesis.send(new ListTagsForStreamCommand({ StreamName: `${p}events` }))).Tags).toEqual([{ Key: RUN_TAG, Value: runId }]);
-
-      await pipeline.stop();
-      stopped = true;
-      expect(pipeline.processorCounters()).toMatchObject({ recordsRead: 150, stored: 150, delivered: 150 });
-      const cleanup = pipeline.target.cleanup!;
-      expect(cleanup).toMatchObject({ streams: [`${p}events`], tables: expectedTables, deliveryStreams: [`${p}events-to-s3`], buckets: [`${p}events`], failed: [] });
-      // 150 events in at least one Firehose object, plus none dead-lettered: the bucket was emptied first.
-      expect(cleanup.objects).toBeGreaterThanOrEqual(1);
-      await new Promise((r) => setTimeout(r, 50));
-      const left = [
-        ...((await upstream.kinesis.send(new ListStreamsCommand({}))).StreamNames ?? []),
-        ...((await upstream.dynamodb.send(new ListTablesCommand({}))).TableNames ?? []),
-        ...((await upstream.firehose.send(new ListDeliveryStreamsCommand({ Limit: 100 }))).DeliveryStreamNames ?? []),
-        ...((await upstream.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!),
-      ];
-      expect(left.filter((n) => n.includes(runId))).toEqual([]);
     } finally {
-      if (!stopped) await pipeline.stop();
+      release();
+      await up;
     }
+    expect(pipeline!.processorCounters()).toMatchObject({ recordsRead: 150, stored: 150, delivered: 150 });
+    const cleanup = pipeline!.target.cleanup!;
+    expect(cleanup).toMatchObject({ streams: [`${p}events`], tables: expectedTables, deliveryStreams: [`${p}events-to-s3`], buckets: [`${p}events`], failed: [] });
+    expect(cleanup.objects).toBeGreaterThanOrEqual(1);
+    expect(out.text()).toContain(
+      [`removed stream ${p}events`, ...expectedTables.map((t) => `removed table ${t}`), `removed delivery stream ${p}events-to-s3`, `removed bucket ${p}events`].join('\n'),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const left = [
+      ...((await upstream.kinesis.send(new ListStreamsCommand({}))).StreamNames ?? []),
+      ...((await upstream.dynamodb.send(new ListTablesCommand({}))).TableNames ?? []),
+      ...((await upstream.firehose.send(new ListDeliveryStreamsCommand({ Limit: 100 }))).DeliveryStreamNames ?? []),
+      ...((await upstream.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!),
+    ];
+    expect(left.filter((n) => n.includes(runId))).toEqual([]);
   });
 });
 
