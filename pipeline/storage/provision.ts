@@ -38,12 +38,13 @@ export async function createStream(kinesis: KinesisClient, name: string, shards:
   } catch (error) {
     if ((error as Error).name !== 'ResourceInUseException') throw error;
   }
-  for (let i = 0; i < 600; i++) {
+  // Emulators answer ACTIVE at once or within a second; AWS takes a minute or so.
+  for (let i = 0; i < 320; i++) {
     const { StreamDescriptionSummary: s } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
     if (s?.StreamStatus === 'ACTIVE') return;
-    await sleep(50);
+    await sleep(i < 20 ? 50 : 1_000);
   }
-  throw new Error(`stream ${name} not ACTIVE after 30 s`);
+  throw new Error(`stream ${name} not ACTIVE after 5 minutes`);
 }
 
 /** `region`: give it on AWS outside us-east-1, where CreateBucket needs the region as its LocationConstraint. */
