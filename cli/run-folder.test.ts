@@ -139,7 +139,7 @@ describe('run size is checked before running', () => {
   });
 });
 
-describe('through the real CLI', () => {
+describe('through the real CLI', { timeout: 120_000 }, () => {
   test('name: ../../../../tmp/escaped writes under reports/out/file-…, never outside', async () => {
     const dir = temp(join(ROOT, 'test'));
     const escaped = `escaped-${process.pid}`;
