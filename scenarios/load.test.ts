@@ -52,6 +52,11 @@ describe('durations and edge values (issue 9 #7)', () => {
     expect(parseScenario('name: x\nduration: 90\ntenants: [{ name: a, rate: 1 }]', 'f.yaml').duration).toBe(90);
   });
 
+  it('a key named ...Seconds takes a duration string too: reshardSeconds: 3m = 180, updateSeconds: 2m = 120', () => {
+    const s = parse('kinesis: { reshardSeconds: 3m, splitMergeSeconds: 45 }', 'dynamodb: { updateSeconds: 2m, burstSeconds: 300 }');
+    expect([s.kinesis.reshardSeconds, s.kinesis.splitMergeSeconds, s.dynamodb.updateSeconds, s.dynamodb.burstSeconds]).toEqual([180, 45, 120, 300]);
+  });
+
   it('refuses a negative number, a list and true, each with file:line:col and what a duration looks like', () => {
     expect(problems([...head, 'firehose: { bufferSeconds: -5 }'].join('\n'))).toEqual([
       '4:28 firehose.bufferSeconds: expected a duration of 0s or more (a number is seconds), got -5',

@@ -37,7 +37,7 @@ export const dynamoDbConfigSchema = z
      * How long UpdateTable keeps a table UPDATING: "can take several minutes" (§3.5), UNCONFIRMED. 120 s = two
      * minutes, the low end of "several", so a policy is not penalised more than the documentation implies.
      */
-    updateSeconds: z.number().nonnegative().default(120),
+    updateSeconds: duration().default(120),
     /** Tables per region: 2,500 (docs by 2022); 256 before (§3.4). */
     tableQuota: z.number().int().positive().default(2_500),
     /** Tables the account already has; they count against `tableQuota`. */
@@ -51,7 +51,7 @@ export const dynamoDbConfigSchema = z
     /** Per-account provisioned maximum: 80,000 WCU summed over tables (§3.4). */
     accountWcu: z.number().int().positive().default(80_000),
     /** Burst capacity keeps up to 300 s of unused capacity (§3.2). Best effort in AWS; modelled as always there. */
-    burstSeconds: z.number().nonnegative().default(300),
+    burstSeconds: duration().default(300),
     /**
      * Daily decrease quota (§3.4, §8.1), by documentation era. v4 (today, the default): each UTC day starts with 4
      * decreases available and one more becomes available at each hour of the day, never more than 4 at a time

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { duration } from './duration.ts';
 
 const kinesisAutoscalerSchema = z.union([
   z.literal('none'),
@@ -24,13 +25,13 @@ export const kinesisConfigSchema = z.strictObject({
   shards: z.number().int().positive().default(1),
   partitionKey: z.enum(['tenant', 'tenant-timestamp', 'random']).default('tenant-timestamp'),
   /** How long UpdateShardCount keeps the stream UPDATING: "a few minutes" (§1.3), UNCONFIRMED. */
-  reshardSeconds: z.number().nonnegative().default(180),
+  reshardSeconds: duration().default(180),
   /**
    * How long one SplitShard or MergeShards keeps the stream UPDATING. AWS gives no number (§1.3 "Split/merge
    * duration", UNCONFIRMED); 30 s is kinesis-scaling-utils' own expectation ("stream mutation takes around 30
    * seconds", StreamScalingUtils.waitForStreamStatus, KSU).
    */
-  splitMergeSeconds: z.number().nonnegative().default(30),
+  splitMergeSeconds: duration().default(30),
   /** UpdateShardCount calls per rolling 24 h: 10 today, 2 before ~2020 (§1.3). */
   updateShardCountPer24h: z.number().int().positive().default(10),
   /**
@@ -45,7 +46,7 @@ export const kinesisConfigSchema = z.strictObject({
    */
   onDemandSplitShare: z.number().positive().max(1).default(0.5),
   /** On-demand: "splits it within 15 minutes" (§1.4); taken as the full 15 minutes (UNCONFIRMED exact timing). */
-  onDemandSplitSeconds: z.number().nonnegative().default(900),
+  onDemandSplitSeconds: duration().default(900),
   /**
    * On-demand write cap per stream in MiB/s (AWS writes MB; per-shard "1 MB" is 1 MiB, §1.1). Default by region
    * (KDS-Q-live, §1.4): 10 GB/s in us-east-1, us-west-2 and eu-west-1, 200 MB/s elsewhere (200 MB/s everywhere in 2022).
