@@ -101,6 +101,13 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
   const runId = target === 'aws' ? newRunId() : undefined;
   if (runId) io.err.write(`aws run ${runId}: provisioning; if this process is killed, remove what it made with \`npm run pipeline -- cleanup --target aws --run-id ${runId}\`\n`);
 
+  // Listening from here: a Ctrl-C while provisioning lets provisioning finish, then drains and (on aws) removes it all;
+  // a second one exits at once (Node's default, the listeners are gone).
+  let starting = true;
+  const stopRequested = io.until ?? signal();
+  void stopRequested.then(() => {
+    if (starting) io.err.write(`stopping once provisioning is done${runId ? ` (a second Ctrl-C exits now; then run the clean-up above)` : ''}\n`);
+  });
   const pipeline = await startPipeline({
     ...(runId ? { awsTarget: { runId, ...(io.awsTestEndpoint ? { testEndpoint: io.awsTestEndpoint } : {}) } } : {}),
     scenario,
@@ -166,7 +173,8 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
   );
   io.onUp?.(pipeline as RunningPipeline); // tests: typed for the embedded target they start
 
-  await (io.until ?? signal());
+  starting = false;
+  await stopRequested;
   io.err.write('draining: API closed; processor reading to the tip...\n');
   try {
     await pipeline.stop();
