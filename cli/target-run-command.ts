@@ -102,7 +102,7 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
         `${scenario.name} on the ${target} pipeline${scaled ? ` (time scale ${result.timeScale}, sample ${+result.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+result.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
         `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
         `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
-        `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${int(result.kinesis.throttledRecords)} records throttled` +
+        `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${target === 'aws' ? 'throttles not measured (no gateway on aws: see CloudWatch)' : `${int(result.kinesis.throttledRecords)} records throttled`}` +
           (result.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(result.scaling.firstScaleUpAtSeconds)} s` : ''),
         `latency    ingest p50 ${result.ingestLatencyMs.p50} ms · p99 ${result.ingestLatencyMs.p99} · max ${result.ingestLatencyMs.max} (load generator, from intended send time)`,
         `wall       load ${result.wallSeconds.load.toFixed(1)} s · drain ${result.wallSeconds.drain.toFixed(1)} s${result.drained ? '' : ' (gave up: the processor was still behind, so missing events may be late rather than lost)'}`,
