@@ -77,3 +77,22 @@ describe('events larger than a record behind the API are refused, never accepted
     expect(summary.events.accepted + summary.events.rejected + summary.events.dropped).toBe(100_000);
   });
 });
+
+describe('the 10 MB payload cap for a size distribution (issue 9 #7)', () => {
+  it('batches of 20 events of normal(480,000 B, sd 100,000): 1 − Φ((10,000,000 − 9,600,000) / (√20 × 100,000)) = 1 − Φ(0.894) = 18.6% refused (413)', () => {
+    const eventBytes = { dist: 'normal', mean: 480_000, sd: 100_000, max: 1_000_000 };
+    const { summary } = run({ ...wide, duration: '100s', tenants: tenants(10, 20, { eventBytes, batchSize: 20 }) });
+    expect(summary.events.offered).toBe(20_000);
+    // Φ(0.894) = 0.8143; the model integrates the size over 1,000 quantiles (18.4%), so allow ±0.5 points.
+    expect(summary.apiGateway.rejectedPayload / summary.events.offered).toBeCloseTo(0.186, 2);
+    // Constant 600 KB × 20 = 12 MB is over the cap every time; 400 KB × 20 = 8 MB never is.
+    expect(run({ ...wide, duration: '10s', tenants: tenants(1, 20, { eventBytes: 400_000, batchSize: 20 }) }).summary.apiGateway.rejectedPayload).toBe(0);
+  });
+
+  it('one event a request: a 12 MB event is refused once, as over the payload cap, not again as over a record', () => {
+    const { summary } = run({ duration: '10s', tenants: tenants(1, 1, { eventBytes: 12_000_000 }) });
+    expect(summary.apiGateway.rejectedPayload).toBe(10);
+    expect(summary.apiGateway.rejectedRecordSize).toBe(0);
+    expect(summary.events.rejected).toBe(10);
+  });
+});

@@ -82,7 +82,10 @@ export class ApiGatewayModel {
   /** The ALB's fleet, when `type: alb`; it replaces the account bucket. */
   private readonly fleet: TokenBucket | undefined;
   private readonly meanBytes: readonly number[];
-  private readonly oversized: boolean[];
+  /** Per group, the share of requests over the 10 MB payload cap (413). */
+  private readonly oversized: readonly number[];
+  /** Per group, the share of the events left after the cap that are too large for a record (400). */
+  private readonly tooLargeAfterCap: readonly number[];
   /** Billed requests per request of each group (HTTP API metering). */
   private readonly billingUnits: number[];
   private readonly perTenant: Float64Array;
@@ -92,13 +95,18 @@ export class ApiGatewayModel {
     private readonly scenario: ApiGatewayInput,
     meanBytes: readonly number[],
     /** Per group, the share of events too large for a record downstream (sim/record-limits.ts); default none. */
-    private readonly tooLarge: readonly number[] = [],
+    tooLarge: readonly number[] = [],
     /**
      * Per group, the requests one tenant batch takes: with API Gateway's Kinesis integration one request is one
      * PutRecords, at most 500 records and its byte cap (§1.1, kinesis.ts `putRecordsCalls`), so a larger batch is
      * sent as several requests. Default 1.
      */
     private readonly requestsPerBatch: readonly number[] = [],
+    /**
+     * Per group, the share of its requests over the payload cap (`payloadOverShare` in record-limits.ts, from the size
+     * distribution). Default: all or nothing at the mean size.
+     */
+    payloadOver?: readonly number[],
   ) {
     const { tenantLimit, tenantBurst, accountRate, accountBurst, maxPayloadBytes } = scenario.apiGateway;
     // All tenants of a group offer the same load, so one bucket stands for each of them.
@@ -112,7 +120,13 @@ export class ApiGatewayModel {
     // A tenant batch of batchSize events: at the mean size, does it fit the 10 MB cap? It then goes as
     // `requestsPerBatch` requests (billed per request, and per 512 KB of each for HTTP APIs).
     const perRequest = (g: TenantGroup, i: number) => (g.batchSize * meanBytes[i]!) / (requestsPerBatch[i] ?? 1);
-    this.oversized = scenario.tenants.map((g, i) => g.batchSize * meanBytes[i]! > maxPayloadBytes);
+    this.oversized = payloadOver ?? scenario.tenants.map((g, i) => (g.batchSize * meanBytes[i]! > maxPayloadBytes ? 1 : 0));
+    // With one event a request, an event over the payload cap is also over a record: refuse it once, as 413.
+    this.tooLargeAfterCap = scenario.tenants.map((g, i) => {
+      const t = tooLarge[i] ?? 0;
+      const o = this.oversized[i]!;
+      return g.batchSize === 1 && o > 0 ? (o >= 1 ? 0 : Math.max(0, t - o) / (1 - o)) : t;
+    });
     this.billingUnits = scenario.tenants.map((g, i) =>
       scenario.apiGateway.type === 'http' ? Math.max(1, Math.ceil(perRequest(g, i) / HTTP_API_METERING_BYTES)) : 1,
     );
@@ -139,10 +153,12 @@ export class ApiGatewayModel {
     let requestDemand = 0;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
-      const events = offered[g]!;
-      if (this.oversized[g]) {
+      // Requests over the payload cap are refused whole (413) before any limit counts them.
+      const overCap = offered[g]! * (this.oversized[g] ?? 0);
+      tick.rejectedPayload += overCap;
+      const events = offered[g]! - overCap;
+      if (events <= 0) {
         this.perTenant[g] = 0;
-        tick.rejectedPayload += events;
         continue;
       }
       const bucket = this.tenantBuckets[g];
@@ -160,7 +176,7 @@ export class ApiGatewayModel {
       const batch = groups[g]!.batchSize;
       const passed = this.perTenant[g]!;
       // The request got in (and is billed); the ingest API refuses the events too large for a record.
-      const tooLarge = passed * share * (this.tooLarge[g] ?? 0);
+      const tooLarge = passed * share * this.tooLargeAfterCap[g]!;
       tick.acceptedEvents[g] = passed * share - tooLarge;
       tick.rejectedRecordSize += tooLarge;
       if (this.fleet) tick.rejectedFleetCapacity += passed * (1 - share);

@@ -4,6 +4,7 @@
  * before base64, §5) cannot go through the pipeline: the ingest API refuses it (4xx) instead of accepting an event
  * it cannot store, so it is counted as rejected, with this reason, and never as accepted.
  */
+import { cumulativeStdNormalProbability } from 'simple-statistics';
 import type { SizeStats } from './event-size.ts';
 
 export const RECORD_LIMITS = {
@@ -22,4 +23,17 @@ export function maxEventBytes(keyBytes: number): number {
 export function oversizeShare(size: SizeStats, keyBytes: number): number {
   const limit = maxEventBytes(keyBytes);
   return size.maxBytes <= limit ? 0 : size.expect((bytes) => (bytes > limit ? 1 : 0));
+}
+
+/**
+ * Share of a group's requests (batches of `batchSize` events) over the API's payload cap (10 MB, §6): exact for one
+ * event a request; for more, the sum of the batch is taken as normal (mean n·μ, variance n·σ²), the central limit
+ * theorem's approximation. Constant sizes give 0 or 1.
+ */
+export function payloadOverShare(size: SizeStats, batchSize: number, capBytes: number): number {
+  if (batchSize <= 1) return size.maxBytes <= capBytes ? 0 : size.expect((bytes) => (bytes > capBytes ? 1 : 0));
+  const mean = batchSize * size.meanBytes;
+  const variance = batchSize * Math.max(0, size.expect((b) => b * b) - size.meanBytes * size.meanBytes);
+  if (variance < 1e-9 || batchSize * size.maxBytes <= capBytes) return mean > capBytes ? 1 : 0;
+  return 1 - cumulativeStdNormalProbability((capBytes - mean) / Math.sqrt(variance));
 }

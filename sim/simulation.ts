@@ -26,7 +26,7 @@ import { planSplitMerge } from './policies/kinesis-scaling-utils.ts';
 import { QueryModel, schemaMissReadUnits, type QueryGroup } from './query.ts';
 import { runSplitMerge } from './split-merge-runner.ts';
 import { checkPriceDate, priceUsage } from './pricing/cost-meter.ts';
-import { oversizeShare } from './record-limits.ts';
+import { oversizeShare, payloadOverShare } from './record-limits.ts';
 import type { PriceEntry } from './pricing/price-table.ts';
 import { dynamoWriteUnits, emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from './pricing/usage.ts';
 import { LagTracker } from './lag-tracker.ts';
@@ -218,6 +218,7 @@ export class Simulation {
       this.groups.map((g) => g.size.meanBytes),
       this.groups.map((g) => oversizeShare(g.size, keyBytes)),
       requestsPerBatch,
+      this.groups.map((g, i) => payloadOverShare(g.size, scenario.tenants[i]!.batchSize, scenario.apiGateway.maxPayloadBytes)),
     );
     this.kinesis = new KinesisModel(
       scenario.kinesis,
