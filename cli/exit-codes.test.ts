@@ -167,14 +167,16 @@ describe.concurrent('the real CLI: documented codes, one line, no stack trace', 
     expect(r.stdout).toBe(''); // an hour of steady would have printed its summary
   });
 
-  test('accepted events lost: exit 98 in scenario and check, unless expect: accepts the losses', async () => {
+  test('accepted events lost: exit 98 in scenario, check and compare, unless expect: accepts the losses', async () => {
     // table-per-day runs out of tables on day 5, so a day of accepted events expires unread; its expect: allows that.
     const noExpect = ['--set', 'expect={}'];
-    const [scenario, allowed, check] = await Promise.all([
+    const [scenario, allowed, check, compare] = await Promise.all([
       cli(['scenario', 'table-per-day', '--resolution', '1m', ...noExpect, '-q', '--out', join(temp(), 'run')]),
       cli(['scenario', 'table-per-day', '--resolution', '1m', '-q', '--out', join(temp(), 'run')]),
       cli(['check', 'table-per-day', '--set', 'resolution=1m', ...noExpect, '--no-baseline', '-q']),
+      cli(['compare', 'table-per-day', '--resolution', '1m', ...noExpect, '-q', '--out', join(temp(), 'compare')]),
     ]);
+    expectClean(compare, ExitCode.eventsLost, /^FAILED: baseline: [\d,]+ accepted events lost/m);
     expectClean(scenario, ExitCode.eventsLost, /^FAILED: [\d,]+ accepted events lost \(of [\d,]+ accepted\) \(exit 98\)$/m);
     expect(scenario.stdout).toBe(''); // -q: nothing but the failure line
     expect(allowed.code).toBe(0);
