@@ -170,13 +170,16 @@ describe.concurrent('the real CLI: documented codes, one line, no stack trace', 
   test('accepted events lost: exit 98 in scenario, check and compare, unless expect: accepts the losses', async () => {
     // table-per-day runs out of tables on day 5, so a day of accepted events expires unread; its expect: allows that.
     const noExpect = ['--set', 'expect={}'];
+    const lostRun = join(temp(), 'run');
     const [scenario, allowed, check, compare] = await Promise.all([
-      cli(['scenario', 'table-per-day', '--resolution', '1m', ...noExpect, '-q', '--out', join(temp(), 'run')]),
+      cli(['scenario', 'table-per-day', '--resolution', '1m', ...noExpect, '-q', '--out', lostRun]),
       cli(['scenario', 'table-per-day', '--resolution', '1m', '-q', '--out', join(temp(), 'run')]),
       cli(['check', 'table-per-day', '--set', 'resolution=1m', ...noExpect, '--no-baseline', '-q']),
       cli(['compare', 'table-per-day', '--resolution', '1m', ...noExpect, '-q', '--out', join(temp(), 'compare')]),
     ]);
     expectClean(compare, ExitCode.eventsLost, /^FAILED: baseline: [\d,]+ accepted events lost/m);
+    // Rebuilding the lost run's report says so again.
+    expectClean(await cli(['report', lostRun, '-q']), ExitCode.eventsLost, /^FAILED: [\d,]+ accepted events lost/m);
     expectClean(scenario, ExitCode.eventsLost, /^FAILED: [\d,]+ accepted events lost \(of [\d,]+ accepted\) \(exit 98\)$/m);
     expect(scenario.stdout).toBe(''); // -q: nothing but the failure line
     expect(allowed.code).toBe(0);
