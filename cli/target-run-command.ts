@@ -3,12 +3,14 @@
  * instead of the simulator, and with --compare both, side by side (loadgen/fidelity.ts). Writes target-run.json (and
  * fidelity.json) to the output folder; exits 98 when an accepted event is missing after the drain.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { progressBar } from '../loadgen/progress.ts';
 import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
+import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } from './run-folder.ts';
+import { scenarioKey } from './scenario-slug.ts';
 import { awsProblems } from '../pipeline/run-pipeline.ts';
 import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
@@ -20,6 +22,7 @@ export interface TargetRunCommandOptions extends ScenarioInputs {
   sample?: string;
   retries?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
   /** localstack: LocalStack's URL; aws: the guard rails and Firehose's role (see `pipeline up`). */
@@ -55,6 +58,8 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
   const sample = positive('--sample', options.sample);
   const retries = options.retries === undefined ? undefined : Number(options.retries);
   if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new UsageError(`--retries expects a whole number ≥ 0, got "${options.retries}"`);
+  // The output folder is a safe slug of the file (never the scenario's free-text name), checked before anything runs.
+  const folder: RunFolder = prepareRunFolder(options.out ?? join('reports', 'out', `${scenarioKey(path, BUNDLED_DIR)}-${target}`), { force: Boolean(options.force) });
   const { runOnEmbedded } = await import('../loadgen/target-run.ts');
   const showProgress = !options.quiet && !options.json;
   const bar = showProgress ? progressBar(process.stderr) : undefined;
@@ -74,24 +79,36 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
       target: targetFlags,
       ...(options.quiet ? {} : { onWarning: (w: string) => process.stderr.write(`warning: ${w}\n`) }),
     });
+  } catch (error) {
+    abandonRunFolder(folder);
+    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     bar?.done();
   }
-  const dir = options.out ?? join('reports', 'out', `${scenario.name}-${target}`);
-  mkdirSync(dir, { recursive: true });
-  const files = [join(dir, 'target-run.json')];
-  writeFileSync(files[0]!, `${JSON.stringify(result, null, 2)}\n`);
+  let fidelity: unknown;
   let fidelityText = '';
   if (options.compare) {
     const { simulate } = await import('../sim/simulation.ts');
     const { fidelityOf, fidelityText: text } = await import('../loadgen/fidelity.ts');
     const { summary } = simulate(scenario, { resolvePolicy });
-    const fidelity = fidelityOf(summary, result);
-    files.push(join(dir, 'fidelity.json'));
-    writeFileSync(files[1]!, `${JSON.stringify(fidelity, null, 2)}\n`);
-    fidelityText = text(fidelity);
+    const compared = fidelityOf(summary, result);
+    fidelity = compared;
+    fidelityText = text(compared);
   }
+  const files = commitRunFolder(
+    folder,
+    (tmp) => {
+      const written = [join(tmp, 'target-run.json')];
+      writeFileSync(written[0]!, `${JSON.stringify(result, null, 2)}\n`);
+      if (fidelity !== undefined) {
+        written.push(join(tmp, 'fidelity.json'));
+        writeFileSync(written[1]!, `${JSON.stringify(fidelity, null, 2)}\n`);
+      }
+      return written;
+    },
+    { kind: 'target-run', target },
+  );
   const e = result.events;
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!options.quiet) {
