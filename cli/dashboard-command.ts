@@ -49,8 +49,8 @@ export function validateDashboardOptions(options: Pick<DashboardOptions, 'speed'
   if (target !== 'sim') {
     problems.push(
       PLANNED_TARGETS.includes(target)
-        ? `--target ${target}: the real-pipeline targets (${PLANNED_TARGETS.join(', ')}) are not built yet; only --target sim works for now`
-        : `--target expects sim (the pipeline targets ${PLANNED_TARGETS.join(', ')} are not built yet), got "${target}"`,
+        ? `--target ${target}: the dashboard watches simulator runs only (its live view of a real pipeline is not built yet); run it on the real pipeline with npm run scenario -- <name> --target ${target}`
+        : `--target expects sim, got "${target}" (real-pipeline runs: npm run scenario -- <name> --target ${PLANNED_TARGETS.join('|')})`,
     );
   }
   const speed = options.speed === undefined ? DEFAULT_SPEED : Number(options.speed);

@@ -83,7 +83,7 @@ withScenarioInputs(
     .description('watch a run live in the terminal: capacity charts, throttles, scaling actions, cost, audit, expectations')
     .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
     .option('--speed <x>', 'simulated seconds per wall second (default 60); + and - double and halve it while running')
-    .option('--target <t>', 'what to run: sim (the pipeline targets embedded, localstack and aws are not built yet)', 'sim'),
+    .option('--target <t>', 'what to watch: sim only (a real-pipeline run: npm run scenario -- <name> --target embedded)', 'sim'),
 )
   .option('--json', 'print summary.json instead of the readable summary on quit')
   .option('--no-color', 'no ANSI colours')

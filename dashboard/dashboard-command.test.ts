@@ -23,10 +23,10 @@ test('without a terminal: plain progress lines with the scaling actions, then th
   expect(r.stdout).not.toContain('PARTIAL');
 });
 
-test('--target other than sim exits 2 and says the pipeline targets are not built yet', async () => {
+test('--target other than sim exits 2 and points at the scenario command for real-pipeline runs', async () => {
   const r = await cli('dashboard', 'burst-spike', '--target', 'localstack');
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain('--target localstack: the real-pipeline targets (embedded, localstack, aws) are not built yet; only --target sim works for now');
+  expect(r.stderr).toContain('--target localstack: the dashboard watches simulator runs only (its live view of a real pipeline is not built yet); run it on the real pipeline with npm run scenario -- <name> --target localstack');
   const bad = await cli('dashboard', 'burst-spike', '--speed', 'fast');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--speed expects simulated seconds per wall second');
