@@ -425,22 +425,7 @@ export class DynamoDbModel {
     if (others + wcu > c.accountWcu) {
       return refuse(`LimitExceededException: ${others} WCU on other tables + ${wcu} exceeds the account maximum of ${c.accountWcu}`);
     }
-    if (wcu < t.writeCapacity) {
-      const why = this.decreaseRefusal(t, now);
-      if (why !== undefined) return refuse(`LimitExceededException: ${table}: ${why}`);
-      this.rollDay(t, now);
-      t.decreaseCount++;
-      t.lastDecreaseAt = now;
-      if (c.decreaseRule === 'v4') t.decreaseTokens--;
-    }
-    t.updating = true;
-    t.pendingWriteCapacity = wcu;
-    t.updateDoneAt = now + c.updateSeconds;
-    if (c.updateSeconds === 0) {
-      this.settle(t, now);
-      this.completeUpdate(t);
-    }
-    return APPLIED;
+    return this.beginUpdate(t, now, wcu < t.writeCapacity, () => (t.pendingWriteCapacity = wcu));
   }
 
   /**
@@ -458,22 +443,7 @@ export class DynamoDbModel {
     if (!Number.isInteger(rcu) || rcu < 1) return refuse(`ValidationException: ReadCapacityUnits must be an integer ≥ 1, got ${rcu}`);
     if (rcu > c.maxTableRcu) return refuse(`LimitExceededException: ${rcu} RCU is above the per-table maximum of ${c.maxTableRcu}`);
     if (rcu === t.readCapacity) return refuse(`ValidationException: ${table} already has ${rcu} RCU; the provisioned throughput would not change`);
-    if (rcu < t.readCapacity) {
-      const why = this.decreaseRefusal(t, now);
-      if (why !== undefined) return refuse(`LimitExceededException: ${table}: ${why}`);
-      this.rollDay(t, now);
-      t.decreaseCount++;
-      t.lastDecreaseAt = now;
-      if (c.decreaseRule === 'v4') t.decreaseTokens--;
-    }
-    t.updating = true;
-    t.pendingReadCapacity = rcu;
-    t.updateDoneAt = now + c.updateSeconds;
-    if (c.updateSeconds === 0) {
-      this.settle(t, now);
-      this.completeUpdate(t);
-    }
-    return APPLIED;
+    return this.beginUpdate(t, now, rcu < t.readCapacity, () => (t.pendingReadCapacity = rcu));
   }
 
   /**
@@ -577,6 +547,30 @@ export class DynamoDbModel {
     // Not created yet (createAhead 0 and advance not called): don't cache a miss that advance would fill.
     if (t === undefined && !this.byPeriod.has(p)) this.cacheEnd = -Infinity;
     return t;
+  }
+
+  /**
+   * What UpdateTable does once a request is valid, for reads and writes alike: a decrease spends the day's quota (the
+   * table counts decreases of either), then the table is UPDATING for `updateSeconds` with the new capacity pending.
+   */
+  private beginUpdate(t: Table, now: number, decrease: boolean, setPending: () => void): CapacityResult {
+    const c = this.config;
+    if (decrease) {
+      const why = this.decreaseRefusal(t, now);
+      if (why !== undefined) return refuse(`LimitExceededException: ${t.name}: ${why}`);
+      this.rollDay(t, now);
+      t.decreaseCount++;
+      t.lastDecreaseAt = now;
+      if (c.decreaseRule === 'v4') t.decreaseTokens--;
+    }
+    t.updating = true;
+    setPending();
+    t.updateDoneAt = now + c.updateSeconds;
+    if (c.updateSeconds === 0) {
+      this.settle(t, now);
+      this.completeUpdate(t);
+    }
+    return APPLIED;
   }
 
   private find(name: string): Table | undefined {

@@ -677,64 +677,56 @@ export class Simulation {
       };
       new Autoscaler(policy, policy.configSchema.parse({ policy: name, ...rest }), target, this.actions).start(this.queue, 0, end);
     }
-    const scaling = s.dynamodb.autoscaling;
-    if (scaling !== 'none' && s.dynamodb.mode === 'provisioned') {
-      const { policy: name } = scaling;
-      const policy = requirePolicy(resolve, name, 'dynamodb');
-      const config = policy.configSchema.parse(scaling);
-      const started = new Set<string>();
-      // One autoscaler per table, started when the table appears; tables are created ahead of their period.
-      const watch = (now: number) => {
-        for (const table of this.dynamodb.tables()) {
-          if (started.has(table.name)) continue;
-          started.add(table.name);
-          const target: ScalableTarget = {
-            service: 'dynamodb',
-            resource: table.name,
-            capacity: () => this.dynamodb.tables().find((x) => x.name === table.name)?.writeCapacity ?? 0,
-            updating: () => this.dynamodb.tables().find((x) => x.name === table.name)?.updating ?? false,
-            unit: { write: 1 },
-            metrics: (names) => this.cloudwatch.view(`dynamodb/${table.name}`, names),
-            request: (to) => this.dynamodb.requestCapacity(this.now, table.name, to),
-          };
-          new Autoscaler(policy, config, target, this.actions).start(this.queue, now, end);
-        }
-        if (now + 60 <= this.duration + this.maxDrain) this.queue.schedule(now + 60, watch, 2);
-      };
-      this.queue.schedule(0, watch, 2);
-    }
-    const reads = s.dynamodb.readAutoscaling;
-    if (reads !== 'none' && s.dynamodb.mode === 'provisioned') {
-      const { policy: name } = reads;
-      const policy = requirePolicy(resolve, name, 'dynamodb');
-      const config = policy.configSchema.parse(reads);
-      const started = new Set<string>();
+    if (s.dynamodb.mode === 'provisioned') {
+      const tableOf = (name: string) => this.dynamodb.tables().find((x) => x.name === name);
+      this.watchTables(s.dynamodb.autoscaling, resolve, end, (name) => ({
+        resource: name,
+        capacity: () => tableOf(name)?.writeCapacity ?? 0,
+        metrics: (names) => this.cloudwatch.view(`dynamodb/${name}`, names),
+        request: (to) => this.dynamodb.requestCapacity(this.now, name, to),
+      }));
       // The same policies on read capacity: they see the read metrics where they read the write ones.
-      const watch = (now: number) => {
-        for (const table of this.dynamodb.tables()) {
-          if (started.has(table.name)) continue;
-          started.add(table.name);
-          const target: ScalableTarget = {
-            service: 'dynamodb',
-            resource: `${table.name} (reads)`,
-            capacity: () => this.dynamodb.tables().find((x) => x.name === table.name)?.readCapacity ?? 0,
-            updating: () => this.dynamodb.tables().find((x) => x.name === table.name)?.updating ?? false,
-            unit: { write: 1 },
-            metrics: () => {
-              const v = this.cloudwatch.view(`dynamodb/${table.name}`, ['ConsumedReadCapacityUnits', 'ReadThrottleEvents']);
-              return {
-                ...(v.ConsumedReadCapacityUnits ? { ConsumedWriteCapacityUnits: v.ConsumedReadCapacityUnits, ConsumedReadCapacityUnits: v.ConsumedReadCapacityUnits } : {}),
-                ...(v.ReadThrottleEvents ? { WriteThrottleEvents: v.ReadThrottleEvents } : {}),
-              };
-            },
-            request: (to) => this.dynamodb.requestReadCapacity(this.now, table.name, to),
+      this.watchTables(s.dynamodb.readAutoscaling, resolve, end, (name) => ({
+        resource: `${name} (reads)`,
+        capacity: () => tableOf(name)?.readCapacity ?? 0,
+        metrics: () => {
+          const v = this.cloudwatch.view(`dynamodb/${name}`, ['ConsumedReadCapacityUnits', 'ReadThrottleEvents']);
+          return {
+            ...(v.ConsumedReadCapacityUnits ? { ConsumedWriteCapacityUnits: v.ConsumedReadCapacityUnits, ConsumedReadCapacityUnits: v.ConsumedReadCapacityUnits } : {}),
+            ...(v.ReadThrottleEvents ? { WriteThrottleEvents: v.ReadThrottleEvents } : {}),
           };
-          new Autoscaler(policy, config, target, this.actions).start(this.queue, now, end);
-        }
-        if (now + 60 <= this.duration + this.maxDrain) this.queue.schedule(now + 60, watch, 2);
-      };
-      this.queue.schedule(0, watch, 2);
+        },
+        request: (to) => this.dynamodb.requestReadCapacity(this.now, name, to),
+      }));
     }
+  }
+
+  /** One autoscaler per table, started when the table appears (tables are created ahead of their period). */
+  private watchTables(
+    scaling: 'none' | { policy: string },
+    resolve: (name: string) => ScalingPolicy<any, any> | undefined,
+    end: number,
+    targetOf: (table: string) => Pick<ScalableTarget, 'resource' | 'capacity' | 'metrics' | 'request'>,
+  ): void {
+    if (scaling === 'none') return;
+    const policy = requirePolicy(resolve, scaling.policy, 'dynamodb');
+    const config = policy.configSchema.parse(scaling);
+    const started = new Set<string>();
+    const watch = (now: number) => {
+      for (const table of this.dynamodb.tables()) {
+        if (started.has(table.name)) continue;
+        started.add(table.name);
+        const target: ScalableTarget = {
+          service: 'dynamodb',
+          unit: { write: 1 },
+          updating: () => this.dynamodb.tables().find((x) => x.name === table.name)?.updating ?? false,
+          ...targetOf(table.name),
+        };
+        new Autoscaler(policy, config, target, this.actions).start(this.queue, now, end);
+      }
+      if (now + 60 <= this.duration + this.maxDrain) this.queue.schedule(now + 60, watch, 2);
+    };
+    this.queue.schedule(0, watch, 2);
   }
 }
 
