@@ -166,22 +166,9 @@ export function lineChart(spec: LineChartSpec): string {
     out.push(`<text x="${lx + 28}" y="${ly}" fill="${PALETTE.text}">${escapeXml(l.label)}</text>`);
   });
   // Grid and axes.
-  for (const t of yTicks) {
-    const y = n(sy(t));
-    out.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="${PALETTE.grid}"/>`);
-    out.push(`<text x="${M.left - 6}" y="${y}" dy="3.5" text-anchor="end" fill="${PALETTE.axis}">${escapeXml(fy(t))}</text>`);
-  }
   const unit = spec.xUnit ?? 1;
   const xTicks = logX ? logTicks(xMin, xMax) : niceTicks(xMin / unit, xMax / unit, 6).map((t) => t * unit);
-  for (const t of xTicks) {
-    const x = n(sx(t));
-    out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 4}" stroke="${PALETTE.axis}"/>`);
-    out.push(`<text x="${x}" y="${M.top + ph + 16}" text-anchor="middle" fill="${PALETTE.axis}">${escapeXml(fx(t))}</text>`);
-  }
-  out.push(`<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
-  out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.xLabel)}</text>`);
-  out.push(`<text transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.yLabel)}</text>`);
+  out.push(...axes({ M, pw, ph, H, xTicks, yTicks, sx, sy, fx, fy, xLabel: spec.xLabel, yLabel: spec.yLabel }));
   // Fills first, then lines, so every line stays visible.
   for (const s of spec.series) if (s.fill) out.push(`<path class="area" d="${areaPath(xs, s, sx, sy, M.top + ph)}" fill="${PALETTE.capacityFill}" stroke="none"/>`);
   for (const s of spec.series) {
@@ -201,6 +188,40 @@ export function lineChart(spec: LineChartSpec): string {
 }
 
 /** The series as a path; a value that is not a number (a disqualified sweep point, a null) leaves a gap. */
+/** Grid lines and tick labels on both axes, the axis lines and their labels: the frame line and scatter charts share. */
+function axes(f: {
+  M: { left: number; top: number };
+  pw: number;
+  ph: number;
+  H: number;
+  xTicks: readonly number[];
+  yTicks: readonly number[];
+  sx: (v: number) => number;
+  sy: (v: number) => number;
+  fx: (v: number) => string;
+  fy: (v: number) => string;
+  xLabel: string;
+  yLabel: string;
+}): string[] {
+  const { M, pw, ph, H } = f;
+  const out: string[] = [];
+  for (const t of f.yTicks) {
+    const y = n(f.sy(t));
+    out.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="${PALETTE.grid}"/>`);
+    out.push(`<text x="${M.left - 6}" y="${y}" dy="3.5" text-anchor="end" fill="${PALETTE.axis}">${escapeXml(f.fy(t))}</text>`);
+  }
+  for (const t of f.xTicks) {
+    const x = n(f.sx(t));
+    out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 4}" stroke="${PALETTE.axis}"/>`);
+    out.push(`<text x="${x}" y="${M.top + ph + 16}" text-anchor="middle" fill="${PALETTE.axis}">${escapeXml(f.fx(t))}</text>`);
+  }
+  out.push(`<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
+  out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
+  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(f.xLabel)}</text>`);
+  out.push(`<text transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(f.yLabel)}</text>`);
+  return out;
+}
+
 function linePath(xs: number[], s: Series, sx: (v: number) => number, sy: (v: number) => number): string {
   const parts: string[] = [];
   let run = 0;
@@ -349,20 +370,7 @@ export function scatterChart(spec: ScatterSpec): string {
     else out.push(`<circle cx="${lx + 11}" cy="${ly - 3}" r="4" fill="${l.hollow ? '#fff' : l.color}" stroke="${l.color}" stroke-width="1.5"/>`);
     out.push(`<text x="${lx + 28}" y="${ly}" fill="${PALETTE.text}">${escapeXml(l.label)}</text>`);
   });
-  for (const t of yTicks) {
-    const y = n(sy(t));
-    out.push(`<line x1="${M.left}" y1="${y}" x2="${M.left + pw}" y2="${y}" stroke="${PALETTE.grid}"/>`);
-    out.push(`<text x="${M.left - 6}" y="${y}" dy="3.5" text-anchor="end" fill="${PALETTE.axis}">${escapeXml(fy(t))}</text>`);
-  }
-  for (const t of niceTicks(xMin, xMax, 6)) {
-    const x = n(sx(t));
-    out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 4}" stroke="${PALETTE.axis}"/>`);
-    out.push(`<text x="${x}" y="${M.top + ph + 16}" text-anchor="middle" fill="${PALETTE.axis}">${escapeXml(fx(t))}</text>`);
-  }
-  out.push(`<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
-  out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="${PALETTE.axis}"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.xLabel)}</text>`);
-  out.push(`<text transform="translate(14 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="${PALETTE.text}">${escapeXml(spec.yLabel)}</text>`);
+  out.push(...axes({ M, pw, ph, H, xTicks: niceTicks(xMin, xMax, 6), yTicks, sx, sy, fx, fy, xLabel: spec.xLabel, yLabel: spec.yLabel }));
   const line = (spec.line ?? []).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   if (line.length > 0) {
     const d = line.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(sx(p.x))},${n(sy(p.y))}`).join('');
