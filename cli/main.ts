@@ -301,9 +301,15 @@ pipeline
   .option('--tenant-limit <n|none>', "events/s per tenant (default: the scenario's apiGateway.tenantLimit, else the seed's 200)")
   .option('--data-dir <dir>', 'keep the emulators\' data on disk here instead of in memory')
   .option('--no-processor-thread', "run the processor on the API's thread instead of a worker thread of its own")
+  .option('--no-gateway', 'embedded, localstack: serve the raw emulators, without the quota gateway (no AWS limit enforced, no CloudWatch metrics, no autoscaler)')
+  .option('--time-scale <k>', "the quota gateway's scenario clock: K scenario seconds per wall second (default 1)")
   .addHelpText(
     'after',
     `
+On embedded and localstack the quota gateway is on by default: AWS limits from the simulator's models (per-shard
+writes and reads, UpdateShardCount's rules, table capacity, Firehose quotas), CloudWatch metrics, the scenario's
+faults, and its scaling policies run by the autoscaler runner, all on the scenario clock.
+
 The keys file is {"apiUrl", "edgeUrl", "tenants": [{"id", "apiKey", "eventsPerSecond"}]}; \`npm run loadgen\` reads it.
 
 On aws, Ctrl-C drains and then removes every resource of the run (named ingestlab-<runid>-..., tagged ingestlab/run);
@@ -312,6 +318,8 @@ after a crash, \`npm run pipeline -- cleanup --target aws\` removes what is left
 Examples:
   npm run pipeline -- up
   npm run pipeline -- up --scenario burst-spike --api-port 3000 --keys-file keys.json
+  npm run pipeline -- up --scenario burst-spike --time-scale 20
+  npm run pipeline -- up --no-gateway
   docker compose up -d && npm run pipeline -- up --target localstack
   npm run pipeline -- up --target aws --confirm-aws --max-cost-usd 5 --firehose-role-arn arn:aws:iam::123456789012:role/firehose-to-s3`,
   )

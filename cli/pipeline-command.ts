@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
+import type { Scenario } from '../scenarios/schema.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { createAwsClients } from '../pipeline/aws-clients.ts';
 import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
@@ -59,6 +60,13 @@ export interface UpOptions {
   maxCostUsd?: string | number;
   firehoseRoleArn?: string;
   region?: string;
+  /**
+   * The quota gateway in front of embedded and localstack (default on: AWS limits enforced, CloudWatch metrics, the
+   * scenario's faults and scaling policies); `false` (`--no-gateway`) serves the raw emulators. Never on aws.
+   */
+  gateway?: boolean;
+  /** The gateway's scenario clock: scenario seconds per wall second (`--time-scale K`, default 1). */
+  timeScale?: string | number;
 }
 
 export interface Io {
@@ -93,8 +101,15 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     throw new UsageError(`a pipeline is already running (pid ${running.pid}, API ${running.apiUrl}); stop it with Ctrl-C in its terminal or \`kill ${running.pid}\``);
   }
   const tenantLimit = parseTenantLimit(options.tenantLimit);
+  // The gateway is the point of the tool on the emulators (they enforce no limit); AWS enforces its own.
+  const gatewayOn = target !== 'aws' && options.gateway !== false;
+  const timeScale = options.timeScale === undefined ? undefined : Number(options.timeScale);
+  if (timeScale !== undefined) {
+    if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new UsageError(`--time-scale: expected a positive number, got ${options.timeScale}`);
+    if (!gatewayOn) throw new UsageError(`--time-scale is the quota gateway's scenario clock: ${target === 'aws' ? 'the aws target has no gateway (AWS runs on the wall clock)' : 'drop --no-gateway, or --time-scale'}`);
+  }
   const scenarioName = options.scenario ?? 'steady';
-  const { scenario } = await loadScenario(resolveScenarioPath(scenarioName));
+  const { scenario, resolvePolicy } = await loadScenario(resolveScenarioPath(scenarioName));
   const maxTenants = options.maxTenants ?? DEFAULT_MAX_TENANTS;
   if (maxTenants < 1) throw new UsageError(`--max-tenants: expected at least 1, got ${maxTenants}`);
   // On aws, the run id before anything is created: provisioning takes minutes there, and a killed process leaves what it made.
@@ -119,6 +134,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     ...(options.apiPort !== undefined ? { apiPort: options.apiPort } : {}),
     ...(tenantLimit !== undefined ? { tenantLimit } : {}),
     maxTenants,
+    ...(gatewayOn ? { gateway: timeScale !== undefined ? { timeScale } : true, resolvePolicy } : {}),
     // The processor polls, stores and delivers on an event loop of its own, as Lambda runs apart from the API.
     processorThread: options.processorThread ?? true,
   });
@@ -160,6 +176,7 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
         : `  edge        ${pipeline.edgeUrl}   every AWS service on one port (aws --endpoint-url ${pipeline.edgeUrl} ...)` +
           (pipeline.target.name === 'localstack' ? `, in front of LocalStack at ${pipeline.target.upstream}` : ''),
       `  tenants     ${pipeline.tenants.length}${capped ? ` of the scenario's ${pipeline.scenarioTenants} (capped by --max-tenants ${maxTenants}; the load generator shares their keys)` : ''}, ${pipeline.tenantLimit === 'none' ? 'no per-tenant limit' : `${pipeline.tenantLimit} events/s each`}`,
+      gatewayLine(pipeline, target, scenario),
       `  keys        ${keysFile} (mode 0600)`,
       `  stream      ${pipeline.names.stream} (${scenario.kinesis.shards} shards, partition key ${scenario.kinesis.partitionKey})`,
       `  tables      ${tables.sort().join(', ')} (one per ${scenario.dynamodb.tablePer} of event time)`,
@@ -194,6 +211,29 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     }
   }
   return ExitCode.ok;
+}
+
+/** What the quota gateway enforces in this run, or why nothing is. */
+function gatewayLine(pipeline: Awaited<ReturnType<typeof startPipeline>>, target: TargetName, scenario: Scenario): string {
+  const gateway = pipeline.gateway;
+  if (!gateway) {
+    return target === 'aws'
+      ? `  gateway     none: AWS enforces its own limits`
+      : `  gateway     OFF (--no-gateway): raw emulators, no AWS limit is enforced (a shard takes any number of records) and no CloudWatch metrics`;
+  }
+  const k = scenario.kinesis;
+  const d = scenario.dynamodb;
+  const policies = [
+    k.autoscaler !== 'none' && k.mode === 'provisioned' ? `kinesis ${k.autoscaler.policy}` : undefined,
+    d.autoscaling !== 'none' && d.mode === 'provisioned' ? `dynamodb ${d.autoscaling.policy}` : undefined,
+  ].filter(Boolean);
+  const faults = scenario.faults?.length ?? 0;
+  return [
+    `  gateway     ON, scenario clock ×${gateway.clock.timeScale} (scenario time 0 = gateway start); AWS limits enforced:`,
+    `                Kinesis ${k.mode === 'on-demand' ? 'on-demand capacity' : '1 MiB/s and 1,000 records/s written, 2 MiB/s and 5 GetRecords/s read per shard'}, UpdateShardCount ${k.updateShardCountPer24h} calls/24 h, ≤2× up, ≥½ down, reshard ${k.reshardSeconds} s`,
+    `                DynamoDB ${d.mode === 'on-demand' ? 'on-demand' : `${d.writeCapacity} WCU / ${d.readCapacity} RCU per table with burst credits`}; Firehose Direct PUT quotas; ${faults} fault rule${faults === 1 ? '' : 's'}`,
+    `                CloudWatch metrics at ${pipeline.edgeUrl}; autoscaler: ${policies.length > 0 ? `${policies.join(', ')} (every check on the scenario clock)` : 'no policy in the scenario'}`,
+  ].join('\n');
 }
 
 export interface AuditOptions {

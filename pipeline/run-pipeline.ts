@@ -179,7 +179,16 @@ export async function startPipeline<N extends TargetName = 'embedded'>(options: 
         })
       : targetName === 'localstack'
         ? startTarget('localstack', { ...options.localstack, region, ...port, ...front, ...(options.endpoint ? { endpoint: options.endpoint } : {}) })
-        : startTarget('embedded', { ...options.embedded, region, ...port, ...front, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+        : startTarget('embedded', {
+            ...options.embedded,
+            // UpdateShardCount's calls per rolling 24 h count in scenario time when the gateway is on: at timeScale 1000
+            // a scenario day is 86.4 wall seconds, and the gateway lets the 11th call through after it.
+            ...(gateway ? { kinesis: { nowSeconds: () => gateway.clock.now(), ...options.embedded?.kinesis } } : {}),
+            region,
+            ...port,
+            ...front,
+            ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+          });
   const target = await started.catch((error) => {
     gateway?.close();
     throw error;
