@@ -2,7 +2,7 @@
  * The real pipeline's bench (issue 10): events/s accepted end to end on the embedded target — posted to the ingest
  * API in concurrent multi-puts, put to Kinesis, read by the processor, stored in DynamoDB and delivered to S3 by our
  * Firehose, then audited — next to the raw PutRecords rate of the Kinesis emulator alone, measured in the same run.
- * The emulators, edge and API share the main thread; the processor runs in a worker thread, as Lambda runs apart.
+ * The edge and API share the main thread; each emulator and the processor run in a worker thread of their own.
  */
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
@@ -117,7 +117,7 @@ function post(agent: Agent, url: string, apiKey: string, body: string): Promise<
 export async function runPipelineBench(options: { quick?: boolean }): Promise<void> {
   const events = options.quick ? 10_000 : 50_000;
   console.log('');
-  console.log(`real pipeline, embedded target (emulators + API in one thread, the processor in a worker thread): ${events.toLocaleString('en-US')} events in multi-puts of 250, 8 at a time, audited`);
+  console.log(`real pipeline, embedded target (edge + API in one thread; each emulator and the processor in a worker thread): ${events.toLocaleString('en-US')} events in multi-puts of 250, 8 at a time, audited`);
   const r = await measurePipeline({ events });
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
   console.log(`  accepted by the API        ${fmt(r.acceptedPerSecond)} events/s`);

@@ -16,7 +16,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = join(ROOT, 'node_modules', '.cache', 'ingestlab');
 const MANIFEST = join(CACHE, 'current.json');
 /** Entry points: the CLI, and modules that run as worker threads (they need a file of their own). */
-const ENTRIES = { main: 'cli/main.ts', 'check-worker': 'cli/check-worker.ts', 'plan-worker': 'plan/worker.ts', 'loadgen-worker': 'loadgen/worker.ts', 'processor-worker': 'pipeline/processor/processor-worker.ts' };
+const ENTRIES = { main: 'cli/main.ts', 'check-worker': 'cli/check-worker.ts', 'plan-worker': 'plan/worker.ts', 'loadgen-worker': 'loadgen/worker.ts', 'processor-worker': 'pipeline/processor/processor-worker.ts', 'emulator-worker': 'pipeline/targets/emulator-worker.ts' };
 
 /** The folder of an up-to-date build, building one when the sources changed; undefined when it cannot build. */
 export async function ensureBuild({ log = () => {} } = {}) {

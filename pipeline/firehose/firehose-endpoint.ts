@@ -292,7 +292,18 @@ function decodeRecord(record: unknown, path: string): Buffer {
   return bytes;
 }
 
+// Random bytes for record ids, drawn 512 ids at a time: one randomBytes call per record cost the edge's thread a
+// measurable share of each PutRecordBatch of 500.
+const ID_BYTES = 56;
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
 /** Firehose record ids are opaque strings of about 220 characters; 112 hex digits keep them unique and cheap. */
 function recordId(): string {
-  return randomBytes(56).toString('hex');
+  if (idOffset + ID_BYTES > idPool.length) {
+    idPool = randomBytes(ID_BYTES * 512);
+    idOffset = 0;
+  }
+  idOffset += ID_BYTES;
+  return idPool.toString('hex', idOffset - ID_BYTES, idOffset);
 }

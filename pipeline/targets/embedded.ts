@@ -2,16 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import kinesalite from 'kinesalite';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { startEdge, type RunningEdge } from '../edge/edge-server.ts';
 import type { EdgeBackend, EdgeMiddleware } from '../edge/edge-types.ts';
 import { EMULATOR_CREDENTIALS, type RunningTarget } from './target.ts';
 import { createFirehoseEndpoint, type FirehoseEndpoint, type FirehoseEndpointOptions } from '../firehose/firehose-endpoint.ts';
 import { createS3Client } from '../aws-clients.ts';
+import { startEmulatorThread, type EmulatorThread } from './emulator-thread.ts';
 import { kinesisReshardBackend, type KinesisReshardBackend, type KinesisReshardOptions } from '../edge/kinesis-reshard.ts';
 
 export interface EmbeddedOptions {
@@ -50,8 +46,8 @@ export interface EmbeddedTarget extends RunningTarget {
 }
 
 /**
- * Kinesis (kinesalite), DynamoDB (dynalite) and S3 (s3rver) on free 127.0.0.1 ports, in this process, behind one edge
- * port. Everything started here is stopped by `stop()`.
+ * Kinesis (kinesalite), DynamoDB (dynalite) and S3 (s3rver) on free 127.0.0.1 ports, each in a worker thread of this
+ * process, behind one edge port. Everything started here is stopped by `stop()`.
  */
 export async function startEmbedded(options: EmbeddedOptions = {}): Promise<EmbeddedTarget> {
   const region = options.region ?? 'us-east-1';
@@ -64,25 +60,22 @@ export async function startEmbedded(options: EmbeddedOptions = {}): Promise<Embe
     })());
   if (options.dataDir) assertLevelDbLoads();
   try {
-    const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: options.kinesis?.splitMergeMs ?? 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) }) as Server;
-    const kinesisUrl = await listen(kinesis);
-    started.push(() => close(kinesis));
+    // Each emulator in a worker thread of its own (emulator-thread.ts): they no longer share one event loop with each
+    // other, the edge and the API, so on 2 cores they use both. Started together; each is stopped by `stop()`.
+    const s3Dir = options.dataDir ? join(options.dataDir, 's3') : await mkdtemp(join(tmpdir(), 'ingestlab-s3-'));
+    if (!options.dataDir) started.push(() => rm(s3Dir, { recursive: true, force: true }));
+    const threads = await Promise.allSettled([
+      startEmulatorThread({ kind: 'kinesis', options: { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: options.kinesis?.splitMergeMs ?? 0, shardLimit: 10_000, ...(options.dataDir ? { path: join(options.dataDir, 'kinesis') } : {}) } }),
+      startEmulatorThread({ kind: 'dynamodb', options: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) } }),
+      startEmulatorThread({ kind: 's3', options: { silent: true, directory: s3Dir, allowMismatchedSignatures: true } }),
+    ]);
+    for (const t of threads) if (t.status === 'fulfilled') started.push(() => t.value.stop());
+    const failed = threads.find((t): t is PromiseRejectedResult => t.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [kinesisUrl, dynamoUrl, s3Url] = threads.map((t) => (t as PromiseFulfilledResult<EmulatorThread>).value.url) as [string, string, string];
     const { splitMergeMs: _, ...reshardOptions } = options.kinesis ?? {};
     const reshard = kinesisReshardBackend({ ...reshardOptions, upstream: kinesisUrl, region });
     started.push(async () => reshard.close());
-
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) }) as Server;
-    const dynamoUrl = await listen(dynamo);
-    started.push(() => close(dynamo));
-
-    const s3Dir = options.dataDir ? join(options.dataDir, 's3') : await mkdtemp(join(tmpdir(), 'ingestlab-s3-'));
-    const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir, allowMismatchedSignatures: true });
-    const s3Address = (await s3.run()) as AddressInfo;
-    started.push(async () => {
-      await s3.close();
-      if (!options.dataDir) await rm(s3Dir, { recursive: true, force: true });
-    });
-    const s3Url = `http://127.0.0.1:${s3Address.port}`;
 
     // Firehose writes its objects through the edge, so S3 faults and limits of the gateway apply to it too.
     let firehoseS3: ReturnType<typeof createS3Client> | undefined;
@@ -142,18 +135,4 @@ function assertLevelDbLoads(): void {
       );
     }
   }
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-    server.close(() => resolve());
-  });
 }
