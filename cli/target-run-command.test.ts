@@ -34,5 +34,24 @@ test('2 tenants × 20 events/s × 5 s on the embedded pipeline: 200 offered, acc
   const run = JSON.parse(readFileSync(join(folder, 'target-run.json'), 'utf8')) as { events: Record<string, number> };
   expect(run.events).toMatchObject({ offered: 200, accepted: 200, stored: 200, delivered: 200, missing: 0 });
   expect(existsSync(join(work, '..', '..', '..', '..', 'escaped-target-embedded'))).toBe(false);
+  // The simulator's files, from the real counts (issue 12 item 2).
+  const summary = JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+  expect(summary.target).toBe('embedded');
+  expect(summary.events).toMatchObject({ offered: 200, accepted: 200, rejected: 0, dropped: 0, stored: 200, delivered: 200, lost: 0 });
+  expect(summary.audit.balanced).toBe(true);
+  expect(summary.kinesis).toMatchObject({ shardsInitial: 1, shardsFinal: 1, reshards: 0, throttledRecords: 0 });
+  // 1 shard × 5 s = 5/3600 shard-hours at $0.015, plus 200 records of under 25 KB = 200 PUT payload units at $0.014/M.
+  expect(summary.kinesis.shardHours).toBe(0.001);
+  expect(summary.cost.byService.kinesis).toBeCloseTo((5 / 3600) * 0.015 + (200 / 1e6) * 0.014, 6);
+  // Not measured on a real run: null in the file, named in notMeasured.
+  expect(summary.lambda.gbSeconds).toBeNull();
+  expect(summary.notMeasured.join(' ')).toMatch(/gbSeconds/);
+  const csv = readFileSync(join(folder, 'timeline.csv'), 'utf8').trim().split('\n');
+  expect(csv).toHaveLength(2); // one 60 s row for a 5 s run
+  expect(csv[0]!.split(',')[1]).toBe('offered');
+  expect(Number(csv[1]!.split(',')[1])).toBe(200);
+  const report = readFileSync(join(folder, 'report.md'), 'utf8');
+  expect(report).toMatch(/REAL run on the embedded pipeline/);
+  expect(existsSync(join(folder, 'report.html'))).toBe(true);
   expect(existsSync(join(folder, MARKER))).toBe(true);
 }, 120_000);

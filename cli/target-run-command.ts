@@ -1,7 +1,8 @@
 /**
  * `ingestlab scenario <scenario> --target embedded [--compare]`: the scenario on the real pipeline (loadgen/target-run.ts)
- * instead of the simulator, and with --compare both, side by side (loadgen/fidelity.ts). Writes target-run.json (and
- * fidelity.json) to the output folder; exits 98 when an accepted event is missing after the drain.
+ * instead of the simulator, and with --compare both, side by side (loadgen/fidelity.ts). Writes target-run.json, the
+ * simulator's summary.json (target set), timeline.csv and report.md/html from the real counts (loadgen/target-summary.ts),
+ * and with --compare fidelity.json, to the output folder; exits 98 when an accepted event is missing after the drain.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } f
 import { scenarioKey } from './scenario-slug.ts';
 import { awsProblems } from '../pipeline/run-pipeline.ts';
 import { TARGET_NAMES } from '../pipeline/targets/index.ts';
+import { targetSummary } from '../loadgen/target-summary.ts';
+import { writeRun } from '../reports/write-run.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
 
 export interface TargetRunCommandOptions extends ScenarioInputs {
@@ -86,6 +89,7 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
     process.off('SIGINT', onSigint);
     bar?.done();
   }
+  const real = targetSummary(scenario, result);
   let fidelity: unknown;
   let fidelityText = '';
   if (options.compare) {
@@ -101,9 +105,12 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
     (tmp) => {
       const written = [join(tmp, 'target-run.json')];
       writeFileSync(written[0]!, `${JSON.stringify(result, null, 2)}\n`);
+      // The simulator's files, from the real counts: summary.json (target set), timeline.csv, report.md/html.
+      written.push(...writeRun(tmp, real.summary, real.timeline));
       if (fidelity !== undefined) {
-        written.push(join(tmp, 'fidelity.json'));
-        writeFileSync(written[1]!, `${JSON.stringify(fidelity, null, 2)}\n`);
+        const file = join(tmp, 'fidelity.json');
+        writeFileSync(file, `${JSON.stringify(fidelity, null, 2)}\n`);
+        written.push(file);
       }
       return written;
     },

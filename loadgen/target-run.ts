@@ -15,6 +15,7 @@ import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipelin
 import { startAutoscaler, type AutoscalerRunner } from '../pipeline/autoscaler.ts';
 import { createQuotaGateway, type GatewayCounters } from '../pipeline/gateway/quota-gateway.ts';
 import { createScaledClock, sleepUntil } from '../pipeline/gateway/scenario-clock.ts';
+import type { MetricsStore, MinuteStat } from '../pipeline/gateway/metrics-store.ts';
 import { startPipeline, type PipelineOptions, type RunningPipeline } from '../pipeline/run-pipeline.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
 import { UsageError } from '../sim/errors.ts';
@@ -98,6 +99,43 @@ export interface TargetRunResult {
   readonly load: LoadReport;
   readonly audit: AuditResult;
   readonly gateway: GatewayCounters;
+  /** What the run metered beyond the totals above, for its summary.json, timeline and cost (loadgen/target-summary.ts). */
+  readonly metered: TargetMetered;
+}
+
+/** One scenario minute of the gateway's CloudWatch series (all streams or tables summed), in scenario units. */
+export interface MeteredMinute {
+  /** Scenario seconds since the load started at which the minute starts (may be negative: provisioning). */
+  readonly at: number;
+  readonly kinesisIncomingRecords: number;
+  readonly kinesisIncomingBytes: number;
+  readonly kinesisThrottled: number;
+  /** Largest GetRecords iterator age reported that minute (scenario ms), or null when no read was reported. */
+  readonly iteratorAgeMaxMs: number | null;
+  readonly ddbConsumedWcu: number;
+  /** Largest provisioned WCU of any table that minute, or null when no write was seen (none is reported then). */
+  readonly ddbProvisionedWcu: number | null;
+  readonly ddbThrottled: number;
+  readonly firehoseIncomingRecords: number;
+  readonly firehoseIncomingBytes: number;
+  readonly firehoseThrottled: number;
+}
+
+export interface TargetMetered {
+  /** Null on aws (no gateway: read CloudWatch). */
+  readonly minutes: MeteredMinute[] | null;
+  /** Records and bytes the gateway let into Kinesis (scenario units); null on aws. */
+  readonly kinesisRecords: number | null;
+  readonly kinesisBytes: number | null;
+  /** Write units DynamoDB consumed (scenario units); null on aws. */
+  readonly ddbConsumedWcu: number | null;
+  /** Batches the processor handled (one Lambda invocation each), in sent units; null when not counted. */
+  readonly processorBatches: number | null;
+  /** Our Firehose's S3 objects (sent units; flushed at the drain) and bytes delivered; null when not ours. */
+  readonly firehoseObjects: number | null;
+  readonly firehoseBytes: number | null;
+  /** HTTP requests the load generator sent, first attempts and retries (sent units). */
+  readonly apiRequests: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -200,6 +238,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
 
     options.onPhase?.('audit');
     const fh = firehose?.totals();
+    const processorBatches = running.processor?.counters.batches ?? null;
     const audit = await auditPipeline({
       aws: running.aws,
       names: running.names,
@@ -249,6 +288,16 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       load,
       audit,
       gateway: gateway.counters,
+      metered: {
+        minutes: onAws ? null : meteredMinutes(gateway.metrics, offset),
+        kinesisRecords: onAws ? null : gateway.counters.kinesis.acceptedRecords,
+        kinesisBytes: onAws ? null : gateway.counters.kinesis.acceptedBytes,
+        ddbConsumedWcu: onAws ? null : gateway.counters.dynamodb.consumedWcu,
+        processorBatches,
+        firehoseObjects: fh ? fh.objects : null,
+        firehoseBytes: fh ? fh.deliveredBytes : null,
+        apiRequests: load.sent.requests + load.sent.retries,
+      },
     };
   } finally {
     stopSampler();
@@ -256,4 +305,38 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     await pipeline?.stop().catch(() => undefined);
     gateway.close();
   }
+}
+
+/** The gateway's per-minute series, summed over streams and tables, minutes relative to the load's start. */
+export function meteredMinutes(metrics: MetricsStore, offset: number): MeteredMinute[] {
+  const series = {
+    kinesisIncomingRecords: metrics.allMinutes('AWS/Kinesis', 'IncomingRecords'),
+    kinesisIncomingBytes: metrics.allMinutes('AWS/Kinesis', 'IncomingBytes'),
+    kinesisThrottled: metrics.allMinutes('AWS/Kinesis', 'WriteProvisionedThroughputExceeded'),
+    iteratorAge: metrics.allMinutes('AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds'),
+    ddbConsumedWcu: metrics.allMinutes('AWS/DynamoDB', 'ConsumedWriteCapacityUnits'),
+    ddbProvisionedWcu: metrics.allMinutes('AWS/DynamoDB', 'ProvisionedWriteCapacityUnits'),
+    ddbThrottled: metrics.allMinutes('AWS/DynamoDB', 'WriteThrottleEvents'),
+    firehoseIncomingRecords: metrics.allMinutes('AWS/Firehose', 'IncomingRecords'),
+    firehoseIncomingBytes: metrics.allMinutes('AWS/Firehose', 'IncomingBytes'),
+    firehoseThrottled: metrics.allMinutes('AWS/Firehose', 'ThrottledRecords'),
+  };
+  const minutes = new Set<number>();
+  for (const list of Object.values(series)) for (const m of list) minutes.add(m.minute);
+  const at = (list: MinuteStat[], minute: number) => list.find((m) => m.minute === minute);
+  return [...minutes]
+    .sort((a, b) => a - b)
+    .map((minute) => ({
+      at: minute - offset,
+      kinesisIncomingRecords: at(series.kinesisIncomingRecords, minute)?.sum ?? 0,
+      kinesisIncomingBytes: at(series.kinesisIncomingBytes, minute)?.sum ?? 0,
+      kinesisThrottled: at(series.kinesisThrottled, minute)?.sum ?? 0,
+      iteratorAgeMaxMs: at(series.iteratorAge, minute)?.max ?? null,
+      ddbConsumedWcu: at(series.ddbConsumedWcu, minute)?.sum ?? 0,
+      ddbProvisionedWcu: at(series.ddbProvisionedWcu, minute)?.max ?? null,
+      ddbThrottled: at(series.ddbThrottled, minute)?.sum ?? 0,
+      firehoseIncomingRecords: at(series.firehoseIncomingRecords, minute)?.sum ?? 0,
+      firehoseIncomingBytes: at(series.firehoseIncomingBytes, minute)?.sum ?? 0,
+      firehoseThrottled: at(series.firehoseThrottled, minute)?.sum ?? 0,
+    }));
 }

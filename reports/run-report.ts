@@ -358,6 +358,7 @@ export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, 
   const b: Block[] = [];
   b.push({ kind: 'h1', text: `Run report: ${s.scenario}` });
   b.push({ kind: 'p', text: scenarioParagraph(s) });
+  if (s.target !== 'sim') b.push(...realRunBlocks(s));
   const v = verdict(s, timeline, options.expectations);
   b.push({ kind: 'verdict', text: v.text, ok: v.ok });
   for (const w of s.warnings ?? []) b.push({ kind: 'note', text: `Warning: ${w}.` });
@@ -494,4 +495,22 @@ export function runReportMarkdown(summary: Summary, timeline: TimelineData | und
 
 export function runReportHtml(summary: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): string {
   return renderHtml(`ingestlab run report: ${summary.scenario}`, runReportBlocks(summary, timeline, options));
+}
+
+/**
+ * What a run on the real pipeline says first: that it is one, on which target, whether it was compressed or sampled and
+ * what that affects (the target-run assumptions say it), and which figures it could not measure (shown as n/a).
+ */
+function realRunBlocks(s: Summary): Block[] {
+  const compressed = s.assumptions.find((a) => a.parameter === 'compressed run');
+  const blocks: Block[] = [
+    {
+      kind: 'note',
+      text:
+        `This is a REAL run on the ${s.target} pipeline, not a simulation: counts come from the load generator, the quota gateway, the processor and an audit of what DynamoDB and S3 hold; latencies are wall-clock, measured by the load generator from each request's intended send time; cost prices the metered usage with the simulator's price table.` +
+        (compressed ? ` It was compressed (${compressed.value}): ${compressed.why}.` : ' It ran at the scenario\'s own pace (time scale 1, every event sent).'),
+    },
+  ];
+  if (s.notMeasured?.length) blocks.push({ kind: 'note', text: `Not measured on this run (shown as n/a or NaN, never 0): ${s.notMeasured.join('; ')}.` });
+  return blocks;
 }

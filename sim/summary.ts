@@ -26,7 +26,8 @@ export interface LagSummary {
 export interface Summary {
   scenario: string;
   description: string;
-  target: 'sim';
+  /** `sim`: the simulator; otherwise the real pipeline it ran on (loadgen/target-summary.ts). */
+  target: 'sim' | 'embedded' | 'localstack' | 'aws';
   seed: number;
   region: string;
   durationSeconds: number;
@@ -122,6 +123,11 @@ export interface Summary {
   };
   /** Parameters the model needs that AWS does not document (UNCONFIRMED in aws-reference.md) and simplifications. */
   assumptions: Assumption[];
+  /**
+   * Real runs only: figures the run could not measure. They are NaN in memory and null in summary.json, never a 0
+   * (absent in simulator runs and older files).
+   */
+  notMeasured?: string[];
   /** Parts of the scenario that do nothing in this run (a burst after its end…); absent in older files. */
   warnings?: string[];
   cost: {

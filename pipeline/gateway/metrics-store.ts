@@ -86,6 +86,28 @@ export class MetricsStore {
     return this.series.get(seriesKey(namespace, name, dimensions))?.info.unit;
   }
 
+  /**
+   * Every recorded minute of one metric, summed over all its dimension sets (min of mins, max of maxes), published or
+   * not, oldest first: what a run's report reads after the run (loadgen/target-summary.ts), never what a policy sees.
+   */
+  allMinutes(namespace: string, name: string): MinuteStat[] {
+    const out = new Map<number, MinuteStat>();
+    for (const s of this.series.values()) {
+      if (s.info.namespace !== namespace || s.info.name !== name) continue;
+      for (const m of s.minutes.values()) {
+        const o = out.get(m.minute);
+        if (!o) out.set(m.minute, { ...m });
+        else {
+          o.sum += m.sum;
+          o.count += m.count;
+          o.min = Math.min(o.min, m.min);
+          o.max = Math.max(o.max, m.max);
+        }
+      }
+    }
+    return [...out.values()].sort((a, b) => a.minute - b.minute);
+  }
+
   list(): SeriesInfo[] {
     return [...this.series.values()].map((s) => s.info);
   }

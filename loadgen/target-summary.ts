@@ -1,0 +1,292 @@
+/**
+ * summary.json and timeline.csv for a run on a real target (issue 12 item 2): the simulator's result shape, filled from
+ * what the real run measured (loadgen/target-run.ts): the load generator's counts and latencies, the gateway's
+ * throttles and per-minute CloudWatch series, the audit's stored and delivered counts, the autoscaler's real actions,
+ * and a cost priced from the metered usage with the simulator's own cost meter and price table. Pure: no I/O.
+ *
+ * What the real run cannot measure is not invented: such a number is NaN in memory (null in summary.json, an empty
+ * cell in timeline.csv) and named in `notMeasured`; every approximation is an entry in `assumptions`.
+ */
+import { priceUsage, deliveredEvents, perMillionEvents, type PriceOptions } from '../sim/pricing/cost-meter.ts';
+import { emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from '../sim/pricing/usage.ts';
+import { assumptionsOf, type Assumption, type AuditSide, type Summary } from '../sim/summary.ts';
+import { Timeline } from '../sim/timeline.ts';
+import { SHARD_LIMITS } from '../sim/kinesis.ts';
+import type { SimulationConfig } from '../sim/simulation-config.ts';
+import type { TargetRunResult } from './target-run.ts';
+
+/** Seconds per timeline row: the gateway's CloudWatch minutes. */
+export const TARGET_TIMELINE_STEP = 60;
+
+export interface TargetSummaryOptions {
+  /** Price table, date (default: the newest prices, as the simulator). The region is the scenario's. */
+  prices?: Omit<PriceOptions, 'region'>;
+}
+
+const count = (x: number) => (Number.isFinite(x) ? Math.round(x) : NaN);
+const round = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : NaN);
+const usd = (x: number) => Number(x.toFixed(6));
+
+/** Shard count at each scenario second since the load started, from the initial count and the autoscaler's actions. */
+export function shardSteps(initial: number, actions: TargetRunResult['scaling']['actions']): Array<{ at: number; shards: number }> {
+  const steps = [{ at: 0, shards: initial }];
+  for (const a of actions) if (a.service === 'kinesis' && !a.refusal) steps.push({ at: Math.max(0, a.atSeconds), shards: a.to });
+  return steps.sort((a, b) => a.at - b.at);
+}
+
+/** ∫ shards dt over [0, duration], in hours. */
+export function shardHoursOf(initial: number, actions: TargetRunResult['scaling']['actions'], duration: number): number {
+  const steps = shardSteps(initial, actions);
+  let total = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const from = Math.min(duration, steps[i]!.at);
+    const to = Math.min(duration, steps[i + 1]?.at ?? duration);
+    total += steps[i]!.shards * Math.max(0, to - from);
+  }
+  return total / 3600;
+}
+
+function shardsAt(steps: Array<{ at: number; shards: number }>, from: number, to: number): number {
+  let max = 0;
+  let current = steps[0]!.shards;
+  for (const s of steps) {
+    if (s.at <= from) current = s.shards;
+    else if (s.at < to) max = Math.max(max, s.shards);
+  }
+  return Math.max(max, current);
+}
+
+export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, options: TargetSummaryOptions = {}): { summary: Summary; timeline: Timeline } {
+  const w = run.weight;
+  const K = run.timeScale;
+  const e = run.events;
+  const m = run.metered;
+  const duration = scenario.duration;
+  const hours = duration / 3600;
+  const onAws = run.target === 'aws';
+  const compressed = K !== 1 || run.sample !== 1;
+  const notMeasured: string[] = [];
+  const unmeasured = (field: string) => (notMeasured.push(field), NaN);
+  const notes: Assumption[] = [];
+  const note = (parameter: string, value: string, why: string) => notes.push({ parameter, value, why });
+
+  note('target', `${run.target} (a real run)`, 'counts come from the load generator, the quota gateway, the processor and an audit of DynamoDB and S3, not from the model');
+  if (compressed) {
+    note(
+      'compressed run',
+      `time scale ${K}, sample ${+run.sample.toFixed(6)}: each sent event stands for ${+w.toFixed(6)}`,
+      'event counts, throttles, shard-hours, capacity and cost are in scenario units (sent × weight); latencies are wall milliseconds as the load generator measured them, not scaled; iterator age and the drain are wall time × time scale; S3 objects and processor batches are as sent',
+    );
+  }
+  note('latencies', 'wall-clock, from each request\'s intended send time (coordinated-omission corrected)', 'measured by the load generator on this machine; the simulator\'s are modelled');
+
+  // ---- usage, metered ----
+  const usage: Usage = emptyUsage(hours, { apiGateway: scenario.apiGateway.type, kinesis: scenario.kinesis.mode, lambda: scenario.lambda.architecture });
+  usage.apiGateway.requests = m.apiRequests * w;
+  note('API requests', `${m.apiRequests.toLocaleString('en-US')} sent (first attempts and retries) × weight`, 'priced as the scenario\'s API type; the real ingest API is not API Gateway');
+  if (scenario.apiGateway.type === 'alb') note('ALB', 'not priced', 'the real run has no load balancer or fleet: ALB hours, LCUs and instance-hours are absent from the cost');
+  const kRecords = m.kinesisRecords;
+  const kBytes = m.kinesisBytes;
+  const meanRecord = kRecords && kBytes !== null ? kBytes / kRecords : 0;
+  if (scenario.kinesis.mode === 'provisioned') {
+    usage.kinesis.shardHours = shardHoursOf(run.kinesis.shardsInitial, run.scaling.actions, duration);
+    note('kinesis shard-hours', 'initial shards, then each autoscaler action\'s target count from the time it was requested, over the scenario\'s duration', 'the reshard\'s own delay is not subtracted; the drain is not billed (as in the simulator)');
+    if (kRecords !== null) {
+      usage.kinesis.putPayloadUnits = kRecords * putPayloadUnits(meanRecord);
+      note('kinesis PUT payload units', `${round(kRecords)} records × units of the mean record (${round(meanRecord, 1)} bytes, partition key included)`, 'exact while every record fits the same 25 KB unit');
+    }
+  } else {
+    usage.kinesis.streamHours = hours;
+    if (kRecords !== null && kBytes !== null) {
+      usage.kinesis.onDemandIngestBytesBilled = kRecords * onDemandBilledBytes(meanRecord);
+      usage.kinesis.onDemandRetrievalBytes = kBytes;
+    }
+  }
+  if (kRecords === null) notMeasured.push('kinesis PUT payload units (no gateway on aws: not priced)');
+  const invocations = m.processorBatches !== null && run.sample === 1 ? m.processorBatches : unmeasured(m.processorBatches === null ? 'lambda.invocations' : 'lambda.invocations (sampled run: batches of sent records are not scenario invocations)');
+  if (Number.isFinite(invocations)) {
+    usage.lambda.requests = invocations;
+    note('lambda invocations', 'the processor\'s batches', 'the embedded processor reads the stream as Lambda\'s event source mapping would; one batch = one invocation');
+  }
+  notMeasured.push('lambda.gbSeconds (the processor does not run on Lambda: duration is not priced)', 'lambda.maxConcurrency');
+  const minutes = (m.minutes ?? []).filter((x) => x.at + TARGET_TIMELINE_STEP > 0 && x.at < duration);
+  let wcuHours = 0;
+  let wcuMax = scenario.dynamodb.mode === 'provisioned' ? scenario.dynamodb.writeCapacity : NaN;
+  if (scenario.dynamodb.mode === 'provisioned') {
+    let wcu = scenario.dynamodb.writeCapacity;
+    for (let start = 0; start < duration; start += TARGET_TIMELINE_STEP) {
+      const seen = minutes.find((x) => x.at <= start && start < x.at + TARGET_TIMELINE_STEP)?.ddbProvisionedWcu;
+      if (seen !== null && seen !== undefined) wcu = seen;
+      wcuMax = Math.max(wcuMax, wcu);
+      wcuHours += (wcu * Math.min(TARGET_TIMELINE_STEP, duration - start)) / 3600;
+    }
+    usage.dynamodb.writeCapacityUnitHours = wcuHours;
+    const tables = Math.max(1, run.audit.tables.length);
+    usage.dynamodb.readCapacityUnitHours = scenario.dynamodb.readCapacity * tables * hours;
+    note('dynamodb capacity-hours', `WCU: the provisioned WCU the gateway reported each minute (${scenario.dynamodb.writeCapacity} until one is reported); RCU: ${scenario.dynamodb.readCapacity} × ${tables} table(s) × duration`, 'one current table\'s WCU is billed; read autoscaling is not followed');
+  } else if (m.ddbConsumedWcu !== null) {
+    usage.dynamodb.writeRequestUnits = m.ddbConsumedWcu;
+  }
+  const fhRecords = minutes.length > 0 || m.minutes ? (m.minutes ?? []).reduce((a, x) => a + x.firehoseIncomingRecords, 0) : null;
+  const fhBytes = (m.minutes ?? []).reduce((a, x) => a + x.firehoseIncomingBytes, 0);
+  if (fhRecords !== null && m.minutes) {
+    usage.firehose.ingestBytesBilled = fhRecords * firehoseBilledBytes(fhRecords > 0 ? fhBytes / fhRecords : 0);
+    note('firehose ingestion', `${round(fhRecords)} records × the 5 KB-rounded mean record`, 'exact while every record rounds to the same 5 KB step');
+  } else notMeasured.push('firehose ingestion (not priced)');
+  if (m.firehoseObjects !== null) {
+    usage.s3.putRequests = m.firehoseObjects;
+    note('S3 objects', `${m.firehoseObjects} objects, as written`, 'our Firehose flushes its buffers at the end of the drain: the last objects are smaller and may be more than the buffer interval alone would write');
+  }
+  notMeasured.push('s3 storage (not priced)', 'dynamodb storage (not priced)');
+  const cost = priceUsage(usage, { region: scenario.region, ...(options.prices ?? {}) });
+
+  // ---- audit ----
+  const offeredGap = e.offered - (e.accepted + e.rejected + e.dropped + e.failed);
+  const missing = e.missing;
+  const lostToDynamo = run.drained ? missing + e.deadLettered : e.deadLettered;
+  const inFlightDynamo = run.drained ? 0 : missing;
+  const missingS3 = run.audit.missingFromS3 * w;
+  const buffered = (run.audit.firehoseBuffered ?? 0) * w;
+  const side = (reached: number, lost: number, inFlight: number): AuditSide => ({ reached: count(reached), lost: count(lost), inFlight: count(inFlight), difference: round(e.accepted - (reached + lost + inFlight)) });
+  const stored = side(e.stored, lostToDynamo, inFlightDynamo);
+  const deliveredLost = run.drained ? Math.max(0, missingS3 - buffered) + e.deadLettered : e.deadLettered;
+  const delivered = side(e.delivered, deliveredLost, run.drained ? buffered : e.accepted - e.delivered - e.deadLettered);
+  const auditNotes: string[] = [];
+  if (e.failed >= 1) auditNotes.push(`${count(e.failed).toLocaleString('en-US')} offered events got another answer or none (failed): counted with the rejected below`);
+  if (Math.abs(offeredGap) >= 1) auditNotes.push(`offered differs from accepted + rejected + dropped + failed by ${round(offeredGap)}`);
+  if (Math.abs(stored.difference) >= 1) auditNotes.push(`accepted differs from stored + lost + in flight to DynamoDB by ${stored.difference}`);
+  if (Math.abs(delivered.difference) >= 1) auditNotes.push(`accepted differs from delivered + lost + in flight to S3 by ${delivered.difference}`);
+  if (e.deadLettered >= 1) auditNotes.push(`${count(e.deadLettered)} events dead-lettered by the processor (counted lost to both sinks)`);
+  if (!run.drained) auditNotes.push(`the drain gave up with the processor behind: ${count(missing)} missing events are counted in flight, not lost`);
+  auditNotes.push(...run.audit.problems);
+  const lost = Math.max(lostToDynamo, deliveredLost);
+
+  // ---- timeline: the gateway's CloudWatch minutes; the load generator's schedule for offered ----
+  const timeline = new Timeline(duration, TARGET_TIMELINE_STEP);
+  const unmeasuredColumns = ['rejected', 'dropped', 'kinesisDemandBps', 'hotShards', 'lambdaInvocations', 'ddbDemandWcu', 'firehoseBufferBytes', 's3Objects', 'stored', 'delivered'] as const;
+  for (const c of unmeasuredColumns) timeline.columns[c].fill(NaN);
+  if (!m.minutes) for (const c of ['accepted', 'kinesisThrottled', 'kinesisDemandRps', 'iteratorAgeMs', 'ddbConsumedWcu', 'ddbCapacityWcu', 'ddbThrottled', 'firehoseThrottled'] as const) timeline.columns[c].fill(NaN);
+  run.load.scheduledPerSecond.forEach((n, wallSecond) => {
+    const r = timeline.row(wallSecond * K);
+    if (r >= 0) timeline.record(r, 'offered', n * w);
+  });
+  const steps = shardSteps(run.kinesis.shardsInitial, run.scaling.actions);
+  const ddbWcu: number[] = [];
+  for (let r = 0; r < timeline.rows; r++) {
+    const from = timeline.time(r);
+    const to = Math.min(duration, from + TARGET_TIMELINE_STEP);
+    const shards = shardsAt(steps, from, to);
+    timeline.record(r, 'shards', shards);
+    if (scenario.kinesis.mode === 'provisioned') {
+      timeline.columns.kinesisCapacityRps[r] = shards * SHARD_LIMITS.writeRecords;
+      timeline.columns.kinesisCapacityBps[r] = shards * SHARD_LIMITS.writeBytes;
+    } else {
+      timeline.columns.kinesisCapacityRps[r] = NaN;
+      timeline.columns.kinesisCapacityBps[r] = NaN;
+    }
+    ddbWcu.push(scenario.dynamodb.mode === 'provisioned' ? scenario.dynamodb.writeCapacity : NaN);
+  }
+  if (m.minutes) {
+    for (const x of minutes) {
+      // A CloudWatch minute that began before the load (it did not start on a whole minute) goes to the first row.
+      const r = timeline.row(Math.max(0, x.at));
+      if (r < 0) continue;
+      const span = TARGET_TIMELINE_STEP;
+      timeline.record(r, 'accepted', x.kinesisIncomingRecords);
+      timeline.record(r, 'kinesisThrottled', x.kinesisThrottled);
+      timeline.record(r, 'kinesisDemandRps', (x.kinesisIncomingRecords + x.kinesisThrottled) / span);
+      if (x.iteratorAgeMaxMs !== null) timeline.record(r, 'iteratorAgeMs', x.iteratorAgeMaxMs);
+      timeline.record(r, 'ddbConsumedWcu', x.ddbConsumedWcu / span);
+      if (x.ddbProvisionedWcu !== null) ddbWcu[r] = x.ddbProvisionedWcu;
+      timeline.record(r, 'ddbThrottled', x.ddbThrottled);
+      timeline.record(r, 'firehoseThrottled', x.firehoseThrottled);
+    }
+    for (let r = 0; r < timeline.rows; r++) timeline.columns.ddbCapacityWcu[r] = ddbWcu[r]!;
+  }
+  note('timeline', `${TARGET_TIMELINE_STEP} s rows: the gateway's CloudWatch minutes${compressed ? ' of scenario time' : ''}`, 'accepted is what entered Kinesis; offered is the load generator\'s schedule; rejected, dropped, stored, delivered, Lambda, hot shards and the Firehose buffer are not measured per minute (empty cells)');
+
+  const firstUp = run.scaling.firstScaleUpAtSeconds;
+  notMeasured.push('scaling lag and under-provisioned seconds (no model of demand against capacity)', 'apiGateway.rejectedAccountLimit (the ingest API has no account-level limit)');
+  if (onAws) notMeasured.push('throttle counts (no quota gateway on aws: read CloudWatch)', 'timeline per-minute series');
+  const summary: Summary = {
+    scenario: scenario.name,
+    description: scenario.description,
+    target: run.target,
+    seed: scenario.seed,
+    region: scenario.region,
+    durationSeconds: duration,
+    resolutionSeconds: TARGET_TIMELINE_STEP,
+    drainSeconds: round(run.wallSeconds.drain * K),
+    events: {
+      offered: count(e.offered),
+      accepted: count(e.accepted),
+      rejected: count(e.rejected + e.failed),
+      dropped: count(e.dropped),
+      stored: count(e.stored),
+      delivered: count(e.delivered),
+      lost: count(lost),
+    },
+    audit: {
+      balanced: Math.abs(offeredGap) < 1 && Math.abs(stored.difference) < 1 && Math.abs(delivered.difference) < 1,
+      lost: count(lost),
+      stored,
+      delivered,
+      inFlightAtEnd: { kinesisRetries: 0, stream: count(inFlightDynamo), firehoseBuffer: count(buffered) },
+      notes: auditNotes,
+    },
+    apiGateway: {
+      type: scenario.apiGateway.type,
+      requests: count(usage.apiGateway.requests),
+      rejectedTenantLimit: count(e.rejected),
+      rejectedAccountLimit: NaN,
+      rejectedPayload: e.failed === 0 ? 0 : unmeasured('apiGateway.rejectedPayload (failed answers are not split by cause)'),
+    },
+    processor: { type: 'lambda' },
+    kinesis: {
+      mode: scenario.kinesis.mode,
+      shardsInitial: run.kinesis.shardsInitial,
+      shardsMax: run.kinesis.shardsMax,
+      shardsFinal: run.kinesis.shardsFinal,
+      reshards: run.kinesis.reshards,
+      throttledRecords: onAws ? NaN : count(run.kinesis.throttledRecords),
+      shardHours: round(usage.kinesis.shardHours),
+      maxIteratorAgeMs: count(run.kinesis.maxIteratorAgeMs),
+    },
+    lambda: { invocations: count(invocations), gbSeconds: NaN, maxConcurrency: NaN, memoryMb: scenario.lambda.memoryMb },
+    dynamodb: {
+      mode: scenario.dynamodb.mode,
+      throttledRequests: onAws ? NaN : count(run.dynamodb.throttledRequests),
+      writeCapacityMax: round(wcuMax),
+      capacityUnitHours: round(usage.dynamodb.writeCapacityUnitHours + usage.dynamodb.readCapacityUnitHours),
+      tables: run.audit.tables.length,
+      tableRefusals: run.gateway.dynamodb.refusedTableUpdates > 0 ? [`${run.gateway.dynamodb.refusedTableUpdates} table updates refused by the gateway`] : [],
+    },
+    firehose: {
+      throttledRecords: onAws ? NaN : count(run.firehose.throttledRecords),
+      objects: m.firehoseObjects ?? unmeasured('firehose.objects'),
+      bytes: m.firehoseBytes !== null ? count(m.firehoseBytes * w) : unmeasured('firehose.bytes'),
+    },
+    latencyMs: run.latencyMs,
+    ingestLatencyMs: run.ingestLatencyMs,
+    scaling: {
+      kinesis: { lagSeconds: NaN, underProvisionedSeconds: NaN, firstScaleUpAtSeconds: firstUp },
+      dynamodb: { lagSeconds: NaN, underProvisionedSeconds: NaN },
+      actions: run.scaling.actions,
+    },
+    assumptions: [...notes, ...assumptionsOf(scenario)],
+    warnings: [...run.warnings, ...run.scaling.errors.map((x) => `autoscaler: ${x}`)],
+    notMeasured,
+    cost: {
+      totalUsd: usd(cost.totalUsd),
+      perMillionEventsUsd: (() => {
+        const p = perMillionEvents(cost.totalUsd, deliveredEvents(e.stored, e.delivered));
+        return p === null ? null : usd(p);
+      })(),
+      byService: Object.fromEntries(Object.entries(cost.byService).map(([k, v]) => [k, usd(v)])),
+      region: cost.region,
+      priceDate: cost.priceDate,
+      lines: cost.lines,
+    },
+  };
+  return { summary, timeline };
+}
