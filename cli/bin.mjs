@@ -5,6 +5,9 @@
  * (INGESTLAB_NO_BUNDLE=1 forces that). Either way one node process, no build step for the user.
  */
 const debug = process.argv.includes('--debug') || Boolean(process.env.INGESTLAB_DEBUG);
+// The AWS SDK warns on every start that its releases after January 2027 need Node 22; the lock file pins releases that
+// run on Node 20 (README, Development), so the warning says nothing to act on here. Set the variable to false to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let dir;
 if (!process.env.INGESTLAB_NO_BUNDLE) {
   try {
