@@ -4,16 +4,19 @@
  * CloudWatch on the embedded and localstack targets, from CloudWatch itself on aws), the capacity and UPDATING status
  * from DescribeStreamSummary / DescribeTable, and actions applied with UpdateShardCount / UpdateTable. Checks run every
  * `checkIntervalSeconds` of scenario time, as sim/autoscaler.ts schedules them; a policy that blocks until ACTIVE
- * (`seesActiveAt`) waits for the service to be ACTIVE again before its next interval. Not done here: the
- * split/merge fallback after a refused UpdateShardCount (the refusal is logged and passed to the policy).
+ * (`seesActiveAt`) waits for the service to be ACTIVE again before its next interval. When UpdateShardCount refuses
+ * (InvalidArgument or LimitExceeded) and the policy asks for it (kinesis-scaling-utils' `onRefusal: split-merge`), the
+ * target is reached the slow way as the tool does: the simulator's plan (`planSplitMerge`) from the open shards' hash
+ * ranges, each SplitShard/MergeShards issued through the SDK when the policy sees the previous one ACTIVE.
  */
-import { DescribeStreamSummaryCommand, UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, ListShardsCommand, MergeShardsCommand, SplitShardCommand, UpdateShardCountCommand, type Shard } from '@aws-sdk/client-kinesis';
 import { DescribeTableCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { POLICY_METRICS, type ScalingAction } from '../sim/autoscaler.ts';
 import type { DynamoDbConfig } from '../sim/dynamodb.ts';
 import { SHARD_LIMITS, type KinesisConfig } from '../sim/kinesis.ts';
 import { resolveBundledPolicy } from '../sim/policies/index.ts';
+import { planSplitMerge, type SplitMergeOp } from '../sim/policies/kinesis-scaling-utils.ts';
 import type { ActionOutcome, Datapoint, MetricName, ScaledService, ScalingPolicy } from '../sim/policies/policy.ts';
 import type { AwsClients } from './aws-clients.ts';
 import { scenarioDate, scenarioSeconds, sleepUntil, type ScenarioClock } from './gateway/scenario-clock.ts';
@@ -55,6 +58,16 @@ interface Target {
   readonly unit: Readonly<Record<string, number>>;
   status(): Promise<{ capacity: number; updating: boolean }>;
   request(to: number): Promise<{ applied: boolean; refusal?: string }>;
+  /**
+   * kinesis-scaling-utils' fallback (sim/autoscaler.ts ScalableTarget.splitMerge): reach `to` with SplitShard/MergeShards
+   * from `start`, one at a time, each issued when `seesActiveAt` says the policy sees the previous one ACTIVE.
+   */
+  splitMerge?(
+    to: number,
+    caps: { readonly minShards?: number | undefined; readonly maxShards?: number | undefined },
+    seesActiveAt: (issuedAt: number, activeAt: number) => number,
+    start: number,
+  ): Promise<{ operations: number; returnsAt: number; capacityAfter: number }>;
 }
 
 export function startAutoscaler(options: AutoscalerRunnerOptions): AutoscalerRunner {
@@ -120,10 +133,25 @@ export function startAutoscaler(options: AutoscalerRunnerOptions): AutoscalerRun
           actions.push(logged);
           options.onAction?.(logged);
           let returnedAt = now;
+          let fallback: { operations: number; capacityAfter: number } | undefined;
           if (result.applied && policy.seesActiveAt) returnedAt = await waitActive(policy, target, now);
-          lastOutcome = { atSeconds: now, from: capacity, to: action.to, applied: result.applied, ...(result.refusal ? { refusal: result.refusal } : {}), returnedAt };
+          else if (!result.applied && action.onRefusal?.kind === 'split-merge' && target.splitMerge && /^(InvalidArgumentException|LimitExceededException)/.test(result.refusal ?? '')) {
+            // The refusal is caught and the target reached the slow way (StreamScaler.updateShardCount, §2.4).
+            const run = await target.splitMerge(action.to, action.onRefusal, policy.seesActiveAt?.bind(policy) ?? ((issuedAt) => issuedAt), now);
+            fallback = { operations: run.operations, capacityAfter: run.capacityAfter };
+            returnedAt = run.returnsAt;
+          }
+          lastOutcome = {
+            atSeconds: now,
+            from: capacity,
+            to: action.to,
+            applied: result.applied,
+            ...(result.refusal ? { refusal: result.refusal } : {}),
+            returnedAt,
+            ...(fallback ? { fallbackOperations: fallback.operations, capacityAfter: fallback.capacityAfter } : {}),
+          };
           if (policy.afterAction) state = policy.afterAction(state, lastOutcome, config);
-          if (policy.seesActiveAt) free = returnedAt;
+          if (policy.seesActiveAt || fallback) free = returnedAt;
         }
       } catch (error) {
         errors.push(`${target.resource} at ${Math.round(now)} s: ${(error as Error).message}`);
@@ -168,6 +196,75 @@ export function startAutoscaler(options: AutoscalerRunnerOptions): AutoscalerRun
           return { applied: false, refusal: refusal(error) };
         }
       },
+    };
+    target.splitMerge = async (to, caps, seesActiveAt, start) => {
+      const ops = planSplitMerge((await openShards()).map(rangeOf), to, caps);
+      let t = start;
+      let shards = (await target.status()).capacity;
+      for (const [i, op] of ops.entries()) {
+        while (!abort.signal.aborted && clock.now() < t) await sleepUntil(clock, t, abort.signal);
+        if (abort.signal.aborted) break;
+        const issuedAt = clock.now();
+        const from = shards;
+        const next = op.kind === 'split' ? from + 1 : from - 1;
+        let failed: string | undefined;
+        try {
+          await issue(op, await openShards());
+          shards = next;
+        } catch (error) {
+          failed = refusal(error);
+        }
+        const logged: ScalingAction = {
+          atSeconds: issuedAt,
+          service: 'kinesis',
+          resource: options.stream,
+          from,
+          to: next,
+          reason: `kinesis-scaling-utils split/merge fallback, step ${i + 1} of ${ops.length}: ${op.kind === 'split' ? 'SplitShard' : 'MergeShards'} at ${percent(op.at)} of the key space`,
+          ...(failed ? { refusal: failed } : {}),
+        };
+        actions.push(logged);
+        options.onAction?.(logged);
+        // The tool's loop ends on an exception; the plan no longer matches the shards after a refused step.
+        if (failed) {
+          t = issuedAt;
+          break;
+        }
+        while (!abort.signal.aborted && (await target.status()).updating) {
+          await sleepUntil(clock, clock.now() + 1, abort.signal);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        t = Math.max(clock.now(), seesActiveAt(issuedAt, clock.now()));
+      }
+      return { operations: ops.length, returnsAt: t, capacityAfter: (await target.status()).capacity };
+    };
+    /** SplitShard at the key-space fraction `op.at` inside the open shard holding it, or MergeShards of the two meeting there. */
+    const issue = async (op: SplitMergeOp, open: Shard[]): Promise<void> => {
+      const key = fractionToKey(op.at);
+      if (op.kind === 'split') {
+        const shard = open.find((s) => BigInt(s.HashKeyRange!.StartingHashKey!) < key && key <= BigInt(s.HashKeyRange!.EndingHashKey!));
+        if (!shard) throw Object.assign(new Error(`no open shard holds ${percent(op.at)} of the key space`), { name: 'InvalidArgumentException' });
+        await clients.kinesis.send(new SplitShardCommand({ StreamName: options.stream, ShardToSplit: shard.ShardId!, NewStartingHashKey: key.toString() }));
+        return;
+      }
+      // The boundary nearest the planned one (the plan's fractions are doubles, the hash keys 128-bit integers).
+      let best = 1;
+      const distance = (k: number) => { const d = BigInt(open[k]!.HashKeyRange!.StartingHashKey!) - key; return d < 0n ? -d : d; };
+      for (let k = 2; k < open.length; k++) if (distance(k) < distance(best)) best = k;
+      if (open.length < 2) throw Object.assign(new Error('one open shard: nothing to merge'), { name: 'InvalidArgumentException' });
+      await clients.kinesis.send(new MergeShardsCommand({ StreamName: options.stream, ShardToMerge: open[best - 1]!.ShardId!, AdjacentShardToMerge: open[best]!.ShardId! }));
+    };
+    const openShards = async (): Promise<Shard[]> => {
+      const shards: Shard[] = [];
+      let token: string | undefined;
+      do {
+        const page = await clients.kinesis.send(new ListShardsCommand(token ? { NextToken: token } : { StreamName: options.stream }));
+        shards.push(...(page.Shards ?? []));
+        token = page.NextToken;
+      } while (token);
+      return shards
+        .filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined)
+        .sort((a, b) => (BigInt(a.HashKeyRange!.StartingHashKey!) < BigInt(b.HashKeyRange!.StartingHashKey!) ? -1 : 1));
     };
     // Checks at multiples of the interval from scenario time 0, as the simulator's run starts at 0.
     loops.push(run(policy, policy.configSchema.parse({ policy: name, ...rest }), target, 0));
@@ -232,6 +329,21 @@ export function startAutoscaler(options: AutoscalerRunnerOptions): AutoscalerRun
       await Promise.allSettled(loops);
     },
   };
+}
+
+const percent = (x: number): string => `${(x * 100).toFixed(1).replace(/\.0$/, '')}%`;
+
+/** A hash key (0 … 2¹²⁸ − 1) as a fraction of the key space, to 2⁻⁶⁴: what planSplitMerge works in. */
+const keyToFraction = (key: bigint): number => Number(key >> 64n) / 2 ** 64;
+
+/** A key-space fraction as a hash key (to 2⁶⁴ of the 2¹²⁸). */
+export function fractionToKey(at: number): bigint {
+  return BigInt(Math.round(at * 2 ** 64)) << 64n;
+}
+
+/** An open shard's hash range as key-space fractions [lo, hi). */
+function rangeOf(shard: Shard): { lo: number; hi: number } {
+  return { lo: keyToFraction(BigInt(shard.HashKeyRange!.StartingHashKey!)), hi: keyToFraction(BigInt(shard.HashKeyRange!.EndingHashKey!) + 1n) };
 }
 
 function requirePolicy(resolve: (name: string) => ScalingPolicy<any, any> | undefined, name: string, service: ScaledService): Policy {
