@@ -22,6 +22,13 @@ describe('scenario on the embedded target', () => {
     expect(real.events.missing).toBe(0);
     expect(real.audit.ok).toBe(true);
     expect(real.audit.storedTwice).toBe(0);
+    // What the summary's cost and timeline are built from: the gateway let exactly the accepted events into Kinesis,
+    // and its per-minute series add up to its totals.
+    expect(real.metered.kinesisRecords).toBe(real.events.accepted);
+    expect(real.metered.minutes!.reduce((a, m) => a + m.kinesisIncomingRecords, 0)).toBe(real.events.accepted);
+    expect(real.metered.minutes!.reduce((a, m) => a + m.firehoseIncomingRecords, 0)).toBe(real.events.accepted);
+    expect(real.metered.apiRequests).toBe(real.load.sent.requests + real.load.sent.retries);
+    expect(real.metered.processorBatches).toBeGreaterThan(0);
     const rows = fidelityOf(summary, real).rows;
     // Nothing is throttled or dropped on either side; every count agrees exactly.
     for (const metric of ['offered', 'accepted', 'stored', 'delivered', 'dropped', 'throttled (Kinesis)']) {

@@ -136,6 +136,8 @@ export interface TargetMetered {
   readonly firehoseBytes: number | null;
   /** HTTP requests the load generator sent, first attempts and retries (sent units). */
   readonly apiRequests: number;
+  /** The processor's accepted-by-the-API → stored and handed to Firehose, wall ms; null without a processor. */
+  readonly processorEndToEndMs: LatencySummary | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -239,6 +241,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     options.onPhase?.('audit');
     const fh = firehose?.totals();
     const processorBatches = running.processor?.counters.batches ?? null;
+    const processorEndToEndMs = running.processor?.counters.endToEndMs ?? null;
     const audit = await auditPipeline({
       aws: running.aws,
       names: running.names,
@@ -297,6 +300,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
         firehoseObjects: fh ? fh.objects : null,
         firehoseBytes: fh ? fh.deliveredBytes : null,
         apiRequests: load.sent.requests + load.sent.retries,
+        processorEndToEndMs,
       },
     };
   } finally {

@@ -78,7 +78,11 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
       'event counts, throttles, shard-hours, capacity and cost are in scenario units (sent × weight); latencies are wall milliseconds as the load generator measured them, not scaled; iterator age and the drain are wall time × time scale; S3 objects and processor batches are as sent',
     );
   }
-  note('latencies', 'wall-clock, from each request\'s intended send time (coordinated-omission corrected)', 'measured by the load generator on this machine; the simulator\'s are modelled');
+  note(
+    'latencies',
+    'wall-clock milliseconds: ingest from each request\'s intended send time to its 2xx (load generator, coordinated-omission corrected); end to end from the API\'s acceptance to stored and handed to Firehose (the processor)',
+    'measured on this machine, not scaled by the time scale; the simulator\'s are modelled',
+  );
 
   // ---- usage, metered ----
   const usage: Usage = emptyUsage(hours, { apiGateway: scenario.apiGateway.type, kinesis: scenario.kinesis.mode, lambda: scenario.lambda.architecture });
@@ -201,7 +205,12 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
       timeline.record(r, 'ddbThrottled', x.ddbThrottled);
       timeline.record(r, 'firehoseThrottled', x.firehoseThrottled);
     }
-    for (let r = 0; r < timeline.rows; r++) timeline.columns.ddbCapacityWcu[r] = ddbWcu[r]!;
+    // Provisioned WCU is reported only in minutes with writes: a quiet minute keeps the last reported capacity.
+    const reported = new Set(minutes.filter((x) => x.ddbProvisionedWcu !== null).map((x) => timeline.row(Math.max(0, x.at))));
+    for (let r = 0; r < timeline.rows; r++) {
+      if (r > 0 && !reported.has(r)) ddbWcu[r] = ddbWcu[r - 1]!;
+      timeline.columns.ddbCapacityWcu[r] = ddbWcu[r]!;
+    }
   }
   note('timeline', `${TARGET_TIMELINE_STEP} s rows: the gateway's CloudWatch minutes${compressed ? ' of scenario time' : ''}`, 'accepted is what entered Kinesis; offered is the load generator\'s schedule; rejected, dropped, stored, delivered, Lambda, hot shards and the Firehose buffer are not measured per minute (empty cells)');
 
@@ -266,7 +275,7 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
       objects: m.firehoseObjects ?? unmeasured('firehose.objects'),
       bytes: m.firehoseBytes !== null ? count(m.firehoseBytes * w) : unmeasured('firehose.bytes'),
     },
-    latencyMs: run.latencyMs,
+    latencyMs: m.processorEndToEndMs ?? { p50: unmeasured('latencyMs (end to end: no processor counters)'), p95: NaN, p99: NaN, max: NaN },
     ingestLatencyMs: run.ingestLatencyMs,
     scaling: {
       kinesis: { lagSeconds: NaN, underProvisionedSeconds: NaN, firstScaleUpAtSeconds: firstUp },

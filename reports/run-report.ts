@@ -104,7 +104,8 @@ export function runFiguresLine(s: Summary): string {
 /** The scenario in one paragraph: the author's description (marked as such), then what this run computed. */
 export function scenarioParagraph(s: Summary): string {
   const desc = s.description.trim();
-  const run = `This run: simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution (seed ${s.seed}, ${s.region}), ${runFiguresLine(s)}; ${int(s.events.offered)} events offered through ${architectureLine(s)}.`;
+  const how = s.target === 'sim' ? `simulated ${seconds(s.durationSeconds)} at ${seconds(s.resolutionSeconds)} resolution` : `ran ${seconds(s.durationSeconds)} of scenario time on the real ${s.target} pipeline, timeline at ${seconds(s.resolutionSeconds)} (the gateway's CloudWatch minutes)`;
+  const run = `This run: ${how} (seed ${s.seed}, ${s.region}), ${runFiguresLine(s)}; ${int(s.events.offered)} events offered through ${architectureLine(s)}.`;
   return desc ? `Scenario description (the author's text; overrides may have changed its figures): ${desc} ${run}` : run;
 }
 
@@ -354,6 +355,20 @@ export function priceTable(s: Summary): Block {
 }
 
 export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): Block[] {
+  const blocks = runReportBlocksOf(s, timeline, options);
+  // A real run's unmeasured figures are NaN (null in summary.json): the report says n/a, never a number.
+  return s.target === 'sim' ? blocks : blocks.map(notApplicable);
+}
+
+function notApplicable(block: Block): Block {
+  const fix = (text: string) => text.replace(/\bNaN\b/g, 'n/a');
+  if (block.kind === 'table') return { ...block, rows: block.rows.map((r) => r.map(fix)) } as Block;
+  if ('text' in block && typeof block.text === 'string') return { ...block, text: fix(block.text) } as Block;
+  if (block.kind === 'list') return { ...block, items: block.items.map(fix) } as Block;
+  return block;
+}
+
+function runReportBlocksOf(s: Summary, timeline: TimelineData | undefined, options: RunReportOptions): Block[] {
   const e = s.events;
   const b: Block[] = [];
   b.push({ kind: 'h1', text: `Run report: ${s.scenario}` });

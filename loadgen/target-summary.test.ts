@@ -1,0 +1,146 @@
+/**
+ * summary.json and timeline.csv of a real run, from a fixed set of measurements (no pipeline): every figure checked
+ * against a hand computation, unmeasured figures null, never 0.
+ */
+import { describe, expect, it } from 'vitest';
+import { scenario } from '../test/builders.ts';
+import { summaryJson } from '../reports/write-run.ts';
+import { timelineCsv } from '../reports/timeline-csv.ts';
+import { runReportBlocks } from '../reports/run-report.ts';
+import { renderMarkdown } from '../reports/doc.ts';
+import { shardHoursOf, targetSummary } from './target-summary.ts';
+import type { MeteredMinute, TargetRunResult } from './target-run.ts';
+
+const latency = { p50: 12, p95: 30, p99: 45, max: 60 };
+const minute = (at: number, x: Partial<MeteredMinute>): MeteredMinute => ({
+  at,
+  kinesisIncomingRecords: 0,
+  kinesisIncomingBytes: 0,
+  kinesisThrottled: 0,
+  iteratorAgeMaxMs: null,
+  ddbConsumedWcu: 0,
+  ddbProvisionedWcu: null,
+  ddbThrottled: 0,
+  firehoseIncomingRecords: 0,
+  firehoseIncomingBytes: 0,
+  firehoseThrottled: 0,
+  ...x,
+});
+
+/** 10 scenario minutes compressed 10× and sampled 1/10 (weight 10); one scale-up 1 → 2 shards at 150 s. */
+function measured(): TargetRunResult {
+  return {
+    scenario: 'test',
+    target: 'embedded',
+    warnings: [],
+    seed: 1,
+    timeScale: 10,
+    sample: 0.1,
+    weight: 10,
+    durationSeconds: 600,
+    wallSeconds: { load: 60, drain: 2 },
+    drained: true,
+    events: { offered: 12_000, accepted: 11_000, rejected: 600, dropped: 400, failed: 0, stored: 11_000, delivered: 11_000, deadLettered: 0, missing: 0 },
+    kinesis: { shardsInitial: 1, shardsMax: 2, shardsFinal: 2, reshards: 1, throttledRecords: 200, maxIteratorAgeMs: 2_000 },
+    dynamodb: { throttledRequests: 3 },
+    firehose: { throttledRecords: 0 },
+    scaling: { actions: [{ atSeconds: 150, service: 'kinesis', resource: 's', from: 1, to: 2, reason: 'up' }], firstScaleUpAtSeconds: 150, errors: [], loadStartedAt: 60 },
+    latencyMs: latency,
+    ingestLatencyMs: latency,
+    // 60 wall seconds, 20 events scheduled in each (sent units).
+    load: { scheduledPerSecond: Array.from({ length: 60 }, () => 20) } as unknown as TargetRunResult['load'],
+    audit: { tables: ['events_w1'], missingFromS3: 0, firehoseBuffered: 0, problems: [] } as unknown as TargetRunResult['audit'],
+    gateway: { dynamodb: { refusedTableUpdates: 0 } } as unknown as TargetRunResult['gateway'],
+    metered: {
+      minutes: [
+        minute(0, { kinesisIncomingRecords: 1_000, kinesisIncomingBytes: 600_000, kinesisThrottled: 200, iteratorAgeMaxMs: 2_000, ddbConsumedWcu: 1_200, ddbProvisionedWcu: 100, firehoseIncomingRecords: 1_000, firehoseIncomingBytes: 500_000 }),
+        minute(120, { ddbProvisionedWcu: 200 }),
+      ],
+      kinesisRecords: 11_000,
+      kinesisBytes: 11_000 * 600,
+      ddbConsumedWcu: 11_000,
+      processorBatches: 90,
+      firehoseObjects: 4,
+      firehoseBytes: 50_000,
+      apiRequests: 3_000,
+      processorEndToEndMs: { p50: 20, p95: 40, p99: 80, max: 100 },
+    },
+  };
+}
+
+const s = scenario({ duration: '10m', tenants: [{ name: 't', count: 2, rate: 10, noise: 'none' }], kinesis: { shards: 1 } });
+
+describe('targetSummary', () => {
+  it('shard-hours integrate the initial count and the autoscaler\'s actions over the duration', () => {
+    expect(shardHoursOf(1, measured().scaling.actions, 600)).toBeCloseTo((1 * 150 + 2 * 450) / 3600, 12);
+    // An action after the end bills nothing; a refused one changes nothing.
+    expect(shardHoursOf(1, [{ atSeconds: 700, service: 'kinesis', resource: 's', from: 1, to: 4, reason: '' }], 600)).toBeCloseTo(600 / 3600, 12);
+    expect(shardHoursOf(1, [{ atSeconds: 0, service: 'kinesis', resource: 's', from: 1, to: 4, reason: '', refusal: 'LimitExceeded' }], 600)).toBeCloseTo(600 / 3600, 12);
+  });
+
+  it('counts, capacity and cost in scenario units, from the metered usage and the simulator\'s price table', () => {
+    const { summary } = targetSummary(s, measured());
+    expect(summary.target).toBe('embedded');
+    expect(summary.events).toEqual({ offered: 12_000, accepted: 11_000, rejected: 600, dropped: 400, stored: 11_000, delivered: 11_000, lost: 0 });
+    expect(summary.audit.balanced).toBe(true);
+    expect(summary.kinesis).toEqual({ mode: 'provisioned', shardsInitial: 1, shardsMax: 2, shardsFinal: 2, reshards: 1, throttledRecords: 200, shardHours: 0.292, maxIteratorAgeMs: 2_000 });
+    expect(summary.scaling.kinesis.firstScaleUpAtSeconds).toBe(150);
+    expect(summary.drainSeconds).toBe(20); // 2 wall s × time scale 10
+    // 3,000 requests sent × weight 10 = 30,000 REST requests at $3.50/M.
+    expect(summary.apiGateway.requests).toBe(30_000);
+    expect(summary.cost.byService.apiGateway).toBeCloseTo(0.105, 6);
+    // Shard-hours 1,050/3,600 × $0.015 + 11,000 PUT payload units (600-byte records: one unit each) × $0.014/M.
+    expect(summary.cost.byService.kinesis).toBeCloseTo((1050 / 3600) * 0.015 + 0.011 * 0.014, 6);
+    // WCU: 100 for minutes 0–1, 200 from minute 2 (reported, then carried): (2×100 + 8×200)/60 = 30 WCU-hours;
+    // RCU: 5 × 1 table × 1/6 h = 0.8333.
+    expect(summary.dynamodb.writeCapacityMax).toBe(200);
+    expect(summary.dynamodb.capacityUnitHours).toBeCloseTo(30 + 5 / 6, 3);
+    expect(summary.cost.byService.dynamodb).toBeCloseTo(30 * 0.00065 + (5 / 6) * 0.00013, 6);
+    // Firehose: 1,000 records of 500 bytes, each billed as 5 KB = 5,120 bytes, at $0.029/GB (2^30 bytes).
+    expect(summary.cost.byService.firehose).toBeCloseTo(((1_000 * 5_120) / 2 ** 30) * 0.029, 6);
+    // S3: 4 objects at $0.005 per 1,000 PUTs.
+    expect(summary.cost.byService.s3).toBeCloseTo(0.00002, 6);
+    expect(summary.cost.totalUsd).toBeCloseTo(Object.values(summary.cost.byService).reduce((a, b) => a + b, 0), 5);
+    expect(summary.cost.perMillionEventsUsd).toBeCloseTo((summary.cost.totalUsd / 11_000) * 1e6, 2);
+    expect(summary.latencyMs).toEqual({ p50: 20, p95: 40, p99: 80, max: 100 });
+    expect(summary.ingestLatencyMs).toEqual(latency);
+  });
+
+  it('what a real run cannot measure is null in summary.json and named, never 0; the report says n/a and that it is real', () => {
+    const { summary, timeline } = targetSummary(s, measured());
+    // Sampled: the processor's batches are of sent records, not scenario invocations.
+    expect(summary.lambda.invocations).toBeNaN();
+    expect(summary.cost.byService.lambda).toBe(0);
+    expect(summary.notMeasured!.join('\n')).toMatch(/lambda\.invocations \(sampled/);
+    expect(summary.notMeasured!.join('\n')).toMatch(/gbSeconds/);
+    const json = JSON.parse(summaryJson(summary));
+    expect(json.lambda).toMatchObject({ invocations: null, gbSeconds: null, maxConcurrency: null });
+    expect(json.scaling.kinesis.lagSeconds).toBeNull();
+    expect(summary.assumptions.find((a) => a.parameter === 'compressed run')?.value).toBe('time scale 10, sample 0.1: each sent event stands for 10');
+    const md = renderMarkdown(runReportBlocks(summary, timeline));
+    expect(md).toMatch(/REAL run on the embedded pipeline/);
+    expect(md).toMatch(/compressed \(time scale 10/);
+    expect(md).not.toMatch(/NaN/);
+    expect(md).toMatch(/n\/a/);
+  });
+
+  it('the timeline: 60 s rows from the gateway\'s minutes and the load generator\'s schedule; unmeasured cells empty', () => {
+    const { timeline } = targetSummary(s, measured());
+    expect(timeline.rows).toBe(10);
+    expect(timeline.step).toBe(60);
+    // Wall seconds 0–5 are scenario seconds 0–50: row 0 gets 6 × 20 sent × weight 10.
+    expect([...timeline.columns.offered]).toEqual(Array(10).fill(1_200));
+    expect(timeline.columns.accepted[0]).toBe(1_000);
+    expect(timeline.columns.kinesisThrottled[0]).toBe(200);
+    expect(timeline.columns.kinesisDemandRps[0]).toBe(20); // (1,000 + 200) / 60
+    expect([...timeline.columns.shards]).toEqual([1, 1, 2, 2, 2, 2, 2, 2, 2, 2]); // the row of 150 s shows the max
+    expect(timeline.columns.kinesisCapacityRps[2]).toBe(2_000);
+    expect([...timeline.columns.ddbCapacityWcu]).toEqual([100, 100, 200, 200, 200, 200, 200, 200, 200, 200]);
+    const csv = timelineCsv(timeline).trim().split('\n');
+    const head = csv[0]!.split(',');
+    const row0 = csv[1]!.split(',');
+    expect(row0[head.indexOf('stored')]).toBe('');
+    expect(row0[head.indexOf('rejected')]).toBe('');
+    expect(row0[head.indexOf('offered')]).toBe('1200');
+  });
+});
