@@ -135,6 +135,9 @@ export async function runPipelineUp(options: UpOptions, io: Io = stdio()): Promi
     ...(tenantLimit !== undefined ? { tenantLimit } : {}),
     maxTenants,
     ...(gatewayOn ? { gateway: timeScale !== undefined ? { timeScale } : true, resolvePolicy } : {}),
+    // Firehose's buffer interval passes on the scenario clock too (IntervalInSeconds / K wall seconds), as scenario runs do.
+    ...(timeScale !== undefined && target === 'embedded' ? { embedded: { firehose: { timeScale } } } : {}),
+    ...(timeScale !== undefined && target === 'localstack' ? { localstack: { firehose: 'ours' as const, firehoseOptions: { timeScale } } } : {}),
     // The processor polls, stores and delivers on an event loop of its own, as Lambda runs apart from the API.
     processorThread: options.processorThread ?? true,
   });
