@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { z } from 'zod';
+import { CreateStreamCommand, ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { ScalingPolicy } from '../sim/policies/policy.ts';
+import { startEmbedded } from './targets/embedded.ts';
+import { createAwsClients } from './aws-clients.ts';
+import { createQuotaGateway } from './gateway/quota-gateway.ts';
+import { startAutoscaler } from './autoscaler.ts';
 import { scenarioSchema } from '../scenarios/schema.ts';
 import { planSplitMerge } from '../sim/policies/kinesis-scaling-utils.ts';
 import { startPipeline } from './run-pipeline.ts';
@@ -82,6 +88,60 @@ describe('autoscaler runner: the split/merge fallback after a refused UpdateShar
       expect(pipeline.gateway!.counters.kinesis).toMatchObject({ refusedReshards: 1, reshards: 0 });
     } finally {
       await pipeline.stop();
+    }
+  }, 60_000);
+
+  it('3 → 1, refused (below ½): two MergeShards at ⅓ and ⅔, the second issued when the policy sees the first ACTIVE (20 s later)', async () => {
+    // By hand: [0,⅓) is narrower than 1; with [⅓,⅔) it is ⅔ ≤ 1: merge at ⅓; [0,⅔) with [⅔,1) is exactly 1: merge at ⅔.
+    expect(planSplitMerge([{ lo: 0, hi: 1 / 3 }, { lo: 1 / 3, hi: 2 / 3 }, { lo: 2 / 3, hi: 1 }], 1).map((op) => `${op.kind} ${op.at.toFixed(4)}`)).toEqual(['merge 0.3333', 'merge 0.6667']);
+    // A test policy: at its first check with 3 shards it asks for 1, with kinesis-scaling-utils' fallback; it sees an
+    // operation ACTIVE 20 s after issuing it, as the tool's first poll does.
+    const mergeDown: ScalingPolicy<{ policy: string }, { asked: boolean }> & { seesActiveAt(issuedAt: number, activeAt: number): number } = {
+      name: 'merge-down',
+      service: 'kinesis',
+      configSchema: z.object({ policy: z.string() }),
+      checkIntervalSeconds: () => 60,
+      initialState: () => ({ asked: false }),
+      decide: (view) =>
+        view.state.asked || view.capacity !== 3
+          ? { action: { kind: 'none' }, state: view.state }
+          : { action: { kind: 'scale', to: 1, reason: 'test: 3 → 1', onRefusal: { kind: 'split-merge' } }, state: { asked: true } },
+      seesActiveAt: (issuedAt) => issuedAt + 20,
+    };
+    const down = { ...scenario, kinesis: { ...scenario.kinesis, shards: 3, autoscaler: { policy: 'merge-down' } } } as typeof scenario;
+    const clock = createManualClock(0);
+    const gateway = createQuotaGateway(down, { clock, pollMs: 20 });
+    const target = await startEmbedded({ middleware: gateway.middleware, backends: gateway.backends });
+    const aws = createAwsClients(target);
+    let runner: ReturnType<typeof startAutoscaler> | undefined;
+    try {
+      await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'm', ShardCount: 3 }));
+      runner = startAutoscaler({ scenario: down, clients: aws, clock, stream: 'm', resolvePolicy: (name) => (name === 'merge-down' ? mergeDown : undefined) });
+      const open = async () =>
+        ((await aws.kinesis.send(new ListShardsCommand({ StreamName: 'm' }))).Shards ?? []).filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined);
+      clock.set(60);
+      await waitFor('the refusal and the first merge', async () => runner!.actions.length >= 2 && (await open()).length === 2, 15_000);
+      // The second merge waits for the policy to see the first ACTIVE: nothing more until the clock reads 80.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(runner.actions).toHaveLength(2);
+      clock.set(79);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(runner.actions).toHaveLength(2);
+      clock.set(80);
+      await waitFor('the second merge', async () => runner!.actions.length >= 3 && (await open()).length === 1, 15_000);
+      const actions = runner.actions;
+      console.log(actions.map((a) => `${a.atSeconds} s ${a.from} → ${a.to}: ${a.reason}${a.refusal ? ` [${a.refusal}]` : ''}`).join('\n'));
+      expect(runner.errors).toEqual([]);
+      expect(actions[0]).toMatchObject({ atSeconds: 60, from: 3, to: 1, refusal: expect.stringMatching(/^InvalidArgumentException: .*less than ½/) });
+      expect(actions[1]).toMatchObject({ atSeconds: 60, from: 3, to: 2, reason: 'kinesis-scaling-utils split/merge fallback, step 1 of 2: MergeShards at 33.3% of the key space' });
+      expect(actions[2]).toMatchObject({ atSeconds: 80, from: 2, to: 1, reason: 'kinesis-scaling-utils split/merge fallback, step 2 of 2: MergeShards at 66.7% of the key space' });
+      const [last] = await open();
+      expect(last!.HashKeyRange).toEqual({ StartingHashKey: '0', EndingHashKey: ((1n << 128n) - 1n).toString() });
+    } finally {
+      await runner?.stop();
+      gateway.close();
+      aws.destroy();
+      await target.stop();
     }
   }, 60_000);
 });
