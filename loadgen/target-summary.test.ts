@@ -143,4 +143,15 @@ describe('targetSummary', () => {
     expect(row0[head.indexOf('rejected')]).toBe('');
     expect(row0[head.indexOf('offered')]).toBe('1200');
   });
+
+  it('a CloudWatch minute that straddles two rows (the load did not start on a whole minute) is split by its overlap', () => {
+    const run = measured();
+    const short = scenario({ duration: '2m', tenants: [{ name: 't', count: 2, rate: 50, noise: 'none' }], kinesis: { shards: 1 } });
+    const metered = { ...run.metered, minutes: [minute(-12, { kinesisIncomingRecords: 4_800, iteratorAgeMaxMs: 500 }), minute(48, { kinesisIncomingRecords: 6_000, iteratorAgeMaxMs: 900 })] };
+    const { timeline } = targetSummary(short, { ...run, durationSeconds: 120, metered, scaling: { ...run.scaling, actions: [] } });
+    // [−12, 48) clipped to [0, 48): all in row 0; [48, 108): 12/60 in row 0, 48/60 in row 1.
+    expect(timeline.columns.accepted[0]).toBeCloseTo(4_800 + 6_000 * (12 / 60), 9);
+    expect(timeline.columns.accepted[1]).toBeCloseTo(6_000 * (48 / 60), 9);
+    expect([...timeline.columns.iteratorAgeMs]).toEqual([900, 900]);
+  });
 });

@@ -56,6 +56,21 @@ function shardsAt(steps: Array<{ at: number; shards: number }>, from: number, to
   return Math.max(max, current);
 }
 
+/** Rows a CloudWatch minute starting at `at` overlaps, with the share of its part inside [0, duration) in each. */
+export function spread(at: number, duration: number, timeline: Timeline): Array<{ row: number; share: number }> {
+  const from = Math.max(0, at);
+  const to = Math.min(duration, at + TARGET_TIMELINE_STEP);
+  if (!(to > from)) return [];
+  const out: Array<{ row: number; share: number }> = [];
+  for (let r = Math.max(0, timeline.row(from)); r < timeline.rows; r++) {
+    const a = Math.max(from, timeline.time(r));
+    const b = Math.min(to, timeline.time(r) + timeline.step);
+    if (b <= a) break;
+    out.push({ row: r, share: (b - a) / (to - from) });
+  }
+  return out;
+}
+
 export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, options: TargetSummaryOptions = {}): { summary: Summary; timeline: Timeline } {
   const w = run.weight;
   const K = run.timeScale;
@@ -191,28 +206,33 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
     ddbWcu.push(scenario.dynamodb.mode === 'provisioned' ? scenario.dynamodb.writeCapacity : NaN);
   }
   if (m.minutes) {
+    const reported = new Set<number>();
     for (const x of minutes) {
-      // A CloudWatch minute that began before the load (it did not start on a whole minute) goes to the first row.
-      const r = timeline.row(Math.max(0, x.at));
-      if (r < 0) continue;
-      const span = TARGET_TIMELINE_STEP;
-      timeline.record(r, 'accepted', x.kinesisIncomingRecords);
-      timeline.record(r, 'kinesisThrottled', x.kinesisThrottled);
-      timeline.record(r, 'kinesisDemandRps', (x.kinesisIncomingRecords + x.kinesisThrottled) / span);
-      if (x.iteratorAgeMaxMs !== null) timeline.record(r, 'iteratorAgeMs', x.iteratorAgeMaxMs);
-      timeline.record(r, 'ddbConsumedWcu', x.ddbConsumedWcu / span);
-      if (x.ddbProvisionedWcu !== null) ddbWcu[r] = x.ddbProvisionedWcu;
-      timeline.record(r, 'ddbThrottled', x.ddbThrottled);
-      timeline.record(r, 'firehoseThrottled', x.firehoseThrottled);
+      // The load need not start on a whole CloudWatch minute: a minute's sums are spread over the rows its part
+      // inside the scenario [0, duration) overlaps, in proportion (a uniform rate within the minute); its maxima go
+      // to every row it overlaps.
+      for (const { row: r, share } of spread(x.at, duration, timeline)) {
+        const span = TARGET_TIMELINE_STEP;
+        timeline.record(r, 'accepted', x.kinesisIncomingRecords * share);
+        timeline.record(r, 'kinesisThrottled', x.kinesisThrottled * share);
+        timeline.record(r, 'kinesisDemandRps', ((x.kinesisIncomingRecords + x.kinesisThrottled) * share) / span);
+        if (x.iteratorAgeMaxMs !== null) timeline.record(r, 'iteratorAgeMs', x.iteratorAgeMaxMs);
+        timeline.record(r, 'ddbConsumedWcu', (x.ddbConsumedWcu * share) / span);
+        if (x.ddbProvisionedWcu !== null) {
+          ddbWcu[r] = reported.has(r) ? Math.max(ddbWcu[r]!, x.ddbProvisionedWcu) : x.ddbProvisionedWcu;
+          reported.add(r);
+        }
+        timeline.record(r, 'ddbThrottled', x.ddbThrottled * share);
+        timeline.record(r, 'firehoseThrottled', x.firehoseThrottled * share);
+      }
     }
     // Provisioned WCU is reported only in minutes with writes: a quiet minute keeps the last reported capacity.
-    const reported = new Set(minutes.filter((x) => x.ddbProvisionedWcu !== null).map((x) => timeline.row(Math.max(0, x.at))));
     for (let r = 0; r < timeline.rows; r++) {
       if (r > 0 && !reported.has(r)) ddbWcu[r] = ddbWcu[r - 1]!;
       timeline.columns.ddbCapacityWcu[r] = ddbWcu[r]!;
     }
   }
-  note('timeline', `${TARGET_TIMELINE_STEP} s rows: the gateway's CloudWatch minutes${compressed ? ' of scenario time' : ''}`, 'accepted is what entered Kinesis; offered is the load generator\'s schedule; rejected, dropped, stored, delivered, Lambda, hot shards and the Firehose buffer are not measured per minute (empty cells)');
+  note('timeline', `${TARGET_TIMELINE_STEP} s rows: the gateway's CloudWatch minutes${compressed ? ' of scenario time' : ''}`, 'accepted is what entered Kinesis, a minute that straddles two rows split between them in proportion to its overlap (uniform within the minute); offered is the load generator\'s schedule; rejected, dropped, stored, delivered, Lambda, hot shards and the Firehose buffer are not measured per minute (empty cells)');
 
   const firstUp = run.scaling.firstScaleUpAtSeconds;
   notMeasured.push('scaling lag and under-provisioned seconds (no model of demand against capacity)', 'apiGateway.rejectedAccountLimit (the ingest API has no account-level limit)');
