@@ -122,6 +122,10 @@ describe('targetSummary', () => {
     expect(md).toMatch(/compressed \(time scale 10/);
     expect(md).not.toMatch(/NaN/);
     expect(md).toMatch(/n\/a/);
+    // Read back from summary.json (the `report` command), the nulls still say n/a, not 0.
+    const back = renderMarkdown(runReportBlocks(JSON.parse(summaryJson(summary)), timeline));
+    expect(back).toMatch(/\| Lambda \| n\/a concurrent at peak \|  \| n\/a invocations, n\/a GB-s \|/);
+    expect(back.replace("null in summary.json", "")).not.toMatch(/NaN|null/);
   });
 
   it('the timeline: 60 s rows from the gateway\'s minutes and the load generator\'s schedule; unmeasured cells empty', () => {

@@ -355,7 +355,7 @@ export function priceTable(s: Summary): Block {
 }
 
 export function runReportBlocks(s: Summary, timeline: TimelineData | undefined, options: RunReportOptions = {}): Block[] {
-  const blocks = runReportBlocksOf(s, timeline, options);
+  const blocks = runReportBlocksOf(s.target === 'sim' ? s : notMeasuredAsNaN(s), timeline, options);
   // A real run's unmeasured figures are NaN (null in summary.json): the report says n/a, never a number.
   return s.target === 'sim' ? blocks : blocks.map(notApplicable);
 }
@@ -522,10 +522,33 @@ function realRunBlocks(s: Summary): Block[] {
     {
       kind: 'note',
       text:
-        `This is a REAL run on the ${s.target} pipeline, not a simulation: counts come from the load generator, the quota gateway, the processor and an audit of what DynamoDB and S3 hold; latencies are wall-clock, measured by the load generator from each request's intended send time; cost prices the metered usage with the simulator's price table.` +
+        `This is a REAL run on the ${s.target} pipeline, not a simulation: counts come from the load generator, the quota gateway, the processor and an audit of what DynamoDB and S3 hold; latencies are wall-clock milliseconds (ingest: the load generator, from each request's intended send time; end to end: the processor); cost prices the metered usage with the simulator's price table.` +
         (compressed ? ` It was compressed (${compressed.value}): ${compressed.why}.` : ' It ran at the scenario\'s own pace (time scale 1, every event sent).'),
     },
   ];
-  if (s.notMeasured?.length) blocks.push({ kind: 'note', text: `Not measured on this run (shown as n/a or NaN, never 0): ${s.notMeasured.join('; ')}.` });
+  if (s.notMeasured?.length) blocks.push({ kind: 'note', text: `Not measured on this run (n/a below, null in summary.json, never 0): ${s.notMeasured.join('; ')}.` });
   return blocks;
+}
+
+/**
+ * A real run's summary.json read back: the figures it could not measure are null there (NaN when it was written);
+ * they become NaN again so the report says n/a rather than 0. Only the figures a real run may leave unmeasured.
+ */
+function notMeasuredAsNaN(s: Summary): Summary {
+  const n = (x: number | null | undefined) => (x === null ? NaN : x);
+  const lat = (l: Summary['latencyMs']) => ({ p50: n(l.p50)!, p95: n(l.p95)!, p99: n(l.p99)!, max: n(l.max)! });
+  return {
+    ...s,
+    apiGateway: { ...s.apiGateway, rejectedAccountLimit: n(s.apiGateway.rejectedAccountLimit)!, rejectedPayload: n(s.apiGateway.rejectedPayload)! },
+    kinesis: { ...s.kinesis, throttledRecords: n(s.kinesis.throttledRecords)! },
+    lambda: { ...s.lambda, invocations: n(s.lambda.invocations)!, gbSeconds: n(s.lambda.gbSeconds)!, maxConcurrency: n(s.lambda.maxConcurrency)! },
+    dynamodb: { ...s.dynamodb, throttledRequests: n(s.dynamodb.throttledRequests)! },
+    firehose: { ...s.firehose, throttledRecords: n(s.firehose.throttledRecords)!, objects: n(s.firehose.objects)!, bytes: n(s.firehose.bytes)! },
+    latencyMs: lat(s.latencyMs),
+    scaling: {
+      ...s.scaling,
+      kinesis: { ...s.scaling.kinesis, lagSeconds: n(s.scaling.kinesis.lagSeconds)!, underProvisionedSeconds: n(s.scaling.kinesis.underProvisionedSeconds)! },
+      dynamodb: { lagSeconds: n(s.scaling.dynamodb.lagSeconds)!, underProvisionedSeconds: n(s.scaling.dynamodb.underProvisionedSeconds)! },
+    },
+  };
 }
