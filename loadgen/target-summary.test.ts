@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scenario } from '../test/builders.ts';
+import { auditFailures } from '../sim/summary.ts';
 import { summaryJson } from '../reports/write-run.ts';
 import { timelineCsv } from '../reports/timeline-csv.ts';
 import { runReportBlocks } from '../reports/run-report.ts';
@@ -157,5 +158,23 @@ describe('targetSummary', () => {
     expect(timeline.columns.accepted[0]).toBeCloseTo(4_800 + 6_000 * (12 / 60), 9);
     expect(timeline.columns.accepted[1]).toBeCloseTo(6_000 * (48 / 60), 9);
     expect([...timeline.columns.iteratorAgeMs]).toEqual([900, 900]);
+  });
+
+  it('accepted events missing after a finished drain are lost, and the audit says which and where', () => {
+    const run = measured();
+    const events = { ...run.events, stored: 10_900, delivered: 10_900, missing: 100 };
+    const audit = { ...run.audit, missingFromS3: 10, examples: ['t-0/17', 't-1/4'], problems: ['10 accepted events are in neither DynamoDB nor S3'] } as TargetRunResult['audit'];
+    const { summary } = targetSummary(s, { ...run, events, audit });
+    // 10 sent × weight 10 = 100 events missing from DynamoDB and from S3.
+    expect(summary.events.lost).toBe(100);
+    expect(summary.audit.stored).toEqual({ reached: 10_900, lost: 100, inFlight: 0, difference: 0 });
+    expect(summary.audit.delivered).toEqual({ reached: 10_900, lost: 100, inFlight: 0, difference: 0 });
+    expect(summary.audit.balanced).toBe(true);
+    expect(auditFailures(summary)).toEqual(['100 accepted events were lost (missing after the drain from DynamoDB and S3)']);
+    expect(summary.audit.notes).toContain('missing, e.g. t-0/17, t-1/4');
+    // Not drained: the same events are in flight (late), not lost.
+    const late = targetSummary(s, { ...run, events, audit, drained: false }).summary;
+    expect(late.events.lost).toBe(0);
+    expect(late.audit.stored).toEqual({ reached: 10_900, lost: 0, inFlight: 100, difference: 0 });
   });
 });

@@ -178,6 +178,7 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
   if (e.deadLettered >= 1) auditNotes.push(`${count(e.deadLettered)} events dead-lettered by the processor (counted lost to both sinks)`);
   if (!run.drained) auditNotes.push(`the drain gave up with the processor behind: ${count(missing)} missing events are counted in flight, not lost`);
   auditNotes.push(...run.audit.problems);
+  if (run.audit.examples?.length) auditNotes.push(`missing, e.g. ${run.audit.examples.slice(0, 5).join(', ')}`);
   const lost = Math.max(lostToDynamo, deliveredLost);
 
   // ---- timeline: the gateway's CloudWatch minutes; the load generator's schedule for offered ----

@@ -395,7 +395,7 @@ function runReportBlocksOf(s: Summary, timeline: TimelineData | undefined, optio
       ['dropped after retries', int(e.dropped), pct(e.dropped, e.offered)],
       ['stored (DynamoDB)', int(e.stored), `${share(e.stored, e.offered)} of offered`],
       ['delivered (S3)', int(e.delivered), `${share(e.delivered, e.offered)} of offered`],
-      ['lost (expired in the stream)', int(e.lost), pct(e.lost, e.accepted) + ' of accepted'],
+      [s.target === 'sim' ? 'lost (expired in the stream)' : 'lost (missing after the drain, or dead-lettered)', int(e.lost), pct(e.lost, e.accepted) + ' of accepted'],
     ],
   });
   const [auditHead, ...auditSides] = auditLines(s);

@@ -160,11 +160,12 @@ export interface AuditSide {
  * Why a run's numbers cannot be taken to a review as they are: the audit does not balance, or accepted events were
  * lost. Empty when neither; the CLI exits with `ExitCode.eventsLost` otherwise, and reports say it first.
  */
-export function auditFailures(s: Pick<Summary, 'audit' | 'events'>): string[] {
+export function auditFailures(s: Pick<Summary, 'audit' | 'events'> & { target?: Summary['target'] }): string[] {
   const failures: string[] = [];
   if (!s.audit.balanced) failures.push(`the audit does not balance (${s.audit.notes.filter((n) => /differs/.test(n)).join('; ') || 'see the audit notes'})`);
   const lost = s.audit.lost ?? s.events.lost;
-  if (lost >= 1) failures.push(`${Math.round(lost).toLocaleString('en-US')} accepted events were lost (expired from the stream before reaching ${lostWhere(s)})`);
+  const how = s.target === undefined || s.target === 'sim' ? 'expired from the stream before reaching' : 'missing after the drain from';
+  if (lost >= 1) failures.push(`${Math.round(lost).toLocaleString('en-US')} accepted events were lost (${how} ${lostWhere(s)})`);
   return failures;
 }
 
