@@ -158,6 +158,12 @@ describe('targetSummary', () => {
     expect(timeline.columns.accepted[0]).toBeCloseTo(4_800 + 6_000 * (12 / 60), 9);
     expect(timeline.columns.accepted[1]).toBeCloseTo(6_000 * (48 / 60), 9);
     expect([...timeline.columns.iteratorAgeMs]).toEqual([900, 900]);
+    // Rates per second of the row: row 1 holds 4,800 records over 60 s.
+    expect(timeline.columns.kinesisDemandRps[1]).toBeCloseTo(80, 9);
+    const five = targetSummary(scenario({ duration: '5s', tenants: [{ name: 't', count: 2, rate: 20, noise: 'none' }] }), { ...run, metered: { ...run.metered, minutes: [minute(0, { kinesisIncomingRecords: 200, ddbConsumedWcu: 200 })] } }).timeline;
+    // A 5 s run: 200 records over its 5 s, not over the 60 s minute.
+    expect(five.columns.kinesisDemandRps[0]).toBe(40);
+    expect(five.columns.ddbConsumedWcu[0]).toBe(40);
   });
 
   it('accepted events missing after a finished drain are lost, and the audit says which and where', () => {

@@ -213,7 +213,8 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
       // inside the scenario [0, duration) overlaps, in proportion (a uniform rate within the minute); its maxima go
       // to every row it overlaps.
       for (const { row: r, share } of spread(x.at, duration, timeline)) {
-        const span = TARGET_TIMELINE_STEP;
+        // Rates are per second of the row's part inside the scenario (a last, partial row is shorter), as the simulator's.
+        const span = Math.min(timeline.step, duration - timeline.time(r));
         timeline.record(r, 'accepted', x.kinesisIncomingRecords * share);
         timeline.record(r, 'kinesisThrottled', x.kinesisThrottled * share);
         timeline.record(r, 'kinesisDemandRps', ((x.kinesisIncomingRecords + x.kinesisThrottled) * share) / span);
