@@ -112,7 +112,7 @@ describe('targetSummary', () => {
     // Sampled: the processor's batches are of sent records, not scenario invocations.
     expect(summary.lambda.invocations).toBeNaN();
     expect(summary.cost.byService.lambda).toBe(0);
-    expect(summary.notMeasured!.join('\n')).toMatch(/lambda\.invocations \(sampled/);
+    expect(summary.notMeasured!.join('\n')).toMatch(/lambda\.invocations \(compressed or sampled/);
     expect(summary.notMeasured!.join('\n')).toMatch(/gbSeconds/);
     const json = JSON.parse(summaryJson(summary));
     expect(json.lambda).toMatchObject({ invocations: null, gbSeconds: null, maxConcurrency: null });
@@ -182,5 +182,14 @@ describe('targetSummary', () => {
     const late = targetSummary(s, { ...run, events, audit, drained: false }).summary;
     expect(late.events.lost).toBe(0);
     expect(late.audit.stored).toEqual({ reached: 10_900, lost: 0, inFlight: 100, difference: 0 });
+  });
+
+  it('at the scenario\'s own pace the processor\'s batches are the Lambda invocations, priced per request', () => {
+    const run = { ...measured(), timeScale: 1, sample: 1, weight: 1 };
+    const { summary } = targetSummary(s, run);
+    expect(summary.lambda.invocations).toBe(90);
+    expect(summary.cost.byService.lambda).toBeCloseTo(90 * 0.2e-6, 9); // $0.20 per million requests; duration not priced
+    expect(summary.notMeasured).not.toContain('lambda.invocations');
+    expect(summary.assumptions.some((a) => a.parameter === 'compressed run')).toBe(false);
   });
 });

@@ -122,7 +122,12 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
     }
   }
   if (kRecords === null) notMeasured.push('kinesis PUT payload units (no gateway on aws: not priced)');
-  const invocations = m.processorBatches !== null && run.sample === 1 ? m.processorBatches : unmeasured(m.processorBatches === null ? 'lambda.invocations' : 'lambda.invocations (sampled run: batches of sent records are not scenario invocations)');
+  // Lambda's event source mapping polls each shard on the wall clock: a compressed or sampled run's batches are not
+  // the scenario's invocations.
+  const invocations =
+    m.processorBatches !== null && !compressed
+      ? m.processorBatches
+      : unmeasured(m.processorBatches === null ? 'lambda.invocations' : 'lambda.invocations (compressed or sampled run: the processor\'s batches are not the scenario\'s invocations)');
   if (Number.isFinite(invocations)) {
     usage.lambda.requests = invocations;
     note('lambda invocations', 'the processor\'s batches', 'the embedded processor reads the stream as Lambda\'s event source mapping would; one batch = one invocation');
