@@ -145,6 +145,8 @@ describe('localstack target against a live LocalStack on localhost:4566', () => 
   });
 
   it('passes the same smoke test', async (context) => {
+    // Skipped, with the reason printed, wherever no LocalStack answers (no Docker engine on this machine or in CI);
+    // the same code path runs above against the embedded edge, which speaks the same protocols.
     if (skipReason) context.skip(skipReason);
     const target = await startTarget('localstack', {});
     const aws = createAwsClients(target);
