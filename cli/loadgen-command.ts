@@ -12,7 +12,7 @@ import { loadReport } from '../loadgen/result.ts';
 import { scenarioTenantIds, scheduleShape } from '../loadgen/schedule.ts';
 import { runLoadOnWorkers } from '../loadgen/workers.ts';
 import { loadReportText } from '../loadgen/report-text.ts';
-import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
+import { overridesFrom, positiveNumber, type ScenarioInputs } from './scenario-inputs.ts';
 
 /** Where `npm run pipeline -- up` writes its keys file unless told otherwise (cli/pipeline-command.ts DEFAULT_KEYS_FILE). */
 export const DEFAULT_KEYS_FILE = 'reports/out/pipeline/keys.json';
@@ -31,13 +31,6 @@ export interface LoadgenOptions extends ScenarioInputs {
   out?: string;
   json?: boolean;
   quiet?: boolean;
-}
-
-function positiveNumber(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} expects a positive number, got "${value}"`);
-  return n;
 }
 
 export async function runLoadgenCommand(nameOrPath: string, options: LoadgenOptions): Promise<number> {

@@ -30,6 +30,14 @@ export function overridesFrom(inputs: ScenarioInputs): Record<string, unknown> {
   return overrides;
 }
 
+/** A flag that must be a positive, finite number (--time-scale, --sample, --timeout, …); undefined when not given. */
+export function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} expects a positive number, got "${value}"`);
+  return n;
+}
+
 /** Simulation pricing options from --prices and --price-date. */
 export function pricingFrom(inputs: ScenarioInputs): { prices?: PriceEntry[]; priceDate?: string } {
   return {

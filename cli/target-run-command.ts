@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { progressBar } from '../loadgen/progress.ts';
-import { overridesFrom, type ScenarioInputs } from './scenario-inputs.ts';
+import { overridesFrom, positiveNumber, type ScenarioInputs } from './scenario-inputs.ts';
 import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } from './run-folder.ts';
 import { scenarioKey } from './scenario-slug.ts';
 import { awsProblems } from '../pipeline/run-pipeline.ts';
@@ -35,13 +35,6 @@ export interface TargetRunCommandOptions extends ScenarioInputs {
   firehoseRoleArn?: string;
 }
 
-function positive(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${flag} expects a positive number, got "${value}"`);
-  return n;
-}
-
 export async function runTargetCommand(nameOrPath: string, options: TargetRunCommandOptions): Promise<number> {
   const target = (options.target ?? 'embedded') as TargetName;
   if (!TARGET_NAMES.includes(target)) throw new UsageError(`--target ${target}: expected sim (the simulator), ${TARGET_NAMES.join(', ')}`);
@@ -57,8 +50,8 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
   if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
   const path = resolveScenarioPath(nameOrPath);
   const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
-  const timeScale = positive('--time-scale', options.timeScale);
-  const sample = positive('--sample', options.sample);
+  const timeScale = positiveNumber('--time-scale', options.timeScale);
+  const sample = positiveNumber('--sample', options.sample);
   const retries = options.retries === undefined ? undefined : Number(options.retries);
   if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new UsageError(`--retries expects a whole number ≥ 0, got "${options.retries}"`);
   // The output folder is a safe slug of the file (never the scenario's free-text name), checked before anything runs.
