@@ -4,8 +4,8 @@
  * been read to its end. A restarted processor resumes after each checkpoint; what was read but not checkpointed is
  * read again (at-least-once).
  */
-import { CreateTableCommand, PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { waitActive } from '../storage/event-tables.ts';
+import { PutItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createKeyedTable } from '../storage/event-tables.ts';
 import { withRetries } from '../storage/backoff.ts';
 
 export const LEASE_TABLE = 'ingestlab_leases';
@@ -18,19 +18,7 @@ export class LeaseTable {
   ) {}
 
   async create(): Promise<void> {
-    try {
-      await this.dynamodb.send(
-        new CreateTableCommand({
-          TableName: this.tableName,
-          AttributeDefinitions: [{ AttributeName: 'shardId', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'shardId', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceInUseException') throw error;
-    }
-    await waitActive(this.dynamodb, this.tableName);
+    await createKeyedTable(this.dynamodb, this.tableName, 'shardId');
   }
 
   /** Every shard's checkpoint. */

@@ -178,6 +178,26 @@ export class EventTables {
   }
 }
 
+/**
+ * Creates an on-demand table keyed by one string hash key (the lease and schema tables), unless it exists, and waits
+ * for it to be ACTIVE.
+ */
+export async function createKeyedTable(dynamodb: DynamoDBClient, name: string, hashKey: string): Promise<void> {
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+  await waitActive(dynamodb, name);
+}
+
 /** Waits for a table to be ACTIVE; resolves with its ARN. */
 export async function waitActive(dynamodb: DynamoDBClient, name: string, timeoutMs = 60_000): Promise<string | undefined> {
   const until = Date.now() + timeoutMs;

@@ -4,8 +4,8 @@
  * type and whether they are required, and whether fields it does not name are allowed. A tenant without a schema
  * takes any fields.
  */
-import { CreateTableCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { waitActive } from './event-tables.ts';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createKeyedTable } from './event-tables.ts';
 import { withRetries } from './backoff.ts';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'object' | 'array';
@@ -30,19 +30,7 @@ export class SchemaStore {
   ) {}
 
   async createTable(): Promise<void> {
-    try {
-      await this.dynamodb.send(
-        new CreateTableCommand({
-          TableName: this.tableName,
-          AttributeDefinitions: [{ AttributeName: 'tenant', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'tenant', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceInUseException') throw error;
-    }
-    await waitActive(this.dynamodb, this.tableName);
+    await createKeyedTable(this.dynamodb, this.tableName, 'tenant');
   }
 
   async put(tenant: string, schema: TenantSchema): Promise<void> {
