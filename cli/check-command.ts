@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { BUNDLED_DIR, listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, PolicyError, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
 import {
@@ -26,6 +25,7 @@ import { scenarioPassed, type BaselineCheck, type ScenarioCheck } from '../repor
 import { throughputSentence } from '../reports/run-report.ts';
 import { checkText } from '../reports/check-text.ts';
 import { junitXml } from '../reports/junit.ts';
+import { startWorker } from './worker-thread.ts';
 import { CHECK_WORKER_MARK, runCheckJob, type CheckJob, type CheckJobResult } from './check-worker.ts';
 import { lossProblem } from './outcome.ts';
 import { parseOverrides } from './overrides.ts';
@@ -188,21 +188,6 @@ async function runJobs(
   return results;
 }
 
-/**
- * The compiled CLI (cli/build.mjs) has the worker as a file of its own. From source, a worker thread does not inherit
- * tsx's loader for its entry module (Node 20 refuses the .ts file), so it starts from a line of JavaScript that imports
- * the worker module through tsx's API.
- */
-function newWorker(): Worker {
-  const workerData = { mark: CHECK_WORKER_MARK };
-  const build = process.env.INGESTLAB_BUILD_DIR;
-  if (build) return new Worker(pathToFileURL(join(build, 'check-worker.js')), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./check-worker.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(source, { eval: true, workerData });
-}
-
 function runInWorkers(jobs: readonly CheckJob[], count: number, onResult: (r: CheckJobResult) => void): Promise<CheckJobResult[]> {
   return new Promise((resolvePool, rejectPool) => {
     const results: CheckJobResult[] = new Array(jobs.length);
@@ -218,7 +203,7 @@ function runInWorkers(jobs: readonly CheckJob[], count: number, onResult: (r: Ch
       else resolvePool(results);
     };
     for (let i = 0; i < count; i++) {
-      const worker = newWorker();
+      const worker = startWorker(new URL('./check-worker.ts', import.meta.url), 'check-worker.js', { mark: CHECK_WORKER_MARK });
       pool.push(worker);
       const feed = () => {
         if (next < jobs.length) worker.postMessage(jobs[next++]);

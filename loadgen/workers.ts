@@ -5,9 +5,8 @@
  * (driver.ts) for a share of the tenants: tenant i goes to worker i mod N. Every worker draws the same schedule and
  * keeps its share, so the union is exactly the one-thread schedule; results merge in result.ts.
  */
-import { Worker } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../cli/worker-thread.ts';
 import { runLoad, type LoadOptions, type LoadProgress, type LoadResult } from './driver.ts';
 import { mergeLoadResults } from './result.ts';
 import type { WorkerMessage, WorkerTask } from './worker.ts';
@@ -15,16 +14,6 @@ import type { WorkerMessage, WorkerTask } from './worker.ts';
 export interface WorkersOptions extends Omit<LoadOptions, 'tenantFilter' | 'onStart'> {
   /** Worker threads; 1 runs in this thread. */
   readonly workers?: number;
-}
-
-/** From source, a worker thread does not inherit tsx's loader for its entry module; it imports through tsx's API. */
-function newWorker(task: WorkerTask): Worker {
-  const build = process.env.INGESTLAB_BUILD_DIR;
-  if (build) return new Worker(pathToFileURL(join(build, 'loadgen-worker.js')), { workerData: { task } });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./worker.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(source, { eval: true, workerData: { task } });
 }
 
 export async function runLoadOnWorkers(options: WorkersOptions): Promise<LoadResult> {
@@ -43,7 +32,7 @@ export async function runLoadOnWorkers(options: WorkersOptions): Promise<LoadRes
     const results = await Promise.all(
       Array.from({ length: count }, (_, index) => {
         const task: WorkerTask = { options: { ...rest, startEpochMs, ...(connections !== undefined ? { connections } : {}) }, index, count };
-        const worker = newWorker(task);
+        const worker = startWorker(new URL('./worker.ts', import.meta.url), 'loadgen-worker.js', { task });
         pool.push(worker);
         return new Promise<LoadResult>((resolve, reject) => {
           worker.on('message', (m: WorkerMessage) => {

@@ -3,9 +3,8 @@
  * as several runs), each answering jobs of plan/worker.ts; results go back in input order so nothing depends on timing.
  * With one thread, or when workers cannot start, the runs happen in this thread.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../cli/worker-thread.ts';
 import type { PriceEntry } from '../sim/pricing/price-table.ts';
 import type { Evaluate, PlanSample } from './search.ts';
 import type { PlanPoint } from './space.ts';
@@ -29,20 +28,6 @@ export interface PlanRunner {
   /** Simulated runs so far. */
   runs(): number;
   close(): Promise<void>;
-}
-
-/**
- * As `check` does: the compiled CLI (cli/build.mjs) has the worker as a file of its own; from source, a worker does not
- * inherit tsx's loader, so it starts from a line of JavaScript that imports the module through tsx's API.
- */
-function newWorker(): Worker {
-  const workerData = { mark: PLAN_WORKER_MARK };
-  const build = process.env.INGESTLAB_BUILD_DIR;
-  if (build) return new Worker(pathToFileURL(join(build, 'plan-worker.js')), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./worker.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(source, { eval: true, workerData });
 }
 
 export function createPlanRunner(options: RunnerOptions): PlanRunner {
@@ -73,7 +58,7 @@ export function createPlanRunner(options: RunnerOptions): PlanRunner {
 
   const inWorkers = (jobs: readonly PlanJob[]): Promise<PlanSample[]> => {
     workers ??= Array.from({ length: options.threads }, () => {
-      const worker = newWorker();
+      const worker = startWorker(new URL('./worker.ts', import.meta.url), 'plan-worker.js', { mark: PLAN_WORKER_MARK });
       // Between batches no batch listens: an error then must not become an uncaught exception; the next batch sees it.
       worker.on('error', (error) => {
         idleError ??= error;
