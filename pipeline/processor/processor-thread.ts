@@ -2,9 +2,7 @@
  * Runs the stream processor in a worker thread (processor-worker.ts) and mirrors its counters here. From the compiled
  * CLI the worker is the build's `processor-worker.js`; from source it imports the TypeScript through tsx's API.
  */
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { newPipelineWorker } from '../source-worker.ts';
 import type { ProcessorCounters } from './stream-processor.ts';
 import type { ProcessorWorkerData, ProcessorWorkerMessage } from './processor-worker.ts';
 
@@ -16,17 +14,8 @@ export interface ProcessorThread {
   abort(): Promise<ProcessorCounters>;
 }
 
-function newWorker(data: ProcessorWorkerData): Worker {
-  const build = process.env['INGESTLAB_BUILD_DIR'];
-  if (build) return new Worker(pathToFileURL(join(build, 'processor-worker.js')), { workerData: data });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./processor-worker.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(source, { eval: true, workerData: data });
-}
-
 export async function startProcessorThread(data: ProcessorWorkerData): Promise<ProcessorThread> {
-  const worker = newWorker(data);
+  const worker = newPipelineWorker('processor-worker.js', new URL('./processor-worker.ts', import.meta.url), data);
   let counters: ProcessorCounters | undefined;
   let stopped: ((c: ProcessorCounters) => void) | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

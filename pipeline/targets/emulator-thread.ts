@@ -3,9 +3,7 @@
  * (processor-thread.ts): from the compiled CLI, the build's `emulator-worker.js`; from source, the TypeScript through
  * tsx's API.
  */
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { newPipelineWorker } from '../source-worker.ts';
 import type { EmulatorWorkerData, EmulatorWorkerMessage } from './emulator-worker.ts';
 
 export interface EmulatorThread {
@@ -14,17 +12,8 @@ export interface EmulatorThread {
   stop(): Promise<void>;
 }
 
-function newWorker(data: EmulatorWorkerData): Worker {
-  const build = process.env['INGESTLAB_BUILD_DIR'];
-  if (build) return new Worker(pathToFileURL(join(build, 'emulator-worker.js')), { workerData: data });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const module = new URL('./emulator-worker.ts', import.meta.url).href;
-  const source = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module)}, ${JSON.stringify(import.meta.url)}));`;
-  return new Worker(source, { eval: true, workerData: data });
-}
-
 export async function startEmulatorThread(data: EmulatorWorkerData): Promise<EmulatorThread> {
-  const worker = newWorker(data);
+  const worker = newPipelineWorker('emulator-worker.js', new URL('./emulator-worker.ts', import.meta.url), data);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let port: number;
   try {
