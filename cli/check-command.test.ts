@@ -2,23 +2,13 @@
  * `check` end to end: each test spawns the real `ingestlab check` (cli/bin.mjs) on a 12-minute scenario written to a temp
  * folder (about a second a run) and reads the exit code, stdout and the JUnit, markdown and baseline files it writes.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runCli } from '../test/cli-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-
-function check(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['cli/bin.mjs', 'check', '--quiet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const check = (...args: string[]) => runCli(['check', '--quiet', ...args], { timeout: 50_000 });
 
 /** 600 events/s into one shard (60%), tripled for six minutes; kinesis-scaling-utils scales up at `threshold`%. */
 const scenarioText = (name: string, threshold: number, expectBlock = '') => `name: ${name}

@@ -4,7 +4,6 @@
  * line and column of each problem is known by construction. Runs use bundled burst-spike cut to a few minutes
  * (about half a second each) and write into temp folders that are removed afterwards.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { failureOf } from './errors-to-exit.ts';
 import { runScenarioCommand, type ScenarioOptions } from './scenario-command.ts';
+import { runCli } from '../test/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -24,17 +24,7 @@ interface RunResult {
 
 /** Runs `node cli/bin.mjs ...args` (the `ingestlab` command) in the repository root and resolves with its exit code and output. */
 function cli(...args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['cli/bin.mjs', ...args],
-      { cwd: ROOT, encoding: 'utf8', timeout: 50_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
+  return runCli(args, { timeout: 50_000 });
 }
 
 /**

@@ -12,6 +12,7 @@ import { CommanderError } from 'commander';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ExitCode, PolicyError, ScenarioError, UsageError } from '../sim/errors.ts';
 import { failureOf, npmSwallowHint } from './errors-to-exit.ts';
+import { runCli } from '../test/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const temps: string[] = [];
@@ -31,20 +32,7 @@ interface Result {
   ms: number;
 }
 
-function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'cli', 'bin.mjs'), ...args],
-      { cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...options.env } },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr, ms: Date.now() - started });
-      },
-    );
-  });
-}
+const cli = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> => runCli(args, options);
 
 /** A stack trace line as node prints them. */
 const STACK = /^\s+at .+[:(]/m;

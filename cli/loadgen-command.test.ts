@@ -1,24 +1,17 @@
 /** `ingestlab loadgen` end to end: the real CLI process against the ingest API stand-in on 127.0.0.1. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIngestStandIn, type StandIn } from '../loadgen/test-support/ingest-stand-in.ts';
+import { runCli } from '../test/cli-process.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'ingestlab-loadgen-'));
 let server: StandIn;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    execFile(process.execPath, ['cli/bin.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return fail(error);
-      done({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => runCli(args, { timeout: 30_000 });
 
 beforeAll(async () => {
   server = await startIngestStandIn({ keys: { 'key-a-1': 'a-1', 'key-a-2': 'a-2' } });

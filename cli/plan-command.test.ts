@@ -1,22 +1,12 @@
 // `ingestlab plan` end to end: the real CLI process (cli/bin.mjs), its exit codes (0 found, 99 nothing passes, 2 bad
 // input) and its --json on stdout.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../test/cli-process.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['cli/bin.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => runCli(args);
 
 /** 2,500 events/s of 100-byte events, no noise, random keys: 3 shards (3,000 records/s) is the fewest that drop nothing. */
 const dir = mkdtempSync(join(tmpdir(), 'ingestlab-plan-cli-'));

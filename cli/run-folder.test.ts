@@ -2,7 +2,6 @@
  * Output safety (issue 9, findings 4, 5 and 9): run folders keyed by a safe slug of the scenario file, written whole
  * (no stale file survives, a foreign folder is refused), a saved run re-reported byte for byte and re-checked.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { abandonRunFolder, commitRunFolder, MARKER, prepareRunFolder } from './run-folder.ts';
 import { assertRunSize, runSize } from './run-size.ts';
 import { scenarioKey, slug } from './scenario-slug.ts';
+import { runCli } from '../test/cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const BUNDLED = join(ROOT, 'scenarios');
@@ -24,14 +24,7 @@ afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], cwd = ROOT) => runCli(args, { cwd });
 
 describe('output names: a safe slug of the scenario file, never its free-text name', () => {
   test('slug keeps letters, digits, . _ - and can never be empty, . or ..', () => {
