@@ -6,6 +6,7 @@
  * counted as lost.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { fullJitterDelay, sleep } from '../storage/backoff.ts';
 import { firehoseObjectKey } from './object-key.ts';
 
 const MiB = 1_048_576;
@@ -144,7 +145,7 @@ export class DeliveryBuffer {
         const giveUp = attempt >= 1 && (this.stopping || Date.now() - started >= this.runtime.retryWindowMs);
         if (giveUp) break;
         this.counts.s3Retries++;
-        await sleep(Math.min(5_000, 100 * 2 ** attempt) * Math.random());
+        await sleep(fullJitterDelay(attempt, { baseMs: 100, maxMs: 5_000 }));
       }
     }
     const errorKey = firehoseObjectKey({
@@ -162,8 +163,4 @@ export class DeliveryBuffer {
       this.counts.lostRecords += count;
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
