@@ -16,6 +16,7 @@ import { awsProblems } from '../pipeline/run-pipeline.ts';
 import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import { targetSummary } from '../loadgen/target-summary.ts';
 import { writeRun } from '../reports/write-run.ts';
+import { int } from '../reports/format.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
 
 export interface TargetRunCommandOptions extends ScenarioInputs {
@@ -112,7 +113,6 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
   const e = result.events;
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!options.quiet) {
-    const int = (n: number) => Math.round(n).toLocaleString('en-US');
     const scaled = result.timeScale !== 1 || result.sample !== 1;
     process.stdout.write(
       [

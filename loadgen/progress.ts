@@ -2,9 +2,8 @@
  * The load generator's progress bar, on stderr: current and target request rates, sent, answers, in flight. On a
  * terminal one line rewrites itself; otherwise (CI, pipes) a line is printed every 10% of the run.
  */
+import { int } from '../reports/format.ts';
 import type { LoadProgress } from './driver.ts';
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** One progress line, e.g. `[#####·····]  52%  5.2/10.0 s · 1,998 req/s (target 2,000) · sent 10,400 · …`. */
 export function progressLine(p: LoadProgress, width = 20): string {

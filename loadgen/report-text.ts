@@ -2,8 +2,8 @@
 import { formatDuration } from '../sim/duration.ts';
 import type { LoadReport } from './driver.ts';
 import type { LatencySummary } from '../sim/latency.ts';
+import { int } from '../reports/format.ts';
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (l: LatencySummary) => `p50 ${l.p50} ms · p95 ${l.p95} · p99 ${l.p99} · max ${l.max}`;
 
 export function loadReportText(r: LoadReport & { scenario?: string }): string {
