@@ -10,9 +10,9 @@
  * time bucket of each tenant) are placed by MD5 on the partitions' hash ranges once per layout; per tick the work is
  * groups × partitions. Pure: time comes in as `now`.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { keyHashPosition } from './key-hash.ts';
 
 /** Per-partition limits (§3.2): 3,000 RCU, 1,000 WCU, 10 GB (taken as 10⁹ bytes × 10). */
 export const PARTITION_LIMITS = { wcu: 1_000, rcu: 3_000, bytes: 10e9 } as const;
@@ -290,7 +290,7 @@ export class TablePartitions {
           for (let k = 0; k < suffixes; k++) {
             const key =
               c.key === 'tenant-time-bucket' ? `${g.name}-${i}#${this.bucket}` : c.key === 'tenant-shard' ? `${g.name}-${i}#${k}` : `${g.name}-${i}`;
-            positions[n++] = createHash('md5').update(key).digest().readUIntBE(0, 6) / 2 ** 48;
+            positions[n++] = keyHashPosition(key);
           }
         }
         return positions.sort();

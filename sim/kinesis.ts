@@ -6,9 +6,9 @@
  * Hash ranges need not be equal: a split/merge sequence leaves uneven ranges, and each shard's limit sees its share.
  * Flows are aggregated per shard and tick; nothing here is per record. Pure: time comes in as `now`.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { duration } from './duration.ts';
+import { keyHashPosition } from './key-hash.ts';
 
 const kinesisAutoscalerSchema = z.union([
   z.literal('none'),
@@ -611,9 +611,8 @@ function keptShards(old: Float64Array | null, next: Float64Array): Int32Array {
 function tenantKeyPositions(group: GroupTraffic): Float64Array {
   const positions = new Float64Array(group.count);
   for (let i = 0; i < group.count; i++) {
-    const digest = createHash('md5').update(`${group.name}-${i}`).digest();
     // The top 48 bits are plenty to place a key among at most 10,000 ranges.
-    positions[i] = digest.readUIntBE(0, 6) / 2 ** 48;
+    positions[i] = keyHashPosition(`${group.name}-${i}`);
   }
   return positions;
 }
