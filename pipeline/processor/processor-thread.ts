@@ -2,7 +2,7 @@
  * Runs the stream processor in a worker thread (processor-worker.ts) and mirrors its counters here. From the compiled
  * CLI the worker is the build's `processor-worker.js`; from source it imports the TypeScript through tsx's API.
  */
-import { newPipelineWorker } from '../source-worker.ts';
+import { startWorker } from '../../cli/worker-thread.ts';
 import type { ProcessorCounters } from './stream-processor.ts';
 import type { ProcessorWorkerData, ProcessorWorkerMessage } from './processor-worker.ts';
 
@@ -15,7 +15,7 @@ export interface ProcessorThread {
 }
 
 export async function startProcessorThread(data: ProcessorWorkerData): Promise<ProcessorThread> {
-  const worker = newPipelineWorker('processor-worker.js', new URL('./processor-worker.ts', import.meta.url), data);
+  const worker = startWorker(new URL('./processor-worker.ts', import.meta.url), 'processor-worker.js', data);
   let counters: ProcessorCounters | undefined;
   let stopped: ((c: ProcessorCounters) => void) | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -3,7 +3,7 @@
  * (processor-thread.ts): from the compiled CLI, the build's `emulator-worker.js`; from source, the TypeScript through
  * tsx's API.
  */
-import { newPipelineWorker } from '../source-worker.ts';
+import { startWorker } from '../../cli/worker-thread.ts';
 import type { EmulatorWorkerData, EmulatorWorkerMessage } from './emulator-worker.ts';
 
 export interface EmulatorThread {
@@ -13,7 +13,7 @@ export interface EmulatorThread {
 }
 
 export async function startEmulatorThread(data: EmulatorWorkerData): Promise<EmulatorThread> {
-  const worker = newPipelineWorker('emulator-worker.js', new URL('./emulator-worker.ts', import.meta.url), data);
+  const worker = startWorker(new URL('./emulator-worker.ts', import.meta.url), 'emulator-worker.js', data);
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let port: number;
   try {
