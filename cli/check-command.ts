@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { BUNDLED_DIR, listBundled, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, PolicyError, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
@@ -28,6 +28,7 @@ import { junitXml } from '../reports/junit.ts';
 import { startWorker } from './worker-thread.ts';
 import { CHECK_WORKER_MARK, runCheckJob, type CheckJob, type CheckJobResult } from './check-worker.ts';
 import { lossProblem } from './outcome.ts';
+import { shown } from './run-folder.ts';
 import { parseOverrides } from './overrides.ts';
 import { assertRunSize } from './run-size.ts';
 import { scenarioPathOf } from './saved-scenario.ts';
@@ -72,7 +73,7 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
   for (const path of paths) {
     try {
       const { scenario } = await loadScenario(path, overrides);
-      assertRunSize(scenario, `scenario ${display(path)}`);
+      assertRunSize(scenario, `scenario ${shown(path)}`);
       loaded.push({ path, name: scenario.name, key: scenarioKey(path, BUNDLED_DIR), text: readFileSync(path, 'utf8') });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
@@ -85,7 +86,7 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
   const byKey = new Map<string, string>();
   for (const { key, path } of loaded) {
     const other = byKey.get(key);
-    if (other) throw new UsageError(`${display(other)} and ${display(path)} would share the baseline ${key}.json; rename one of the files`);
+    if (other) throw new UsageError(`${shown(other)} and ${shown(path)} would share the baseline ${key}.json; rename one of the files`);
     byKey.set(key, path);
   }
 
@@ -101,8 +102,8 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
     if (!result.ok) {
       if (result.kind === 'scenario' && result.problems) runProblems.push(...result.problems);
       else if (result.kind === 'policy') throw new PolicyError(result.message);
-      else if (result.kind === 'usage') throw new UsageError(`${display(path)}: ${result.message}`);
-      else throw new Error(`simulating ${display(path)} failed: ${result.message}`);
+      else if (result.kind === 'usage') throw new UsageError(`${shown(path)}: ${result.message}`);
+      else throw new Error(`simulating ${shown(path)} failed: ${result.message}`);
       continue;
     }
     const notes: string[] = [];
@@ -111,23 +112,23 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
     let baseline: BaselineCheck = { state: 'off' };
     if (options.baseline !== false) {
       const file = join(options.baseline, `${key}.json`);
-      const previous = existsSync(file) ? parseBaseline(readFileSync(file, 'utf8'), display(file)) : undefined;
+      const previous = existsSync(file) ? parseBaseline(readFileSync(file, 'utf8'), shown(file)) : undefined;
       if (options.updateBaseline) {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, baselineJson(makeBaseline(result.summary, sha, previous)));
-        baseline = { state: 'updated', file: display(file) };
-        notes.push(`baseline written to ${display(file)}`);
+        baseline = { state: 'updated', file: shown(file) };
+        notes.push(`baseline written to ${shown(file)}`);
       } else if (previous) {
-        baseline = comparedBaseline(previous, result.summary, flagTolerances, display(file));
-        if (previous.scenario !== name) notes.push(`baseline ${display(file)} was made for scenario "${previous.scenario}"`);
-        if (previous.scenarioSha256 !== sha) notes.push(`${display(path)} changed since its baseline was made; the figures show what the change does`);
+        baseline = comparedBaseline(previous, result.summary, flagTolerances, shown(file));
+        if (previous.scenario !== name) notes.push(`baseline ${shown(file)} was made for scenario "${previous.scenario}"`);
+        if (previous.scenarioSha256 !== sha) notes.push(`${shown(path)} changed since its baseline was made; the figures show what the change does`);
       } else {
-        baseline = { state: 'missing', file: display(file) };
-        notes.push(`no baseline at ${display(file)}; run check --update-baseline to create one`);
+        baseline = { state: 'missing', file: shown(file) };
+        notes.push(`no baseline at ${shown(file)}; run check --update-baseline to create one`);
       }
     }
     const lost = lossProblem(result.summary, result.expectations);
-    checks.push({ name, file: display(path), expectations: result.expectations, baseline, notes, throughput: throughputSentence(result.summary), ...(lost ? { lost } : {}) });
+    checks.push({ name, file: shown(path), expectations: result.expectations, baseline, notes, throughput: throughputSentence(result.summary), ...(lost ? { lost } : {}) });
   }
   if (runProblems.length > 0) throw new ScenarioError(runProblems);
 
@@ -149,12 +150,6 @@ function assertWritableFile(file: string): void {
 function comparedBaseline(previous: Baseline, summary: Parameters<typeof keyFigures>[0], flags: ReturnType<typeof parseTolerances>, file: string): BaselineCheck {
   const tolerances = effectiveTolerances(flags, previous);
   return { state: 'compared', file, tolerances, comparisons: compareWithBaseline(previous, keyFigures(summary), tolerances) };
-}
-
-/** Paths as the user would type them: relative to the working directory, with forward slashes. */
-function display(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  return (rel.startsWith('..') ? resolve(path) : rel).split(sep).join('/');
 }
 
 function writeReport(file: string, text: string, log: (line: string) => void): void {

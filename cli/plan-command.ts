@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { bestYaml } from '../plan/best-yaml.ts';
 import { createPlanRunner } from '../plan/runner.ts';
 import { searchPlan, PlanBudgetError, type Objective, type PlanOutcome } from '../plan/search.ts';
@@ -14,7 +14,7 @@ import { chartsOf, renderHtml, renderMarkdown } from '../reports/doc.ts';
 import { planBlocks, planJson, planText, type PlanReportInput } from '../reports/plan-report.ts';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
 import { ExitCode, ScenarioError, UsageError, type ScenarioProblem } from '../sim/errors.ts';
-import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } from './run-folder.ts';
+import { abandonRunFolder, commitRunFolder, prepareRunFolder, shown, type RunFolder } from './run-folder.ts';
 import { scenarioKey } from './scenario-slug.ts';
 import { overridesFrom, pricingFrom, type ScenarioInputs } from './scenario-inputs.ts';
 
@@ -146,7 +146,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
     base: baseText,
     wallSeconds,
     threads: Math.min(threads, points.length),
-    ...(outcome.winner ? { bestFile: display(join(dir, 'best.yaml')) } : {}),
+    ...(outcome.winner ? { bestFile: shown(join(dir, 'best.yaml')) } : {}),
   };
   const blocks = planBlocks(report);
   const files = commitRunFolder(
@@ -163,7 +163,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
           outDir: dir,
           overrides: { ...base, ...winner },
           name: `${scenario.name}-best`,
-          header: `Written by \`ingestlab plan\` from ${display(path)}: the ${objective === 'cost' ? 'cheapest' : 'least-lag'} configuration whose expectations all pass\nand that loses nothing, among ${points.length} (${dimensions.map((d) => d.key).join(', ')}).\nSet: ${pointLabel({ ...base, ...winner })}.`,
+          header: `Written by \`ingestlab plan\` from ${shown(path)}: the ${objective === 'cost' ? 'cheapest' : 'least-lag'} configuration whose expectations all pass\nand that loses nothing, among ${points.length} (${dimensions.map((d) => d.key).join(', ')}).\nSet: ${pointLabel({ ...base, ...winner })}.`,
         });
         written.push(join(tmp, 'best.yaml'));
         writeFileSync(written.at(-1)!, text);
@@ -174,7 +174,7 @@ export async function planScenario(nameOrPath: string, options: PlanOptions, log
       for (const c of chartsOf(blocks)) writeFileSync(join(tmp, 'charts', `${c.id}.svg`), c.svg + '\n');
       return written;
     },
-    { scenario: scenario.name, source: display(path), kind: 'plan' },
+    { scenario: scenario.name, source: shown(path), kind: 'plan' },
   ).map((f) => relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f));
   return { report, outcome, files };
 }
@@ -185,9 +185,4 @@ export async function runPlanCommand(nameOrPath: string, options: PlanOptions): 
   if (options.json) process.stdout.write(JSON.stringify(planJson({ ...result.report, files: result.files }), null, 2) + '\n');
   else process.stdout.write(planText(result.report) + `wrote ${result.files.join(', ')}\n`);
   return result.outcome.winner ? ExitCode.ok : ExitCode.expectationsFailed;
-}
-
-function display(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return (rel.startsWith('..') ? path : rel).split(sep).join('/');
 }
