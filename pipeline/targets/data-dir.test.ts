@@ -8,6 +8,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import { CreateDeliveryStreamCommand, DescribeDeliveryStreamCommand, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { startEmbedded } from './embedded.ts';
 import { createAwsClients } from '../aws-clients.ts';
+import { waitActive } from '../storage/event-tables.ts';
 
 describe('embedded target with a data directory', () => {
   const dirs: string[] = [];
@@ -30,6 +31,8 @@ describe('embedded target with a data directory', () => {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }));
+      // dynalite makes a table ACTIVE on a timer even at createTableMs 0: a put before then fails on a loaded machine.
+      await waitActive(a.dynamodb, 'kept');
       await a.dynamodb.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'item' }, n: { N: '42' } } }));
       await a.s3.send(new CreateBucketCommand({ Bucket: 'kept' }));
       await a.s3.send(new PutObjectCommand({ Bucket: 'kept', Key: 'direct.txt', Body: 'hello' }));
