@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { duration } from './duration.ts';
-import { keyHashPosition } from './key-hash.ts';
+import { keyHashPosition, keyWeights } from './key-hash.ts';
 
 /** Per-partition limits (§3.2): 3,000 RCU, 1,000 WCU, 10 GB (taken as 10⁹ bytes × 10). */
 export const PARTITION_LIMITS = { wcu: 1_000, rcu: 3_000, bytes: 10e9 } as const;
@@ -274,7 +274,6 @@ export class TablePartitions {
     const P = this.count;
     const c = this.config;
     this.bucket = c.key === 'tenant-time-bucket' ? Math.floor(now / c.timeBucket) : -1;
-    this.weights = new Float64Array(this.groups.length * P);
     this.demand = new Float64Array(P);
     const overSince = new Float64Array(P).fill(Infinity);
     const boostSince = new Float64Array(P).fill(Infinity);
@@ -298,19 +297,7 @@ export class TablePartitions {
       this.hashedBucket = this.bucket;
     }
     this.positions = this.hashed;
-    this.groups.forEach((_g, gi) => {
-      const keys = this.keysPerGroup[gi]!;
-      for (const at of this.hashed[gi]!) {
-        let lo = 0;
-        let hi = P - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (this.bounds[mid]! <= at) lo = mid;
-          else hi = mid - 1;
-        }
-        this.weights[gi * P + lo] = this.weights[gi * P + lo]! + 1 / keys;
-      }
-    });
+    this.weights = keyWeights(this.hashed, this.bounds);
     this.maxWeight = new Float64Array(this.groups.length);
     for (let g = 0; g < this.groups.length; g++) {
       let m = 0;

@@ -78,3 +78,25 @@ export function keyHashPosition(key: string): number {
   const top = (a0 & 255) * 2 ** 24 + ((a0 >>> 8) & 255) * 2 ** 16 + ((a0 >>> 16) & 255) * 2 ** 8 + (a0 >>> 24);
   return (top * 2 ** 16 + (b0 & 255) * 2 ** 8 + ((b0 >>> 8) & 255)) / 2 ** 48;
 }
+
+/**
+ * Share of each group's traffic per range for the hash ranges `bounds` (groups × ranges), `keys[g]` being group g's
+ * key positions, each key taking an equal share: Kinesis shards and DynamoDB partitions alike.
+ */
+export function keyWeights(keys: readonly Float64Array[], bounds: Float64Array): Float64Array<ArrayBuffer> {
+  const n = bounds.length - 1;
+  const weights = new Float64Array(keys.length * n);
+  keys.forEach((positions, g) => {
+    for (const p of positions) {
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (bounds[mid]! <= p) lo = mid;
+        else hi = mid - 1;
+      }
+      weights[g * n + lo] = weights[g * n + lo]! + 1 / positions.length;
+    }
+  });
+  return weights;
+}

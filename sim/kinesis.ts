@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { duration } from './duration.ts';
-import { keyHashPosition } from './key-hash.ts';
+import { keyHashPosition, keyWeights } from './key-hash.ts';
 
 const kinesisAutoscalerSchema = z.union([
   z.literal('none'),
@@ -579,7 +579,7 @@ export class KinesisModel {
     this.minuteR = new Float64Array(n);
     this.minuteB = new Float64Array(n);
     this.splitDueAt = new Float64Array(n).fill(Infinity);
-    this.weights = this.tenantKeys ? tenantWeights(this.tenantKeys, next) : null;
+    this.weights = this.tenantKeys ? keyWeights(this.tenantKeys, next) : null;
     this.layoutVersion++;
   }
 }
@@ -615,25 +615,6 @@ function tenantKeyPositions(group: GroupTraffic): Float64Array {
     positions[i] = keyHashPosition(`${group.name}-${i}`);
   }
   return positions;
-}
-
-/** Share of each group's traffic per shard for the hash ranges `bounds` (groups × shards). */
-function tenantWeights(keys: readonly Float64Array[], bounds: Float64Array): Float64Array {
-  const n = bounds.length - 1;
-  const weights = new Float64Array(keys.length * n);
-  keys.forEach((positions, g) => {
-    for (const p of positions) {
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (bounds[mid]! <= p) lo = mid;
-        else hi = mid - 1;
-      }
-      weights[g * n + lo] = weights[g * n + lo]! + 1 / positions.length;
-    }
-  });
-  return weights;
 }
 
 /**
