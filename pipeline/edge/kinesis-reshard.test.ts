@@ -39,9 +39,14 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
   const status = async (stream: string) =>
     (await aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus;
   const errorOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.name);
+  // A client waits for ACTIVE before resharding, as on AWS (UpdateShardCount on a CREATING stream is ResourceInUse).
+  const createActive = async (stream: string, count: number) => {
+    await aws.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: count }));
+    while ((await status(stream)) !== 'ACTIVE') await new Promise((r) => setTimeout(r, 5));
+  };
 
   it('2 → 4 splits each parent at its middle: 4 open shards of 2^126 keys, 2 closed parents, data before the reshard still read from the parents', async () => {
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'up', ShardCount: 2 }));
+    await createActive('up', 2);
     const keys = Array.from({ length: 40 }, (_, i) => `tenant-${i}`);
     const put = await aws.kinesis.send(new PutRecordsCommand({ StreamName: 'up', Records: keys.map((k) => ({ PartitionKey: k, Data: Buffer.from(k) })) }));
     expect(put.FailedRecordCount).toBe(0);
@@ -75,7 +80,7 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
   });
 
   it('4 → 2 merges adjacent pairs; a third call in 24 h is refused with LimitExceededException', async () => {
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'down', ShardCount: 4 }));
+    await createActive('down', 4);
     await aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'down', TargetShardCount: 2, ScalingType: 'UNIFORM_SCALING' }));
     await target.reshard.settled('down');
     expect(target.reshard.history().at(-1)).toMatchObject({ from: 4, to: 2, splits: 0, merges: 2 });
@@ -93,14 +98,14 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
     // A stream created again under the name is a new resource with a fresh quota.
     await aws.kinesis.send(new DeleteStreamCommand({ StreamName: 'down' }));
     await new Promise((r) => setTimeout(r, 20));
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'down', ShardCount: 2 }));
+    await createActive('down', 2);
     await new Promise((r) => setTimeout(r, 20));
     expect(await errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'down', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' })))).toBe('no error');
     await target.reshard.settled('down');
   });
 
   it('2 → 3 splits at the thirds and merges across the old middle: 3 equal open shards', async () => {
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'thirds', ShardCount: 2 }));
+    await createActive('thirds', 2);
     await aws.kinesis.send(new UpdateShardCountCommand({ StreamName: 'thirds', TargetShardCount: 3, ScalingType: 'UNIFORM_SCALING' }));
     await target.reshard.settled('thirds');
     expect(target.reshard.history().at(-1)).toMatchObject({ splits: 2, merges: 1 });
@@ -109,8 +114,8 @@ describe('UpdateShardCount on kinesalite, through the edge with the Kinesis SDK 
   });
 
   it('refusals as AWS answers them: 1 → 3 (more than 2×), 4 → 1 (less than ½), a missing stream, a bad scaling type, a call while UPDATING', async () => {
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'one', ShardCount: 1 }));
-    await aws.kinesis.send(new CreateStreamCommand({ StreamName: 'four', ShardCount: 4 }));
+    await createActive('one', 1);
+    await createActive('four', 4);
     const update = (StreamName: string, TargetShardCount: number) =>
       errorOf(aws.kinesis.send(new UpdateShardCountCommand({ StreamName, TargetShardCount, ScalingType: 'UNIFORM_SCALING' })));
     expect(await update('one', 3)).toBe('InvalidArgumentException');

@@ -103,6 +103,9 @@ export function kinesisReshardBackend(options: KinesisReshardOptions): KinesisRe
     if (running.has(stream)) return awsJsonError(400, 'ResourceInUseException', `Stream ${stream} under account ${ACCOUNT} not ACTIVE, instead in state UPDATING`);
     let open: Shard[];
     try {
+      // As AWS answers a stream that is still CREATING (kinesalite makes a new stream ACTIVE on a timer).
+      const status = (await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }))).StreamDescriptionSummary?.StreamStatus;
+      if (status !== 'ACTIVE') return awsJsonError(400, 'ResourceInUseException', `Stream ${stream} under account ${ACCOUNT} not ACTIVE, instead in state ${status}`);
       open = await openShards(client, stream);
     } catch (error) {
       const e = error as Error;
