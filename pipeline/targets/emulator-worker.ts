@@ -6,9 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import kinesalite from 'kinesalite';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
+import { installKinesaliteBigInt } from './kinesalite-bigint.ts';
 
 export interface EmulatorWorkerData {
   kind: 'kinesis' | 'dynamodb' | 's3';
@@ -19,12 +17,20 @@ export interface EmulatorWorkerData {
 export type EmulatorWorkerMessage = { type: 'started'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
 
 async function start(data: EmulatorWorkerData): Promise<{ port: number; close: () => Promise<void> }> {
+  // Each thread loads only its own emulator, and kinesalite only after its arithmetic is swapped for BigInt.
   if (data.kind === 's3') {
+    const { default: S3rver } = await import('s3rver');
     const s3 = new S3rver({ ...data.options, port: 0, address: '127.0.0.1' });
     const address = (await s3.run()) as AddressInfo;
     return { port: address.port, close: () => s3.close() };
   }
-  const server: Server = data.kind === 'kinesis' ? kinesalite(data.options) : dynalite(data.options);
+  let server: Server;
+  if (data.kind === 'kinesis') {
+    installKinesaliteBigInt();
+    server = (await import('kinesalite')).default(data.options);
+  } else {
+    server = (await import('dynalite')).default(data.options);
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
