@@ -1,7 +1,8 @@
 /**
  * `ingestlab check`: runs scenarios in the simulator (in worker threads when there is more than one core), evaluates
  * their `expect:` blocks, compares key figures with committed baselines, prints a table and writes JUnit and markdown.
- * Exit 0 when everything passes, 99 when an expectation fails or a figure regresses, 2 for invalid input.
+ * Exit 0 when everything passes, 99 when an expectation fails or a figure regresses, 98 when accepted events were lost,
+ * 2 for invalid input. With --target embedded|localstack|aws the scenarios run on the real pipeline (cli/check-target.ts).
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -44,7 +45,26 @@ export interface CheckOptions {
   set: string[];
   jobs?: number;
   quiet?: boolean;
+  /** sim (default), or a real pipeline: embedded, localstack, aws (cli/check-target.ts). */
+  target?: string;
+  /** Real runs: a number or `auto` (default). */
+  timeScale?: string;
+  sample?: string;
+  endpoint?: string;
+  confirmAws?: boolean;
+  maxCostUsd?: string;
+  firehoseRoleArn?: string;
 }
+
+/** Flags that only a real run reads, as commander names them and as the command line spells them. */
+const REAL_RUN_FLAGS = [
+  ['timeScale', '--time-scale'],
+  ['sample', '--sample'],
+  ['endpoint', '--endpoint'],
+  ['confirmAws', '--confirm-aws'],
+  ['maxCostUsd', '--max-cost-usd'],
+  ['firehoseRoleArn', '--firehose-role-arn'],
+] as const;
 
 export { DEFAULT_BASELINE_DIR } from './flags.ts';
 
@@ -62,6 +82,34 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
   const flagTolerances = options.tolerance ? parseTolerances(options.tolerance) : {};
   const threads = options.jobs ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got ${threads}`);
+  const target = options.target ?? 'sim';
+  // Loaded only for a real target: the simulator's check does not start the pipeline's modules.
+  const real = target === 'sim' ? undefined : await import('./check-target.ts');
+  if (real) {
+    if (options.jobs !== undefined) throw new UsageError('--jobs is for the simulator: real runs share the machine, so check --target runs the scenarios one at a time');
+  } else {
+    const given = REAL_RUN_FLAGS.filter(([key]) => options[key] !== undefined && options[key] !== false).map(([, flag]) => flag);
+    if (given.length > 0) throw new UsageError(`${given.join(', ')}: for real runs only (check --target embedded|localstack|aws)`);
+  }
+  const targetOptions = real
+    ? {
+        target,
+        ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+        ...(options.sample !== undefined ? { sample: options.sample } : {}),
+        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+        ...(options.confirmAws ? { confirmAws: true } : {}),
+        ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+        ...(options.firehoseRoleArn !== undefined ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
+        baseline: options.baseline,
+        ...(options.updateBaseline ? { updateBaseline: true } : {}),
+        tolerances: flagTolerances,
+        overrides,
+        set: options.set,
+        ...(options.quiet ? { quiet: true } : {}),
+        log,
+      }
+    : undefined;
+  if (real && targetOptions) real.validateTargetFlags(targetOptions);
 
   // Where the reports go must be writable before anything runs.
   for (const file of [options.junit, options.markdown]) if (file) assertWritableFile(file);
@@ -90,6 +138,30 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
     byKey.set(key, path);
   }
 
+  const checks: ScenarioCheck[] =
+    real && targetOptions
+      ? await real.checkOnTarget(
+          loaded.map(({ path, name, key, text }) => ({ path, name, key, sha256: createHash('sha256').update(text).digest('hex') })),
+          targetOptions,
+        )
+      : await simulatorChecks(loaded, options, overrides, flagTolerances, threads, log);
+
+  process.stdout.write(checkText(checks));
+  if (options.junit) writeReport(options.junit, junitXml(checks), log);
+  if (options.markdown) writeReport(options.markdown, checkMarkdown(checks), log);
+  if (checks.some((c) => c.lost)) return ExitCode.eventsLost;
+  return checks.every(scenarioPassed) ? ExitCode.ok : ExitCode.expectationsFailed;
+}
+
+/** The simulator's check: every scenario simulated (in worker threads), its expectations and baseline evaluated. */
+async function simulatorChecks(
+  loaded: readonly { path: string; name: string; key: string; text: string }[],
+  options: CheckOptions,
+  overrides: Record<string, unknown>,
+  flagTolerances: ReturnType<typeof parseTolerances>,
+  threads: number,
+  log: (line: string) => void,
+): Promise<ScenarioCheck[]> {
   const jobs: CheckJob[] = loaded.map(({ path }, index) => ({ index, path, overrides }));
   const workers = Math.min(threads, jobs.length);
   log(`checking ${jobs.length} scenario${jobs.length === 1 ? '' : 's'}${workers > 1 ? ` on ${workers} worker threads` : ''}…`);
@@ -131,12 +203,7 @@ export async function runCheckCommand(names: readonly string[], options: CheckOp
     checks.push({ name, file: shown(path), expectations: result.expectations, baseline, notes, throughput: throughputSentence(result.summary), ...(lost ? { lost } : {}) });
   }
   if (runProblems.length > 0) throw new ScenarioError(runProblems);
-
-  process.stdout.write(checkText(checks));
-  if (options.junit) writeReport(options.junit, junitXml(checks), log);
-  if (options.markdown) writeReport(options.markdown, checkMarkdown(checks), log);
-  if (checks.some((c) => c.lost)) return ExitCode.eventsLost;
-  return checks.every(scenarioPassed) ? ExitCode.ok : ExitCode.expectationsFailed;
+  return checks;
 }
 
 /** Fails now, not after every scenario has run, when a report file cannot be written. */

@@ -132,11 +132,19 @@ program
   .option('--set <key=value>', 'override a scenario key in every scenario, e.g. kinesis.shards=8 (repeatable)', collect, [])
   .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
   .option('-q, --quiet', 'print nothing but errors and the table (no progress)')
+  .option('--target <t>', 'sim (the simulator), or run each scenario on the real pipeline, one at a time: embedded, localstack or aws (as scenario --target)', 'sim')
+  .option('--time-scale <k>', 'real runs: replay K times faster (default auto: the load in about 90 s of wall, K at most 60)')
+  .option('--sample <f>', 'real runs: send a fraction F of the events, each weighted 1/F (default 1/K)')
+  .option('--endpoint <url>', 'with --target localstack: where LocalStack answers')
+  .option('--confirm-aws', 'with --target aws: yes, create billed resources')
+  .option('--max-cost-usd <n>', "with --target aws: refuse when the simulator's estimate is above N dollars")
+  .option('--firehose-role-arn <arn>', 'with --target aws: the IAM role Firehose assumes')
   .addHelpText(
     'after',
     `
 Examples:
   npm run check
+  npm run check -- --target embedded my-scenario.yaml --junit check.xml
   npm run check -- burst-spike --junit check.xml --markdown check.md
   npm run check -- burst-spike --set kinesis.autoscaler.scaleUp.scaleThresholdPct=50
   npm run check -- --update-baseline`,

@@ -43,6 +43,8 @@ export const baselineSchema = z.strictObject({
   /** Per-scenario tolerances in percent; they win over --tolerance and the defaults. Kept by --update-baseline. */
   tolerances: tolerancesSchema.optional(),
   figures: z.record(z.string(), z.number().nullable()),
+  /** A real run's baseline (`check --target`): where and how compressed it ran; absent for the simulator's. */
+  run: z.strictObject({ target: z.string().min(1), timeScale: z.number().positive(), sample: z.number().positive().max(1) }).optional(),
 });
 export type Baseline = z.output<typeof baselineSchema>;
 export type Figures = Record<string, number | null>;

@@ -13,24 +13,26 @@ const mark = (ok: boolean) => (ok ? '✅' : '❌');
 
 export function checkMarkdown(checks: readonly ScenarioCheck[]): string {
   const t = tally(checks);
-  const out: string[] = [CHECK_COMMENT_MARKER, `## ${mark(t.failedScenarios === 0)} Capacity check: ${tallyLine(t)}`, ''];
+  const out: string[] = [CHECK_COMMENT_MARKER, `## ${mark(t.failedScenarios === 0)} Capacity check${t.target ? ` on ${t.target}` : ''}: ${tallyLine(t)}`, ''];
 
   out.push('| | scenario | expectations | baseline |', '|---|---|---|---|');
   for (const c of checks) {
     const failed = c.expectations.filter((e) => !e.pass).length;
-    out.push(`| ${mark(scenarioPassed(c))} | ${cell(c.name)} | ${c.expectations.length === 0 ? '–' : `${c.expectations.length - failed} of ${c.expectations.length} passed`} | ${cell(baselineCell(c))} |`);
+    const unmeasured = c.notMeasured?.length ? `${c.expectations.length === 0 ? '' : ', '}${c.notMeasured.length} not measured` : '';
+    out.push(`| ${mark(scenarioPassed(c))} | ${cell(c.name)} | ${c.expectations.length === 0 ? (unmeasured ? '' : '–') : `${c.expectations.length - failed} of ${c.expectations.length} passed`}${unmeasured} | ${cell(baselineCell(c))} |`);
   }
 
   for (const c of checks) {
-    out.push('', `### ${mark(scenarioPassed(c))} ${cell(c.name)}`, '', `\`${c.file}\``, '');
+    out.push('', `### ${mark(scenarioPassed(c))} ${cell(c.name)}`, '', `\`${c.file}\`${c.target ? ` on ${c.target}` : ''}`, '');
     if (c.lost) out.push(`**❌ ${cell(c.lost)}**`, '');
     if (c.throughput) out.push(cell(c.throughput), '');
-    if (c.expectations.length > 0) {
+    if (c.expectations.length + (c.notMeasured?.length ?? 0) > 0) {
       out.push('| | expectation | actual | expected |', '|---|---|---|---|');
       for (const e of c.expectations) {
         const actual = `${num(e.actual)}${e.detail ? ` <sub>${cell(e.detail)}</sub>` : ''}`;
         out.push(`| ${mark(e.pass)} | ${code(e.key)} | ${actual} | ${code(e.expected)} |`);
       }
+      for (const e of c.notMeasured ?? []) out.push(`| ➖ | ${code(e.key)} | not measured on ${cell(c.target ?? 'this target')} | ${code(e.expected)} |`);
     } else {
       out.push('_No expectations in this scenario._');
     }
@@ -51,7 +53,7 @@ export function checkMarkdown(checks: readonly ScenarioCheck[]): string {
     }
     if (c.notes.length > 0) out.push('', ...c.notes.map((n) => `- ${n}`));
   }
-  out.push('', '<sub>ingestlab check · ❌ fails the check · ⬆️ rose within tolerance · ⬇️ improved · see docs/check.md</sub>', '');
+  out.push('', `<sub>ingestlab check · ❌ fails the check${t.notMeasured > 0 ? ' · ➖ not measured on a real run' : ''} · ⬆️ rose within tolerance · ⬇️ improved · see docs/check.md</sub>`, '');
   return out.join('\n');
 }
 

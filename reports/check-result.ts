@@ -22,6 +22,10 @@ export interface ScenarioCheck {
   readonly lost?: string;
   /** The run's share of offered events stored and delivered, as the run report's verdict says it (absent in older callers). */
   readonly throughput?: string;
+  /** The real pipeline the scenario ran on (`check --target`); absent for the simulator. */
+  readonly target?: string;
+  /** Expectations whose figure a real run does not measure (null in its summary.json): neither passed nor failed, listed. */
+  readonly notMeasured?: readonly ExpectationResult[];
 }
 
 export const regressionsOf = (c: ScenarioCheck): FigureComparison[] =>
@@ -37,6 +41,10 @@ export interface CheckTally {
   regressions: number;
   /** Scenarios whose accepted events were lost or whose audit does not balance. */
   lost: number;
+  /** Expectations not evaluated because the real run does not measure their figure. */
+  notMeasured: number;
+  /** The real pipeline the checks ran on; absent for the simulator. */
+  target?: string;
 }
 
 export function tally(checks: readonly ScenarioCheck[]): CheckTally {
@@ -47,17 +55,21 @@ export function tally(checks: readonly ScenarioCheck[]): CheckTally {
     failedExpectations: checks.reduce((n, c) => n + c.expectations.filter((e) => !e.pass).length, 0),
     regressions: checks.reduce((n, c) => n + regressionsOf(c).length, 0),
     lost: checks.filter((c) => c.lost).length,
+    notMeasured: checks.reduce((n, c) => n + (c.notMeasured?.length ?? 0), 0),
+    ...(checks.find((c) => c.target)?.target ? { target: checks.find((c) => c.target)!.target! } : {}),
   };
 }
 
 /** One line: `all 6 scenarios passed` or `1 of 6 scenarios failed: 1 of 20 expectations failed, 2 regressions`. */
 export function tallyLine(t: CheckTally): string {
   const s = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (t.failedScenarios === 0) return `${t.scenarios === 1 ? '1 scenario' : `all ${t.scenarios} scenarios`} passed (${s(t.expectations, 'expectation')})`;
+  const unmeasured = t.notMeasured > 0 ? `${s(t.notMeasured, 'expectation')} not measured on ${t.target ?? 'this target'}` : '';
+  if (t.failedScenarios === 0) return `${t.scenarios === 1 ? '1 scenario' : `all ${t.scenarios} scenarios`} passed (${s(t.expectations, 'expectation')}${unmeasured ? `; ${unmeasured}` : ''})`;
   const parts: string[] = [];
   if (t.lost > 0) parts.push(`${s(t.lost, 'scenario')} lost accepted events or did not balance`);
   if (t.failedExpectations > 0) parts.push(`${t.failedExpectations} of ${s(t.expectations, 'expectation')} failed`);
   if (t.regressions > 0) parts.push(s(t.regressions, 'regression'));
+  if (unmeasured) parts.push(unmeasured);
   return `${t.failedScenarios} of ${s(t.scenarios, 'scenario')} failed: ${parts.join(', ')}`;
 }
 

@@ -5,13 +5,17 @@ import { table } from './format.ts';
 export function checkText(checks: readonly ScenarioCheck[]): string {
   const out: string[] = [];
   for (const c of checks) {
-    out.push(`${scenarioPassed(c) ? '✓' : '✗'} ${c.name}  ${c.file}`);
+    out.push(`${scenarioPassed(c) ? '✓' : '✗'} ${c.name}  ${c.file}${c.target ? `  on ${c.target}` : ''}`);
     if (c.lost) out.push(`    ✗  ${c.lost}`);
     if (c.throughput) out.push(`    ${c.throughput}`);
-    if (c.expectations.length > 0) {
+    const unmeasured = c.notMeasured ?? [];
+    if (c.expectations.length + unmeasured.length > 0) {
       out.push(
         table(
-          c.expectations.map((e) => [e.pass ? '✓' : '✗', e.key, num(e.actual), e.expected, e.detail ?? '']),
+          [
+            ...c.expectations.map((e) => [e.pass ? '✓' : '✗', e.key, num(e.actual), e.expected, e.detail ?? '']),
+            ...unmeasured.map((e) => ['–', e.key, 'not measured', e.expected, `not measured on ${c.target ?? 'this target'}: neither passed nor failed`]),
+          ],
           '    ',
         ).replace(/ +$/gm, ''),
       );

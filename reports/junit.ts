@@ -19,6 +19,8 @@ interface Case {
   classname: string;
   name: string;
   failure?: { type: string; message: string; body: string };
+  /** Not evaluated: the figure is not measured on the real run (`check --target`). */
+  skipped?: string;
 }
 
 export function junitXml(checks: readonly ScenarioCheck[]): string {
@@ -33,6 +35,9 @@ export function junitXml(checks: readonly ScenarioCheck[]): string {
         ...(e.pass ? {} : { failure: { type: 'expectation', message, body: `actual:   ${actual}\nexpected: ${e.expected}` } }),
       };
     });
+    for (const e of check.notMeasured ?? []) {
+      cases.push({ classname: `${check.name}.expect`, name: `${e.key} ${e.expected}`, skipped: `not measured on ${check.target ?? 'this target'}` });
+    }
     if (check.baseline.state === 'compared') {
       for (const c of check.baseline.comparisons) {
         const change = `${num(c.before)} → ${num(c.after)} (${changeText(c)})`;
@@ -59,27 +64,32 @@ export function junitXml(checks: readonly ScenarioCheck[]): string {
       });
     }
     const failures = cases.filter((c) => c.failure).length;
+    const skipped = cases.filter((c) => c.skipped).length;
     const notes = check.notes;
     const body = cases
       .map((c) =>
         c.failure
           ? `    <testcase classname="${a(c.classname)}" name="${a(c.name)}">\n      <failure type="${a(c.failure.type)}" message="${a(c.failure.message)}">${a(c.failure.body)}</failure>\n    </testcase>`
-          : `    <testcase classname="${a(c.classname)}" name="${a(c.name)}"/>`,
+          : c.skipped
+            ? `    <testcase classname="${a(c.classname)}" name="${a(c.name)}">\n      <skipped message="${a(c.skipped)}"/>\n    </testcase>`
+            : `    <testcase classname="${a(c.classname)}" name="${a(c.name)}"/>`,
       )
       .join('\n');
     return [
-      `  <testsuite name="${a(check.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`,
-      `    <properties>\n      <property name="file" value="${a(check.file)}"/>\n    </properties>`,
+      `  <testsuite name="${a(check.name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}">`,
+      `    <properties>\n      <property name="file" value="${a(check.file)}"/>${check.target ? `\n      <property name="target" value="${a(check.target)}"/>` : ''}\n    </properties>`,
       ...(body ? [body] : []),
       ...(notes.length > 0 ? [`    <system-out>${a(notes.join('\n'))}</system-out>`] : []),
       '  </testsuite>',
     ].join('\n');
   });
-  const tests = checks.reduce((n, c) => n + (c.lost ? 1 : 0) + c.expectations.length + (c.baseline.state === 'compared' ? c.baseline.comparisons.length : 0), 0);
+  const tests = checks.reduce((n, c) => n + (c.lost ? 1 : 0) + c.expectations.length + (c.notMeasured?.length ?? 0) + (c.baseline.state === 'compared' ? c.baseline.comparisons.length : 0), 0);
+  const skipped = checks.reduce((n, c) => n + (c.notMeasured?.length ?? 0), 0);
+  const target = checks.find((c) => c.target)?.target;
   const failures = checks.reduce((n, c) => n + (c.lost ? 1 : 0) + c.expectations.filter((e) => !e.pass).length + regressionsOf(c).length, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ingestlab check" tests="${tests}" failures="${failures}" errors="0">`,
+    `<testsuites name="ingestlab check${target ? ` --target ${a(target)}` : ''}" tests="${tests}" failures="${failures}" errors="0"${skipped > 0 ? ` skipped="${skipped}"` : ''}>`,
     ...suites,
     '</testsuites>',
     '',

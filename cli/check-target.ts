@@ -1,0 +1,281 @@
+/**
+ * `ingestlab check --target embedded|localstack|aws`: each scenario on the real pipeline instead of the simulator, one
+ * after another (real runs share the machine), compressed in time (loadgen/target-run.ts), its summary built from the
+ * real counts (loadgen/target-summary.ts) and its `expect:` evaluated on it by the simulator's own code
+ * (sim/expectations.ts). What a real run does not measure is NaN in that summary (null in summary.json): an
+ * expectation on it is listed as not measured, never passed. Baselines of real runs live apart from the simulator's,
+ * in <baseline dir>/<target>/, and are compared only with a run at the same time scale and sample.
+ */
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadScenario } from '../scenarios/load.ts';
+import { UsageError } from '../sim/errors.ts';
+import { formatDuration } from '../sim/duration.ts';
+import { evaluateExpectations, type ExpectationResult } from '../sim/expectations.ts';
+import {
+  baselineJson,
+  compareWithBaseline,
+  effectiveTolerances,
+  keyFigures,
+  makeBaseline,
+  parseBaseline,
+  type Baseline,
+  type Figures,
+  type Tolerances,
+} from '../reports/baseline.ts';
+import type { BaselineCheck, ScenarioCheck } from '../reports/check-result.ts';
+import { throughputSentence } from '../reports/run-report.ts';
+import { awsProblems } from '../pipeline/run-pipeline.ts';
+import { TARGET_NAMES } from '../pipeline/targets/index.ts';
+import type { TargetName } from '../pipeline/targets/target.ts';
+import { runOnEmbedded, type TargetRunOptions, type TargetRunResult } from '../loadgen/target-run.ts';
+import { targetSummary } from '../loadgen/target-summary.ts';
+import { progressBar } from '../loadgen/progress.ts';
+import { lossProblem } from './outcome.ts';
+import { shown } from './run-folder.ts';
+
+/**
+ * `--time-scale auto` (the default) fits a scenario's load into about this many wall seconds (plus provisioning and the
+ * drain, a few seconds on embedded)...
+ */
+export const AUTO_WALL_SECONDS = 90;
+/**
+ * ...but never compresses more than this. With the default sample of 1/K each sent event stands for K events, and the
+ * quota gateway admits a sent record whole into a shard's 1,000 records/s (and an item into a table's WCU): a weight of
+ * 20 already lumps a shard's second measurably (README, fidelity), so 60 is the most `auto` takes. At 60 a scenario
+ * minute (a CloudWatch datapoint, an autoscaler check interval) is one wall second. Longer scenarios take
+ * duration / 60 of wall: 1 h in 60 s, 4 h in 4 min, 24 h in 24 min. `--time-scale K` sets any K.
+ */
+export const MAX_AUTO_TIME_SCALE = 60;
+
+/** The time scale `auto` picks for a scenario of `durationSeconds` on `target` (aws runs on AWS's own clock: 1). */
+export function autoTimeScale(durationSeconds: number, target: TargetName): number {
+  if (target === 'aws') return 1;
+  return Math.min(MAX_AUTO_TIME_SCALE, Math.max(1, Math.ceil(durationSeconds / AUTO_WALL_SECONDS)));
+}
+
+/**
+ * Key figures a real run measures but a baseline does not compare: end-to-end latency is wall-clock milliseconds on
+ * whatever machine ran it (and not scaled by the time scale), so a CI runner against a laptop's baseline, or one busy
+ * minute, would read as a regression of the pipeline. It is kept in the baseline file, for reading.
+ */
+export const UNCOMPARED_ON_TARGETS: Readonly<Record<string, string>> = {
+  'latencyMs.p99': 'wall-clock on the machine that ran it',
+};
+
+export interface TargetCheckOptions {
+  /** As given to --target (checked here). */
+  target: string;
+  /** --time-scale: a number, `auto` or undefined (auto). */
+  timeScale?: string;
+  /** --sample F (default 1 / time scale). */
+  sample?: string;
+  baseline: string | false;
+  updateBaseline?: boolean;
+  tolerances: Partial<Tolerances>;
+  overrides: Record<string, unknown>;
+  set: readonly string[];
+  endpoint?: string;
+  confirmAws?: boolean;
+  maxCostUsd?: string;
+  firehoseRoleArn?: string;
+  quiet?: boolean;
+  log: (line: string) => void;
+}
+
+export interface TargetScenario {
+  path: string;
+  name: string;
+  /** The baseline key (scenario-slug.ts). */
+  key: string;
+  /** The scenario file's bytes, for the baseline's sha256. */
+  sha256: string;
+}
+
+/** The target name, checked; a usage error names the choices. */
+export function targetName(value: string): TargetName {
+  if (!(TARGET_NAMES as readonly string[]).includes(value)) {
+    throw new UsageError(`--target ${value}: expected sim (the simulator, the default), ${TARGET_NAMES.join(', ')}`);
+  }
+  return value as TargetName;
+}
+
+function parseTimeScale(value: string | undefined): number | 'auto' {
+  if (value === undefined || value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--time-scale expects a positive number or auto, got "${value}"`);
+  return n;
+}
+
+function parseSample(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new UsageError(`--sample expects a fraction in (0, 1], got "${value}"`);
+  return n;
+}
+
+/** Checks what can be checked before anything runs (the flags); throws UsageError. */
+export function validateTargetFlags(options: TargetCheckOptions): void {
+  const target = targetName(options.target);
+  const timeScale = parseTimeScale(options.timeScale);
+  const sample = parseSample(options.sample);
+  if (timeScale !== 'auto' && timeScale < 1 && sample === undefined) {
+    throw new UsageError(`--time-scale ${timeScale} is slower than real time: the default sample 1/K would be above 1; give --sample too`);
+  }
+  if (target === 'aws' && ((timeScale !== 'auto' && timeScale !== 1) || (sample !== undefined && sample !== 1))) {
+    throw new UsageError('--target aws runs on AWS\'s own clock: --time-scale and --sample must be 1 (auto is 1 on aws)');
+  }
+  if (options.endpoint && target !== 'localstack') throw new UsageError(`--endpoint is for --target localstack (the ${target} target has its own endpoints)`);
+  const refused = target === 'aws' ? awsProblems(targetFlags(options, target)) : [];
+  if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
+}
+
+function targetFlags(options: TargetCheckOptions, target: TargetName): NonNullable<TargetRunOptions['target']> {
+  return {
+    target,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.confirmAws ? { confirmAws: true } : {}),
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: Number(options.maxCostUsd) } : {}),
+    ...(options.firehoseRoleArn ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
+  };
+}
+
+const plain = (x: number) => String(+x.toFixed(6));
+
+/** What was compressed, in one line: `time scale 27 (40m of scenario in 1m29s of load), sample 1/27 (…)`. */
+export function compressionText(durationSeconds: number, timeScale: number, sample: number): string {
+  if (timeScale === 1 && sample === 1) return `not compressed: ${formatDuration(durationSeconds)} of scenario in as much wall time, every event sent`;
+  const inverse = Math.round(1 / sample);
+  const sampleText = Math.abs(inverse * sample - 1) < 1e-9 ? `1/${inverse}` : plain(sample);
+  return (
+    `time scale ${plain(timeScale)} (${formatDuration(durationSeconds)} of scenario in ${formatDuration(Math.round(durationSeconds / timeScale))} of load), ` +
+    `sample ${sampleText} (each sent event stands for ${plain(1 / sample)}): counts in scenario units; latencies wall-clock, not scaled`
+  );
+}
+
+/** Runs the scenarios on the target one at a time and checks each; the reports are the simulator check's. */
+export async function checkOnTarget(scenarios: readonly TargetScenario[], options: TargetCheckOptions): Promise<ScenarioCheck[]> {
+  validateTargetFlags(options);
+  const target = targetName(options.target);
+  const flags = targetFlags(options, target);
+  const fixedScale = parseTimeScale(options.timeScale);
+  const fixedSample = parseSample(options.sample);
+  const { log } = options;
+  const checks: ScenarioCheck[] = [];
+  log(`checking ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} on the ${target} pipeline, one at a time…`);
+  for (const item of scenarios) {
+    const { scenario, resolvePolicy } = await loadScenario(item.path, options.overrides);
+    const timeScale = fixedScale === 'auto' ? autoTimeScale(scenario.duration, target) : fixedScale;
+    const sample = fixedSample ?? 1 / timeScale;
+    const compression = compressionText(scenario.duration, timeScale, sample);
+    log(`${item.name} on ${target}: ${compression}`);
+    const bar = options.quiet ? undefined : progressBar(process.stderr);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    let result: TargetRunResult;
+    try {
+      result = await runOnEmbedded(scenario, {
+        resolvePolicy,
+        timeScale,
+        sample,
+        target: flags,
+        signal: abort.signal,
+        ...(bar ? { onProgress: (p) => bar.update(p), onPhase: (phase) => (bar.done(), log(`  ${phase}…`)) } : {}),
+        ...(options.quiet ? {} : { onWarning: (w: string) => log(`  warning: ${w}`) }),
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+      bar?.done();
+    }
+    if (abort.signal.aborted) throw new UsageError(`interrupted while ${item.name} ran on ${target}`);
+    const { summary, timeline } = targetSummary(scenario, result);
+    const evaluated = evaluateExpectations(scenario.expect, summary, timeline);
+    const unmeasured = (e: ExpectationResult) => e.actual !== null && Number.isNaN(e.actual);
+    const measured = evaluated.filter((e) => !unmeasured(e));
+    const notMeasured = evaluated.filter(unmeasured);
+
+    const notes: string[] = [`ran on ${target}: ${compression}; load ${result.wallSeconds.load.toFixed(1)} s, drain ${result.wallSeconds.drain.toFixed(1)} s of wall`];
+    if (options.set.length > 0) notes.push(`run with overrides: ${options.set.join(', ')}`);
+    for (const w of result.warnings) notes.push(`${target}: ${w}`);
+    if (!result.drained) notes.push('the drain gave up while the processor was still behind: missing events may be late rather than lost');
+
+    const e = result.events;
+    let lost: string | undefined;
+    if (e.missing > 0 || !result.audit.ok) {
+      // As `scenario --target` exits 98: accepted events missing after the drain, or an audit problem.
+      const where = result.audit.problems.join('; ') || `${Math.round(e.missing).toLocaleString('en-US')} accepted events missing`;
+      lost = `lost after the drain: ${where}${result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : ''}${result.drained ? '' : ' — the drain gave up while the processor was still behind'}`;
+    } else {
+      lost = lossProblem(summary, measured);
+    }
+
+    const baseline = options.baseline === false ? ({ state: 'off' } as const) : targetBaseline(item, summary, { ...options, baseline: options.baseline }, { target, timeScale, sample }, notes);
+    checks.push({
+      name: item.name,
+      file: shown(item.path),
+      target,
+      expectations: measured,
+      notMeasured,
+      baseline,
+      notes,
+      throughput: throughputSentence(summary),
+      ...(lost ? { lost } : {}),
+    });
+    log(`  ${lost ? 'lost events' : measured.every((x) => x.pass) ? 'ran' : 'ran, expectations failed'}: ${item.name}`);
+  }
+  return checks;
+}
+
+type RunKey = NonNullable<Baseline['run']>;
+
+/** A real run's key figures: NaN (not measured) becomes null, as in summary.json. */
+function realFigures(summary: Parameters<typeof keyFigures>[0]): Figures {
+  return Object.fromEntries(Object.entries(keyFigures(summary)).map(([k, v]) => [k, v !== null && Number.isNaN(v) ? null : v]));
+}
+
+function targetBaseline(
+  item: TargetScenario,
+  summary: Parameters<typeof keyFigures>[0],
+  options: TargetCheckOptions & { baseline: string },
+  run: RunKey,
+  notes: string[],
+): BaselineCheck {
+  // Real runs' baselines never meet the simulator's: <dir>/<target>/<scenario key>.json.
+  const file = join(options.baseline, run.target, `${item.key}.json`);
+  const previous = existsSync(file) ? parseBaseline(readFileSync(file, 'utf8'), shown(file)) : undefined;
+  const figures = realFigures(summary);
+  const raw = keyFigures(summary);
+  const unmeasuredKeys = Object.keys(raw).filter((k) => raw[k] !== null && Number.isNaN(raw[k]));
+  if (options.updateBaseline) {
+    const made = makeBaseline(summary, item.sha256, previous);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, baselineJson({ scenario: made.scenario, scenarioSha256: made.scenarioSha256, ...(made.tolerances ? { tolerances: made.tolerances } : {}), run, figures }));
+    notes.push(`baseline of the ${run.target} run written to ${shown(file)}`);
+    return { state: 'updated', file: shown(file) };
+  }
+  if (!previous) {
+    notes.push(`no ${run.target} baseline at ${shown(file)}; run check --target ${run.target} --update-baseline to create one (the simulator's baselines are never compared with a real run)`);
+    return { state: 'missing', file: shown(file) };
+  }
+  const made = previous.run;
+  if (!made || made.target !== run.target) {
+    notes.push(`${shown(file)} was not made by a run on ${run.target}${made ? ` (it says ${made.target})` : ' (a simulator baseline?)'}: not compared`);
+    return { state: 'off' };
+  }
+  if (made.timeScale !== run.timeScale || Math.abs(made.sample - run.sample) > 1e-12) {
+    notes.push(
+      `baseline ${shown(file)} was made at time scale ${plain(made.timeScale)}, sample ${plain(made.sample)}; this run is at ${plain(run.timeScale)}, ${plain(run.sample)}: ` +
+        `counts from other weights and clocks are not like for like, so not compared (rerun with --time-scale ${plain(made.timeScale)} --sample ${plain(made.sample)}, or --update-baseline)`,
+    );
+    return { state: 'off' };
+  }
+  const tolerances = effectiveTolerances(options.tolerances, previous);
+  const skipped = new Set([...unmeasuredKeys, ...Object.keys(UNCOMPARED_ON_TARGETS)]);
+  const comparisons = compareWithBaseline(previous, figures, tolerances).filter((c) => !skipped.has(c.key));
+  if (unmeasuredKeys.length > 0) notes.push(`baseline: not measured on ${run.target}, not compared: ${unmeasuredKeys.join(', ')}`);
+  for (const [key, why] of Object.entries(UNCOMPARED_ON_TARGETS)) if (!unmeasuredKeys.includes(key)) notes.push(`baseline: ${key} not compared (${why}): ${figures[key] ?? 'null'} now, ${previous.figures[key] ?? 'null'} in the baseline`);
+  if (previous.scenario !== item.name) notes.push(`baseline ${shown(file)} was made for scenario "${previous.scenario}"`);
+  if (previous.scenarioSha256 !== item.sha256) notes.push(`${shown(item.path)} changed since its baseline was made; the figures show what the change does`);
+  return { state: 'compared', file: shown(file), tolerances, comparisons };
+}
