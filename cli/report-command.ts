@@ -5,7 +5,8 @@ import { UsageError } from '../sim/errors.ts';
 import type { ExpectationResult } from '../sim/expectations.ts';
 import type { Summary } from '../sim/summary.ts';
 import { parseTimelineCsv } from '../reports/timeline-data.ts';
-import { writeInfracostUsage, writeReport } from '../reports/write-run.ts';
+import { readSavedFidelity, writeInfracostUsage, writeReport } from '../reports/write-run.ts';
+import { FIDELITY_FILE, SIM_TIMELINE_FILE } from '../reports/fidelity-report.ts';
 import { runOutcome } from './outcome.ts';
 import { EXPECTATIONS_FILE } from './run-files.ts';
 import { abandonRunFolder, commitRunFolder, copyRunData, prepareRunFolder, shown, wroteLine } from './run-folder.ts';
@@ -58,6 +59,13 @@ export function readSavedExpectations(dir: string): ExpectationResult[] | undefi
 export async function runReportCommand(target: string, options: ReportOptions): Promise<number> {
   const { summary, timeline, dir } = readSavedRun(target);
   const expectations = readSavedExpectations(dir);
+  // A `scenario --compare` run keeps its comparison (fidelity.json, sim-timeline.csv) and its report section.
+  let fidelity;
+  try {
+    fidelity = readSavedFidelity(dir);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   // The rebuilt report replaces the folder's report files whole (no chart of an older report survives); the run's
   // data files go with it, so a report written elsewhere (--out) is a complete run folder too.
   const folder = prepareRunFolder(options.out ?? dir, { force: Boolean(options.force) });
@@ -66,8 +74,8 @@ export async function runReportCommand(target: string, options: ReportOptions): 
     files = commitRunFolder(
       folder,
       (tmp) => {
-        copyRunData(dir, tmp, ['summary.json', 'timeline.csv', RESOLVED_SCENARIO, EXPECTATIONS_FILE]);
-        return writeReport(tmp, summary, timeline, expectations ? { expectations } : {});
+        copyRunData(dir, tmp, ['summary.json', 'timeline.csv', RESOLVED_SCENARIO, EXPECTATIONS_FILE, 'target-run.json', FIDELITY_FILE, SIM_TIMELINE_FILE]);
+        return writeReport(tmp, summary, timeline, { ...(expectations ? { expectations } : {}), ...(fidelity ? { fidelity } : {}) });
       },
       { scenario: summary.scenario, source: shown(dir) },
     );

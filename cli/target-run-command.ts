@@ -15,7 +15,7 @@ import { scenarioKey } from './scenario-slug.ts';
 import { awsProblems } from '../pipeline/run-pipeline.ts';
 import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import { targetSummary } from '../loadgen/target-summary.ts';
-import { writeRun } from '../reports/write-run.ts';
+import { writeRun, type WriteRunOptions } from '../reports/write-run.ts';
 import { int } from '../reports/format.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
 
@@ -84,14 +84,14 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
     bar?.done();
   }
   const real = targetSummary(scenario, result);
-  let fidelity: unknown;
+  let compare: WriteRunOptions['compare'];
   let fidelityText = '';
   if (options.compare) {
     const { simulate } = await import('../sim/simulation.ts');
     const { fidelityOf, fidelityText: text } = await import('../loadgen/fidelity.ts');
-    const { summary } = simulate(scenario, { resolvePolicy });
-    const compared = fidelityOf(summary, result);
-    fidelity = compared;
+    const { summary, timeline } = simulate(scenario, { resolvePolicy });
+    const compared = fidelityOf(summary, result, real.summary);
+    compare = { fidelity: compared, simTimeline: timeline };
     fidelityText = text(compared);
   }
   const files = commitRunFolder(
@@ -100,12 +100,8 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
       const written = [join(tmp, 'target-run.json')];
       writeFileSync(written[0]!, `${JSON.stringify(result, null, 2)}\n`);
       // The simulator's files, from the real counts: summary.json (target set), timeline.csv, report.md/html.
-      written.push(...writeRun(tmp, real.summary, real.timeline));
-      if (fidelity !== undefined) {
-        const file = join(tmp, 'fidelity.json');
-        writeFileSync(file, `${JSON.stringify(fidelity, null, 2)}\n`);
-        written.push(file);
-      }
+      // With --compare also fidelity.json, sim-timeline.csv and the report's "Simulator vs real pipeline" section.
+      written.push(...writeRun(tmp, real.summary, real.timeline, compare ? { compare } : {}));
       return written;
     },
     { kind: 'target-run', target },

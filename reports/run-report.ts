@@ -13,6 +13,7 @@ import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './fo
 import { CATEGORICAL, PALETTE, type Marker, compact, downsample, lineChart, stackedBars } from './svg-chart.ts';
 import { auditLines } from './audit-text.ts';
 import type { TimelineData } from './timeline-data.ts';
+import { fidelityBlocks, type FidelitySection } from './fidelity-report.ts';
 
 export interface RunReportOptions {
   /** Results of the scenario's `expect:` section, when the caller evaluated them. */
@@ -21,6 +22,8 @@ export interface RunReportOptions {
   maxPoints?: number;
   /** Where report.md finds the chart images, relative to it. Default `charts`. */
   chartDir?: string;
+  /** A `scenario --compare` run: the "Simulator vs real pipeline" section (reports/fidelity-report.ts). */
+  fidelity?: FidelitySection;
 }
 
 /** Display names of the cost meter's services; the ingest tier and processor follow the run's architecture. */
@@ -378,6 +381,7 @@ function runReportBlocksOf(s: Summary, timeline: TimelineData | undefined, optio
   b.push({ kind: 'verdict', text: v.text, ok: v.ok });
   for (const w of s.warnings ?? []) b.push({ kind: 'note', text: `Warning: ${w}.` });
   if (!options.expectations) b.push({ kind: 'note', text: 'Expectations were not evaluated for this report (run `ingestlab check` on the scenario).' });
+  if (options.fidelity) b.push(...fidelityBlocks(options.fidelity, timeline, s.durationSeconds, options.maxPoints));
 
   b.push({ kind: 'h2', text: 'Charts' });
   if (!timeline) b.push({ kind: 'note', text: 'No timeline.csv beside summary.json: the charts over time are left out; only cost by service is shown.' });

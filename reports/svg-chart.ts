@@ -36,6 +36,8 @@ export interface LineChartSpec {
   formatY?: (v: number) => string;
   /** Ticks fall on round multiples of this unit (e.g. 60 for a time axis shown in minutes). */
   xUnit?: number;
+  /** Legend entries per row (default 3, 230 px apart); 1 gives long labels a row each. */
+  legendColumns?: number;
   width?: number;
   height?: number;
 }
@@ -135,7 +137,8 @@ function svgOpening(id: string, title: string, W: number, H: number, titleX: num
 export function lineChart(spec: LineChartSpec): string {
   const W = spec.width ?? 760;
   const H = spec.height ?? 260;
-  const legendRows = Math.ceil(spec.series.length / 3);
+  const legendColumns = Math.max(1, spec.legendColumns ?? 3);
+  const legendRows = Math.ceil(spec.series.length / legendColumns);
   const M = { left: 64, right: 18, top: 34 + legendRows * 16, bottom: 44 };
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
@@ -159,8 +162,8 @@ export function lineChart(spec: LineChartSpec): string {
   // Legend: capacity-like series show their fill swatch, markers their dashed line.
   const legend = [...spec.series.map((s) => ({ label: s.label, color: s.color, dash: s.dash, fill: s.fill })), ...(spec.markers?.length ? [{ label: 'scaling action', color: PALETTE.marker, dash: '3 3', fill: false }] : [])];
   legend.forEach((l, i) => {
-    const lx = M.left + (i % 3) * 230;
-    const ly = 30 + Math.floor(i / 3) * 16;
+    const lx = M.left + (i % legendColumns) * 230;
+    const ly = 30 + Math.floor(i / legendColumns) * 16;
     if (l.fill) out.push(`<rect x="${lx}" y="${ly - 8}" width="22" height="10" fill="${PALETTE.capacityFill}" stroke="${l.color}" stroke-width="2"/>`);
     else out.push(`<line x1="${lx}" y1="${ly - 3}" x2="${lx + 22}" y2="${ly - 3}" stroke="${l.color}" stroke-width="2.5"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}/>`);
     out.push(`<text x="${lx + 28}" y="${ly}" fill="${PALETTE.text}">${escapeXml(l.label)}</text>`);

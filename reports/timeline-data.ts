@@ -31,8 +31,9 @@ export function parseTimelineCsv(text: string): TimelineData & { missing: Timeli
     for (const c of TIMELINE_COLUMN_NAMES) {
       const i = index.get(c);
       if (i === undefined) continue;
-      const v = Number(cells[i]);
-      if (!Number.isFinite(v)) throw new RangeError(`timeline.csv line ${r + 2}: ${c} is not a number ("${cells[i]}")`);
+      // An empty cell is a figure the run did not measure (a real run's timeline): NaN, as it was when written.
+      const v = cells[i] === '' ? NaN : Number(cells[i]);
+      if (!Number.isFinite(v) && cells[i] !== '') throw new RangeError(`timeline.csv line ${r + 2}: ${c} is not a number ("${cells[i]}")`);
       columns[c][r] = v;
     }
   }
