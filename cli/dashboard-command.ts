@@ -2,6 +2,10 @@
  * `ingestlab dashboard` (and `scenario --dashboard`): watch a run live in the terminal. On a terminal it renders the
  * ink dashboard on stderr and prints the summary on stdout when the user quits; without one (CI, pipes) it runs
  * to the end with plain progress lines, then prints the same summary.
+ *
+ * `--target embedded` watches a real run instead of the simulator: the scenario on the embedded pipeline, as
+ * `scenario --target embedded` runs it (loadgen/target-run.ts), through dashboard/pipeline-run-source.ts; q ends the
+ * load early (the run still drains, audits and stops everything), and accepted events missing after the drain exit 98.
  */
 import { render } from 'ink';
 import { createElement } from 'react';
@@ -15,6 +19,11 @@ import { summaryJson } from '../reports/write-run.ts';
 import { loadScenario, resolveScenarioPath, type PolicyResolver } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
+import { actionLine } from '../dashboard/plain-progress.ts';
+import type { PipelineRunSource } from '../dashboard/pipeline-run-source.ts';
+import { int, money } from '../reports/format.ts';
+import type { TargetRunResult } from '../loadgen/target-run.ts';
+import type { Summary } from '../sim/summary.ts';
 import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation } from '../sim/simulation.ts';
 import { runOutcome } from './outcome.ts';
@@ -29,6 +38,9 @@ export interface DashboardOptions extends ScenarioInputs {
   /** Simulated seconds per wall second, as typed (validated here). */
   speed?: string;
   target?: string;
+  /** Real runs (--target embedded): scenario seconds per wall second, and the fraction of events sent. */
+  timeScale?: string;
+  sample?: string;
   color?: boolean;
   /** Print summary.json instead of the readable summary. */
   json?: boolean;
@@ -39,26 +51,47 @@ export interface DashboardOptions extends ScenarioInputs {
 }
 
 export const DEFAULT_SPEED = 60;
-export const TARGETS = ['sim'] as const;
-const PLANNED_TARGETS = ['embedded', 'localstack', 'aws'];
+export const TARGETS = ['sim', 'embedded'] as const;
+export type DashboardTarget = (typeof TARGETS)[number];
+/** Real targets the dashboard does not watch (yet): scenario --target runs them. */
+const SCENARIO_ONLY_TARGETS = ['localstack', 'aws'];
 
-/** Checks `--target` and `--speed`; every problem in one UsageError. */
-export function validateDashboardOptions(options: Pick<DashboardOptions, 'speed' | 'target'>): { speed: number } {
+export interface ValidDashboardOptions {
+  target: DashboardTarget;
+  speed: number;
+  timeScale?: number;
+  sample?: number;
+}
+
+/** Checks `--target`, `--speed`, `--time-scale` and `--sample`; every problem in one UsageError. */
+export function validateDashboardOptions(options: Pick<DashboardOptions, 'speed' | 'target' | 'timeScale' | 'sample'>): ValidDashboardOptions {
   const problems: string[] = [];
   const target = options.target ?? 'sim';
-  if (target !== 'sim') {
-    problems.push(
-      PLANNED_TARGETS.includes(target)
-        ? `--target ${target}: the dashboard watches simulator runs only (its live view of a real pipeline is not built yet); run it on the real pipeline with npm run scenario -- <name> --target ${target}`
-        : `--target expects sim, got "${target}" (real-pipeline runs: npm run scenario -- <name> --target ${PLANNED_TARGETS.join('|')})`,
-    );
+  if (SCENARIO_ONLY_TARGETS.includes(target)) {
+    problems.push(`--target ${target}: the dashboard watches sim and embedded runs; run it on ${target} with npm run scenario -- <name> --target ${target}`);
+  } else if (!(TARGETS as readonly string[]).includes(target)) {
+    problems.push(`--target expects sim (the simulator) or embedded (a real run on the embedded pipeline), got "${target}"`);
   }
   const speed = options.speed === undefined ? DEFAULT_SPEED : Number(options.speed);
   if (!Number.isFinite(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
     problems.push(`--speed expects simulated seconds per wall second between ${MIN_SPEED} and ${MAX_SPEED}, e.g. 60 or 600, got "${options.speed}"`);
   }
+  const real = target === 'embedded';
+  if (real && options.speed !== undefined) problems.push('--speed is for simulator runs: a real run goes at its scenario clock (--time-scale K replays it K times faster)');
+  const positive = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!real) {
+      problems.push(`${flag} is for real runs (--target embedded); a simulator run changes pace with --speed`);
+      return undefined;
+    }
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) problems.push(`${flag} expects a positive number, got "${value}"`);
+    return n;
+  };
+  const timeScale = positive('--time-scale', options.timeScale);
+  const sample = positive('--sample', options.sample);
   if (problems.length > 0) throw new UsageError(problems.join('\n       '));
-  return { speed };
+  return { target: target as DashboardTarget, speed, ...(timeScale !== undefined ? { timeScale } : {}), ...(sample !== undefined ? { sample } : {}) };
 }
 
 /** True when the dashboard can take the terminal: a TTY for output and for keys, and not in CI. */
@@ -68,10 +101,12 @@ export function interactive(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 export async function runDashboardCommand(nameOrPath: string, options: DashboardOptions): Promise<number> {
-  const { speed } = validateDashboardOptions(options);
+  const valid = validateDashboardOptions(options);
+  const { speed } = valid;
   const path = scenarioPathOf(nameOrPath, resolveScenarioPath);
   const overrides = overridesFrom(options);
   const { scenario, resolvePolicy } = await loadScenario(path, overrides);
+  if (valid.target === 'embedded') return watchReal(scenario, resolvePolicy, pricingFrom(options), valid, options);
   assertRunSize(scenario, `scenario ${scenario.name}`);
   const pricing = pricingFrom(options);
   // `scenario --dashboard` writes a run folder: check it can be written before the run, not after.
@@ -144,4 +179,125 @@ async function watch(
   const result = runOutcome(summary, expectations, false);
   if (result.reason) process.stderr.write(`FAILED: ${result.reason} (exit ${result.code})\n`);
   return result.code;
+}
+
+/**
+ * A real run on the embedded pipeline, watched live: the dashboard on a terminal (q ends the load early; the run then
+ * drains, audits and stops everything it started), plain progress lines otherwise; then the summary, and exit 98 when
+ * an accepted event is missing after the drain, as `scenario --target embedded` does. No files are written.
+ */
+async function watchReal(
+  scenario: Scenario,
+  resolvePolicy: PolicyResolver,
+  pricing: ReturnType<typeof pricingFrom>,
+  valid: ValidDashboardOptions,
+  options: DashboardOptions,
+): Promise<number> {
+  const { PipelineRunSource } = await import('../dashboard/pipeline-run-source.ts');
+  const tty = interactive();
+  const warnings: string[] = [];
+  const source = new PipelineRunSource(scenario, {
+    resolvePolicy,
+    ...(valid.timeScale !== undefined ? { timeScale: valid.timeScale } : {}),
+    ...(valid.sample !== undefined ? { sample: valid.sample } : {}),
+    ...pricing,
+    // Lines written to the terminal under Ink would tear its frame: warnings wait for the summary there.
+    onWarning: (w) => (tty ? warnings.push(w) : process.stderr.write(`warning: ${w}\n`)),
+    ...(tty ? {} : { fps: 4 }),
+  });
+  // A first SIGINT ends the load (drain and audit follow); a second skips the drain.
+  let interrupts = 0;
+  const onSigint = () => (interrupts++ === 0 ? source.stop() : source.abort());
+  process.on('SIGINT', onSigint);
+  try {
+    if (tty) {
+      const app = render(createElement(Dashboard, { source, color: options.color !== false && !process.env.NO_COLOR }), {
+        stdout: process.stderr,
+        maxFps: 15,
+        incrementalRendering: false,
+        exitOnCtrlC: false,
+      });
+      source.start();
+      await app.waitUntilExit();
+      if (!source.done) {
+        process.stderr.write('stopping: the load has ended; draining and auditing before the summary (Ctrl-C skips the drain)\n');
+        interrupts = 1;
+        source.stop();
+      }
+    } else {
+      source.subscribe(realProgress(source, (line) => process.stderr.write(line + '\n')));
+      source.start();
+    }
+    await source.finished();
+  } finally {
+    process.off('SIGINT', onSigint);
+    source.stop();
+  }
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  const outcome = source.outcome();
+  const { summary } = outcome;
+  if (options.json) process.stdout.write(summaryJson(summary));
+  else {
+    if (outcome.partial) {
+      process.stdout.write(
+        `PARTIAL RUN: the load was stopped at ${seconds(outcome.stoppedAt)} of ${seconds(scenario.duration)} (scenario time); the run drained and audited what had been sent; the summary covers that part.\n\n`,
+      );
+    }
+    process.stdout.write(realRunText(scenario.name, source.targetResult!, summary) + '\n');
+  }
+  const verdict = source.verdict!;
+  const result = source.targetResult!;
+  process.stderr.write(`${verdict.text}\n`);
+  if (!verdict.ok) {
+    const examples = result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : '';
+    process.stderr.write(`lost after the drain: ${result.audit.problems.join('; ') || `${int(result.events.missing)} accepted events missing`}${examples}\n`);
+    return ExitCode.eventsLost;
+  }
+  return ExitCode.ok;
+}
+
+/**
+ * What a real run measured, in the lines `scenario --target` prints (the simulator's summary text reads a modelled
+ * run: simulated time, Lambda concurrency, expiry in the stream, none of which a real run measures).
+ */
+export function realRunText(name: string, r: TargetRunResult, summary: Summary): string {
+  const e = r.events;
+  const scaled = r.timeScale !== 1 || r.sample !== 1;
+  return [
+    `${name} on the ${r.target} pipeline${scaled ? ` (time scale ${r.timeScale}, sample ${+r.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+r.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
+    `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
+    `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
+    `kinesis    ${r.kinesis.shardsInitial} → ${r.kinesis.shardsFinal} shards (max ${r.kinesis.shardsMax}), ${r.kinesis.reshards} reshards, ${int(r.kinesis.throttledRecords)} records throttled` +
+      (r.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(r.scaling.firstScaleUpAtSeconds)} s` : ''),
+    `dynamodb   ${int(r.dynamodb.throttledRequests)} requests throttled · firehose ${int(r.firehose.throttledRecords)} records throttled`,
+    ...r.scaling.actions.map((a) => actionLine(a)),
+    `latency    ingest p50 ${r.ingestLatencyMs.p50} ms · p99 ${r.ingestLatencyMs.p99} · max ${r.ingestLatencyMs.max} (load generator, from intended send time)`,
+    `cost       ${money(summary.cost.totalUsd)} metered${summary.cost.perMillionEventsUsd !== null ? ` · ${money(summary.cost.perMillionEventsUsd)} per million delivered events` : ''}`,
+    `wall       load ${r.wallSeconds.load.toFixed(1)} s · drain ${r.wallSeconds.drain.toFixed(1)} s${r.drained ? '' : ' (gave up: the processor was still behind, so missing events may be late rather than lost)'}`,
+    ...(r.audit.problems.length ? [`audit      ${r.audit.problems.join('; ')}`] : []),
+  ].join('\n');
+}
+
+/** Plain progress of a real run: a line per phase, per tenth of the load and per scaling action. */
+function realProgress(source: PipelineRunSource, write: (line: string) => void): () => void {
+  let phase = '';
+  let decile = -1;
+  let actions = 0;
+  return () => {
+    const s = source.snapshot(10);
+    const p = s.real!.phase;
+    if (p !== phase) {
+      phase = p;
+      if (p !== 'done' && p !== 'failed') write(`${p === 'provisioning' ? 'provisioning the embedded pipeline' : p}…`);
+    }
+    for (; actions < s.actions.length; actions++) write(actionLine(s.actions[actions]!));
+    if (p !== 'load') return;
+    const d = Math.floor(Math.min(1, s.time / s.duration) * 10);
+    if (d === decile) return;
+    decile = d;
+    write(
+      `${(d * 10).toString().padStart(3)}% ${seconds(Math.min(s.time, s.duration))}/${seconds(s.duration)} · ${s.kinesis.shards} shards` +
+        ` · ${int(s.totals.offered)} offered · ${int(s.totals.accepted)} accepted · ${int(s.totals.stored)} stored`,
+    );
+  };
 }

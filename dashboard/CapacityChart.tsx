@@ -14,8 +14,13 @@ export interface CapacityChartProps {
   readonly unit: string;
   readonly demand: readonly number[];
   readonly capacity: readonly number[];
-  readonly demandNow: number;
-  readonly capacityNow: number;
+  /** Null: not measured (shown so, never as 0). */
+  readonly demandNow: number | null;
+  readonly capacityNow: number | null;
+  /** What the demand line is (default "offered"; a real run charts DynamoDB's consumed WCU). */
+  readonly demandLabel?: string;
+  /** Shown after the values, e.g. "offered not measured". */
+  readonly note?: string;
   readonly width: number;
   /** Rows of the plot. */
   readonly height: number;
@@ -25,7 +30,9 @@ export interface CapacityChartProps {
 }
 
 export function CapacityChart(props: CapacityChartProps) {
-  const over = props.demandNow > props.capacityNow + 1e-9 && props.capacityNow > 0;
+  const demandNow = props.demandNow;
+  const capacityNow = props.capacityNow;
+  const over = demandNow !== null && capacityNow !== null && demandNow > capacityNow + 1e-9 && capacityNow > 0;
   const lines = lineChart([props.demand, props.capacity], {
     width: props.width,
     height: props.height,
@@ -43,11 +50,12 @@ export function CapacityChart(props: CapacityChartProps) {
         <Text dimColor>{` (${props.unit})`}</Text>
       </Text>
       <Text wrap="truncate-end">
-        <Text color="cyan">offered</Text>
-        {` ${int(props.demandNow)} `}
+        <Text color="cyan">{props.demandLabel ?? 'offered'}</Text>
+        {` ${demandNow === null ? 'not measured' : int(demandNow)} `}
         <Text dimColor>vs</Text> <Text color="yellow">capacity</Text>
-        {` ${int(props.capacityNow)}`}
+        {` ${capacityNow === null ? 'not measured' : int(capacityNow)}`}
         {over ? <Text color="red"> OVER</Text> : null}
+        {props.note ? <Text dimColor>{` · ${props.note}`}</Text> : null}
       </Text>
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate-end">

@@ -1,7 +1,8 @@
 /**
  * The container: subscribes to a run source, maps keys to its controls and renders the layout for the terminal.
  * space pauses, + and - double and halve the speed, q (or Ctrl+C) stops the source and leaves; the command then
- * prints the summary.
+ * prints the summary. On a real run, the first q ends the load early and stays to show the drain and the audit; a
+ * second q leaves at once (the command waits for the drain and the audit before printing the summary).
  */
 import { useApp, useInput } from 'ink';
 import { DashboardLayout } from './DashboardLayout.tsx';
@@ -28,6 +29,12 @@ export function Dashboard({ source, onQuit, size, color = false }: DashboardProp
   const snapshot = useRunSnapshot(source, layout.chartPoints);
   useInput((input, key) => {
     if (input === 'q' || input === 'Q' || (key.ctrl && input === 'c')) {
+      const real = snapshot.real;
+      // A real run's first q ends its load early; the frame then shows the drain and the audit's verdict.
+      if (real && !snapshot.done && !real.stopping) {
+        source.stop();
+        return;
+      }
       source.stop();
       onQuit?.();
       exit();

@@ -23,6 +23,8 @@ export function DashboardLayout({ snapshot: s, layout: l, color }: DashboardLayo
   const end = seconds(s.duration);
   const k = s.kinesis;
   const shards = k.mode === 'on-demand' ? `on-demand, ~${k.shards} shards` : `${k.shards} shards${k.reshardingTo !== null ? ` → ${k.reshardingTo}` : ''}`;
+  // A real run does not measure attempted WCU: it charts what DynamoDB consumed, and says so.
+  const ddbOffered = s.now.ddbDemandWcu !== null;
   const wcu = s.dynamodb.mode === 'on-demand' ? 'on-demand' : s.dynamodb.wcu === null ? 'no table' : `${int(s.dynamodb.wcu)} WCU`;
   return (
     <Box flexDirection="column" width={l.width}>
@@ -37,6 +39,7 @@ export function DashboardLayout({ snapshot: s, layout: l, color }: DashboardLayo
         speed={s.speed}
         etaSeconds={s.etaSeconds}
         width={l.width}
+        {...(s.real ? { real: s.real } : {})}
       />
       <Text> </Text>
       <Box flexDirection="row" gap={1}>
@@ -57,10 +60,11 @@ export function DashboardLayout({ snapshot: s, layout: l, color }: DashboardLayo
           title="DynamoDB"
           capacityLabel={wcu}
           unit="WCU/s"
-          demand={s.series.ddbDemandWcu}
+          demand={ddbOffered ? s.series.ddbDemandWcu : (s.series.ddbConsumedWcu ?? [])}
           capacity={s.series.ddbCapacityWcu}
-          demandNow={s.now.ddbDemandWcu}
-          capacityNow={s.dynamodb.wcu ?? 0}
+          demandNow={ddbOffered ? s.now.ddbDemandWcu : (s.now.ddbConsumedWcu ?? null)}
+          capacityNow={s.real && s.dynamodb.mode === 'on-demand' ? null : (s.dynamodb.wcu ?? 0)}
+          {...(ddbOffered ? {} : { demandLabel: 'consumed', note: 'offered not measured' })}
           width={l.chartWidth}
           height={l.chartHeight}
           end={end}
@@ -106,7 +110,14 @@ export function DashboardLayout({ snapshot: s, layout: l, color }: DashboardLayo
       </Box>
       <ScalingLog actions={s.actions} lines={l.logLines} width={l.width} />
       <ExpectationsPanel expectations={s.expectations} width={l.width} lines={l.expectationLines} />
-      <KeyHelp paused={s.paused} done={s.done} speedAdjustable={s.speed !== null} width={l.width} />
+      <KeyHelp
+        paused={s.paused}
+        done={s.done}
+        speedAdjustable={s.speed !== null && !s.real}
+        width={l.width}
+        {...(s.real ? { real: s.real } : {})}
+        {...(s.verdict ? { verdict: s.verdict } : {})}
+      />
     </Box>
   );
 }

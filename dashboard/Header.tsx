@@ -1,6 +1,10 @@
-/** The top line: scenario, simulated time against the duration, a progress bar, ETA, speed and run state. */
+/**
+ * The top line: scenario, simulated time against the duration, a progress bar, ETA, speed and run state. A run on a
+ * real target says so, with its compression (×K) and sampling (F), and its phase (provisioning, draining, auditing).
+ */
 import { Box, Text } from 'ink';
 import { seconds } from '../reports/format.ts';
+import type { RealRunInfo } from './run-source.ts';
 
 export interface HeaderProps {
   readonly scenario: string;
@@ -14,7 +18,19 @@ export interface HeaderProps {
   readonly speed: number | null;
   readonly etaSeconds: number | null;
   readonly width: number;
+  readonly real?: RealRunInfo;
 }
+
+/** "real run on embedded, compressed ×10, sampled 0.1": how a real run's counts relate to the scenario's. */
+export function realRunLabel(real: RealRunInfo): string {
+  return (
+    `real run on ${real.target}` +
+    (real.timeScale !== 1 ? `, compressed ${formatSpeed(real.timeScale)}` : '') +
+    (real.sample !== 1 ? `, sampled ${+real.sample.toPrecision(4)}` : '')
+  );
+}
+
+const REAL_STATES: Record<string, string> = { provisioning: 'starting', load: 'running', drain: 'draining', audit: 'auditing', failed: 'FAILED' };
 
 export function formatSpeed(speed: number): string {
   return `×${speed >= 1 ? Math.round(speed).toLocaleString('en-US') : speed.toString()}`;
@@ -23,13 +39,16 @@ export function formatSpeed(speed: number): string {
 export function Header(props: HeaderProps) {
   const { time, duration } = props;
   const fraction = duration > 0 ? Math.min(1, time / duration) : 1;
-  const state = props.done ? 'done' : props.paused ? 'PAUSED' : props.draining ? 'draining' : 'running';
-  const stateColor = props.done ? 'green' : props.paused ? 'yellow' : props.draining ? 'magenta' : 'cyan';
+  const real = props.real;
+  const realState = real && (real.phase === 'failed' || !props.done) ? (real.stopping && real.phase === 'load' ? 'stopping' : (REAL_STATES[real.phase] ?? real.phase)) : undefined;
+  const state = realState ?? (props.done ? 'done' : props.paused ? 'PAUSED' : props.draining ? 'draining' : 'running');
+  const stateColor = state === 'done' ? 'green' : state === 'FAILED' ? 'red' : state === 'PAUSED' ? 'yellow' : state === 'running' ? 'cyan' : 'magenta';
   const clock = `${seconds(Math.min(time, duration))} / ${seconds(duration)}${time > duration ? ` +${seconds(time - duration)} drain` : ''}`;
   const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
   const eta = props.done ? '' : `ETA ${props.etaSeconds === null ? '–' : seconds(Math.round(props.etaSeconds))}`;
   const speed = props.speed === null ? 'real time' : formatSpeed(props.speed);
-  const left = `${props.scenario} (${props.target})  ${clock} `;
+  const target = real ? realRunLabel(real) : props.target;
+  const left = `${props.scenario} (${target})  ${clock} `;
   const right = ` ${pct}  ${eta ? eta + '  ' : ''}${speed}  `;
   const barWidth = Math.max(4, props.width - left.length - right.length - state.length);
   const filled = Math.round(fraction * barWidth);
@@ -37,7 +56,7 @@ export function Header(props: HeaderProps) {
     <Box width={props.width}>
       <Text wrap="truncate-end">
         <Text bold>{props.scenario}</Text>
-        {` (${props.target})  ${clock} `}
+        {` (${target})  ${clock} `}
         <Text color="cyan">{'█'.repeat(filled)}</Text>
         <Text dimColor>{'░'.repeat(barWidth - filled)}</Text>
         {right}

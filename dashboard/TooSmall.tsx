@@ -36,6 +36,7 @@ export function TooSmall({ snapshot: s, columns, rows }: TooSmallProps) {
         speed={s.speed}
         etaSeconds={s.etaSeconds}
         width={width}
+        {...(s.real ? { real: s.real } : {})}
       />
       <Text wrap="wrap" color="yellow">
         {tooSmallText(columns, rows)}

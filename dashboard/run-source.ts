@@ -1,7 +1,8 @@
 /**
  * What the dashboard watches: a run source. The simulator's source (sim-run-source.ts) advances a Simulation frame
- * by frame; a future real-pipeline source will poll the pipeline's metrics and emit the same snapshots, so the
- * panels never know which engine they are showing.
+ * by frame; the pipeline's (pipeline-run-source.ts) samples the live counters of a real run on a target and emits the
+ * same snapshots, so the panels show either engine. A figure a real run does not measure is null (shown as "not
+ * measured", never as 0).
  */
 import type { ScalingAction } from '../sim/autoscaler.ts';
 import type { Summary } from '../sim/summary.ts';
@@ -19,6 +20,8 @@ export interface RunSeries {
   /** DynamoDB attempted WCU/s and provisioned WCU of the current table (max over each point). */
   readonly ddbDemandWcu: readonly number[];
   readonly ddbCapacityWcu: readonly number[];
+  /** DynamoDB consumed WCU/s, when attempted WCU is not measured (real runs). */
+  readonly ddbConsumedWcu?: readonly number[];
   /** Throttled records or items per second (max over each point). */
   readonly kinesisThrottledPerSecond: readonly number[];
   readonly ddbThrottledPerSecond: readonly number[];
@@ -30,8 +33,11 @@ export interface RunSeries {
 /** The latest complete interval of the run, per second, for the "now" figures. */
 export interface RunRates {
   readonly kinesisDemandRps: number;
-  readonly kinesisCapacityRps: number;
-  readonly ddbDemandWcu: number;
+  /** Null when not measured (an on-demand stream on a real run). */
+  readonly kinesisCapacityRps: number | null;
+  /** Attempted WCU/s; null when not measured (real runs: see ddbConsumedWcu). */
+  readonly ddbDemandWcu: number | null;
+  readonly ddbConsumedWcu?: number;
   readonly kinesisThrottledPerSecond: number;
   readonly ddbThrottledPerSecond: number;
   readonly firehoseThrottledPerSecond: number;
@@ -44,6 +50,18 @@ export interface ExpectationView {
   /** `pending` while it cannot be judged yet (or no evaluator is wired). */
   readonly status: 'ok' | 'broken' | 'pending';
   readonly detail?: string;
+}
+
+/** A run on a real target (pipeline-run-source.ts): what the header says about it. */
+export interface RealRunInfo {
+  readonly target: string;
+  /** Scenario seconds per wall second (--time-scale) and the fraction of events sent (--sample). */
+  readonly timeScale: number;
+  readonly sample: number;
+  /** provisioning, load, drain, audit, done, failed. */
+  readonly phase: string;
+  /** True once the user asked to stop: the load has ended early and the run drains and audits. */
+  readonly stopping: boolean;
 }
 
 export interface RunSnapshot {
@@ -78,12 +96,17 @@ export interface RunSnapshot {
     readonly dropped: number;
     readonly stored: number;
     readonly delivered: number;
-    readonly lost: number;
+    /** Null until a real run's audit has counted it. */
+    readonly lost: number | null;
   };
   readonly maxIteratorAgeMs: number;
   readonly cost: { readonly totalUsd: number; readonly perMillionEventsUsd: number | null };
   readonly actions: readonly ScalingAction[];
   readonly expectations: readonly ExpectationView[];
+  /** Set on runs on a real target. */
+  readonly real?: RealRunInfo;
+  /** A real run's audit once it is done: every accepted event stored and delivered, or what is missing. */
+  readonly verdict?: { readonly ok: boolean; readonly text: string };
 }
 
 /** What a run leaves when the dashboard closes: the summary (of the part that ran, if stopped early). */

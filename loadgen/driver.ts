@@ -86,9 +86,18 @@ export interface LoadOptions {
   /** A worker's share of the tenants. */
   readonly tenantFilter?: (tenant: number) => boolean;
   readonly onProgress?: (progress: LoadProgress) => void;
-  /** Called at the schedule's wall time 0 (a scenario clock can start with it). */
-  readonly onStart?: () => void;
+  /**
+   * Called at the schedule's wall time 0 (a scenario clock can start with it), with live read-only views of the run's
+   * counts so far (sent units), for a live display.
+   */
+  readonly onStart?: (live: LiveLoadCounts) => void;
   readonly signal?: AbortSignal;
+}
+
+/** The counts of a running load, as they grow (the objects the result reports at the end). */
+export interface LiveLoadCounts {
+  readonly sent: Readonly<LoadResult['sent']>;
+  readonly events: Readonly<LoadResult['events']>;
 }
 
 /** Counts and encoded histograms: what one driver (or one worker) measured; merge with mergeLoadResults. */
@@ -414,7 +423,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   while (rawClients.some((c) => c.conn?.connecting) && performance.now() - opening < 5_000) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 20));
   t0 = performance.now();
-  options.onStart?.();
+  options.onStart?.({ sent, events });
   dispatch();
 
   let lastProgressSecond = -1;

@@ -13,8 +13,8 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { auditPipeline, type AuditResult } from '../pipeline/audit/audit-pipeline.ts';
 import { startAutoscaler, type AutoscalerRunner } from '../pipeline/autoscaler.ts';
-import { createQuotaGateway, type GatewayCounters } from '../pipeline/gateway/quota-gateway.ts';
-import { createScaledClock, sleepUntil } from '../pipeline/gateway/scenario-clock.ts';
+import { createQuotaGateway, type GatewayCounters, type QuotaGateway } from '../pipeline/gateway/quota-gateway.ts';
+import { createScaledClock, sleepUntil, type ScenarioClock } from '../pipeline/gateway/scenario-clock.ts';
 import type { MetricsStore, MinuteStat } from '../pipeline/gateway/metrics-store.ts';
 import { startPipeline, type PipelineOptions, type RunningPipeline } from '../pipeline/run-pipeline.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
@@ -23,7 +23,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import type { ScalingAction } from '../sim/autoscaler.ts';
 import type { LatencySummary } from '../sim/latency.ts';
 import type { ScalingPolicy } from '../sim/policies/policy.ts';
-import { runLoad, type LoadProgress, type LoadReport } from './driver.ts';
+import { runLoad, type LiveLoadCounts, type LoadProgress, type LoadReport } from './driver.ts';
 import { assignCredentials } from './keys.ts';
 import { loadReport } from './result.ts';
 import { scenarioTenantIds, scheduleShape } from './schedule.ts';
@@ -42,12 +42,41 @@ export interface TargetRunOptions {
   readonly onPhase?: (phase: string) => void;
   /** What the target does not do as AWS would, once it is up (also in the result's `warnings`). */
   readonly onWarning?: (warning: string) => void;
+  /** Stops everything at once: the load, and the drain (the run audits what arrived so far). */
   readonly signal?: AbortSignal;
+  /** Ends the load early; the run still drains, audits and stops everything, as at the end of the schedule. */
+  readonly stopLoad?: AbortSignal;
+  /** Live handles on the run once the pipeline is up, before the load (a live view: dashboard/pipeline-run-source.ts). */
+  readonly onLive?: (live: TargetRunLive) => void;
   /**
    * Where the pipeline runs (default embedded) and that target's flags. On aws there is no quota gateway: the run is
    * at time scale 1, and throttle counts the gateway would give are not measured (0).
    */
   readonly target?: Pick<PipelineOptions, 'target' | 'endpoint' | 'confirmAws' | 'maxCostUsd' | 'firehoseRoleArn' | 'region' | 'awsTarget'>;
+}
+
+/**
+ * A running target run, for a live view: read these, never write them. Gateway and processor counts are as their own
+ * types say (the gateway's in scenario units, the processor's, the API's and the load generator's in sent units).
+ */
+export interface TargetRunLive {
+  readonly timeScale: number;
+  readonly sample: number;
+  /** Scenario events each sent event stands for. */
+  readonly weight: number;
+  /** The gateway's scenario clock (scenario seconds since the gateway started). */
+  readonly clock: ScenarioClock;
+  /** The quota gateway in front of the pipeline; undefined on aws. */
+  readonly gateway: QuotaGateway | undefined;
+  readonly pipeline: RunningPipeline<TargetName>;
+  /** The clock's reading when the load started; null before. */
+  loadStartedAt(): number | null;
+  /** The load generator's counts so far; null before the load starts. */
+  load(): LiveLoadCounts | null;
+  /** The autoscaler's actions so far, in seconds since the load started. */
+  actions(): ScalingAction[];
+  /** The processor's largest iterator age sampled so far, wall ms. */
+  maxIteratorAgeMs(): number;
 }
 
 /** What a run on a target measured, in scenario units. */
@@ -178,12 +207,26 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     });
     const running = pipeline;
     for (const warning of running.warnings) options.onWarning?.(warning);
+    let started = false;
+    let liveLoad: LiveLoadCounts | null = null;
+    let maxIteratorAgeMs = 0;
+    options.onLive?.({
+      timeScale: K,
+      sample: shape.sample,
+      weight: w,
+      clock,
+      gateway: onAws ? undefined : gateway,
+      pipeline: running,
+      loadStartedAt: () => (started ? offset : null),
+      load: () => liveLoad,
+      actions: () => (autoscaler?.actions ?? []).map((a) => ({ ...a, atSeconds: a.atSeconds - offset })),
+      maxIteratorAgeMs: () => maxIteratorAgeMs,
+    });
     const { credentials } = assignCredentials(scenarioTenantIds(scenario), { tenants: running.tenants });
     const autoscaled = scenario.kinesis.autoscaler !== 'none' || scenario.dynamodb.autoscaling !== 'none';
     const boundary = Math.ceil(clock.now() / 60) * 60;
     if ((boundary - clock.now()) / K <= 5) await sleepUntil(clock, boundary);
     options.onPhase?.('load');
-    let maxIteratorAgeMs = 0;
     const sampler = setInterval(() => {
       maxIteratorAgeMs = Math.max(maxIteratorAgeMs, running.processor?.counters.iteratorAgeMs ?? 0);
     }, 250);
@@ -198,9 +241,13 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       retry: { maxRetries: options.retries ?? 0, backoffBaseMs: scenario.producer.backoffBaseMs, backoffMaxMs: scenario.producer.backoffMaxMs },
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      onStart: () => {
+      ...(options.signal || options.stopLoad
+        ? { signal: options.signal && options.stopLoad ? AbortSignal.any([options.signal, options.stopLoad]) : (options.signal ?? options.stopLoad)! }
+        : {}),
+      onStart: (live) => {
         offset = clock.now();
+        started = true;
+        liveLoad = live;
         if (autoscaled) {
           autoscaler = startAutoscaler({
             scenario,
