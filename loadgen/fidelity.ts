@@ -73,7 +73,6 @@ export function fidelityOf(sim: Summary, real: TargetRunResult, realSummary?: Su
   const offered = Math.max(1, sim.events.offered);
   const rows: FidelityRow[] = [];
   const notCompared: string[] = [];
-  const compressed = real.timeScale !== 1 || real.sample !== 1;
   const onAws = real.target === 'aws';
   const row = (
     figure: FidelityFigure | undefined,
@@ -94,7 +93,9 @@ export function fidelityOf(sim: Summary, real: TargetRunResult, realSummary?: Su
   };
   const e = sim.events;
   const r = real.events;
-  row('offered', 'offered', 'events', e.offered, r.offered, 'count', compressed ? `real: ${+real.sample.toFixed(6)} of the events sent, each counted ${+real.weight.toFixed(6)} times` : undefined);
+  const oneIn = Math.round(real.weight);
+  const sampled = Math.abs(real.weight - oneIn) < 1e-6 ? `1 in ${oneIn} events sent` : `a fraction ${+real.sample.toFixed(6)} of the events sent`;
+  row('offered', 'offered', 'events', e.offered, r.offered, 'count', real.sample !== 1 ? `real: ${sampled}, each counted ${+real.weight.toFixed(6)} times` : undefined);
   row('accepted', 'accepted', 'events', e.accepted, r.accepted, 'count');
   row(undefined, 'rejected (API)', 'events', e.rejected, r.rejected + r.failed, 'count', r.failed > 0 ? `real: includes ${Math.round(r.failed)} failed (no 2xx, 429 or 503 answer)` : undefined);
   const noGateway = 'no quota gateway on aws: read CloudWatch';
