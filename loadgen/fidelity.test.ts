@@ -163,6 +163,9 @@ describe('fidelityOf on hand-made figures', () => {
     expect(text).toMatch(/^stored \(events\)\s+900\s+720\s+-20\.0%  > 10%$/m);
     expect(text).toMatch(/^accepted \(events\)\s+900\s+990\s+\+10\.0%$/m);
     expect(text).toMatch(/^cost per million events \(USD\)\s+\$66\.67\s+\$58\.33\s+-12\.5%  > 10%$/m);
+    expect(text).toMatch(/^max iterator age \(ms\)\s+2,000\s+2,500\s+\+25\.0%  > 10%$/m);
+    expect(text).toMatch(/^ingest latency p50 \(ms\)\s+30\.0\s+7\.5\s+-75\.0%  > 10%$/m);
+    expect(text).toMatch(/^scaling lag \(Kinesis\) \(s\)\s+120\s+—\s+—$/m);
     expect(text).toMatch(/^not compared: scaling lag: /m);
   });
 });

@@ -185,10 +185,10 @@ export function fidelityOf(sim: Summary, real: TargetRunResult, realSummary?: Su
   return { scenario: real.scenario, seed: real.seed, target: real.target, timeScale: real.timeScale, sample: real.sample, rows, notCompared };
 }
 
-/** A figure as the fidelity table shows it: ms with one decimal, dollars to 4 significant digits, other figures whole from 100 up. */
+/** A figure as the fidelity table shows it: dollars to 4 significant digits; ms and other figures whole from 100 up (ms with one decimal below). */
 export function fidelityValue(x: number | null, unit: string): string {
   if (x === null) return '—';
-  if (unit === 'ms') return x.toFixed(1);
+  if (unit === 'ms') return Math.abs(x) < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US');
   if (unit === 'USD') return `$${Number(x.toPrecision(4))}`;
   return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(+x.toFixed(2));
 }
