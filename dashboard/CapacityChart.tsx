@@ -19,7 +19,7 @@ export interface CapacityChartProps {
   readonly capacityNow: number | null;
   /** What the demand line is (default "offered"; a real run charts DynamoDB's consumed WCU). */
   readonly demandLabel?: string;
-  /** Shown after the values, e.g. "offered not measured". */
+  /** Shown after the demand instead of the capacity (which the title carries), e.g. "offered not measured". */
   readonly note?: string;
   readonly width: number;
   /** Rows of the plot. */
@@ -52,10 +52,16 @@ export function CapacityChart(props: CapacityChartProps) {
       <Text wrap="truncate-end">
         <Text color="cyan">{props.demandLabel ?? 'offered'}</Text>
         {` ${demandNow === null ? 'not measured' : int(demandNow)} `}
-        <Text dimColor>vs</Text> <Text color="yellow">capacity</Text>
-        {` ${capacityNow === null ? 'not measured' : int(capacityNow)}`}
-        {over ? <Text color="red"> OVER</Text> : null}
-        {props.note ? <Text dimColor>{` · ${props.note}`}</Text> : null}
+        {props.note ? (
+          // The capacity is in the title: the line keeps its width for the note.
+          <Text dimColor>{`· ${props.note}`}</Text>
+        ) : (
+          <>
+            <Text dimColor>vs</Text> <Text color="yellow">capacity</Text>
+            {` ${capacityNow === null ? 'not measured' : int(capacityNow)}`}
+            {over ? <Text color="red"> OVER</Text> : null}
+          </>
+        )}
       </Text>
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate-end">
