@@ -83,7 +83,9 @@ withScenarioInputs(
     .description('watch a run live in the terminal: capacity charts, throttles, scaling actions, cost, audit, expectations')
     .argument('<scenario>', 'a bundled scenario name (see `ingestlab list`) or a path to a .yaml file')
     .option('--speed <x>', 'simulated seconds per wall second (default 60); + and - double and halve it while running')
-    .option('--target <t>', 'what to watch: sim only (a real-pipeline run: npm run scenario -- <name> --target embedded)', 'sim'),
+    .option('--target <t>', 'what to watch: sim (the simulator) or embedded (a real run on the embedded pipeline; localstack and aws: npm run scenario -- <name> --target …)', 'sim')
+    .option('--time-scale <k>', 'with --target embedded: replay the scenario K times faster on the gateway scenario clock')
+    .option('--sample <f>', 'with --target embedded: send a fraction F of the events, each weighted 1/F (default 1/K)'),
 )
   .option('--json', 'print summary.json instead of the readable summary on quit')
   .option('--no-color', 'no ANSI colours')
@@ -91,10 +93,13 @@ withScenarioInputs(
     'after',
     `
 Keys: space pause/resume · + faster · - slower · q quit (stops the run and prints its summary, partial if early).
+A real run (--target embedded) cannot pause: q ends its load early, then it drains, audits and prints the summary;
+accepted events missing after the drain exit 98.
 Without a terminal (CI, pipes) it prints plain progress lines and the summary instead.
 
 Examples:
   npm run dashboard -- burst-spike --speed 600
+  npm run dashboard -- burst-spike --target embedded --time-scale 20
   npm run scenario -- burst-spike --dashboard`,
   )
   .action(async (scenario: string, options) => {
