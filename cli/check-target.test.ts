@@ -55,12 +55,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('check --target', () => {
-  test('auto time scale: about 90 s of load, never more than 60×; aws runs at 1', () => {
+  test('auto time scale: about 120 s of load, never more than 20×; aws runs at 1', () => {
     expect(autoTimeScale(20, 'embedded')).toBe(1);
-    expect(autoTimeScale(30 * 60, 'embedded')).toBe(20); // 1800 / 90
-    expect(autoTimeScale(40 * 60, 'embedded')).toBe(27); // ceil(2400 / 90 = 26.7)
-    expect(autoTimeScale(3600, 'embedded')).toBe(40);
-    expect(autoTimeScale(7 * 86400, 'localstack')).toBe(60);
+    expect(autoTimeScale(30 * 60, 'embedded')).toBe(15); // 1800 / 120
+    expect(autoTimeScale(40 * 60, 'embedded')).toBe(20);
+    expect(autoTimeScale(25 * 60, 'embedded')).toBe(13); // ceil(1500 / 120 = 12.5)
+    expect(autoTimeScale(3600, 'embedded')).toBe(20); // capped: 3 minutes of load
+    expect(autoTimeScale(7 * 86400, 'localstack')).toBe(20);
     expect(autoTimeScale(3600, 'aws')).toBe(1);
     expect(compressionText(2400, 27, 1 / 27)).toBe(
       'time scale 27 (40m of scenario in 1m29s of load), sample 1/27 (each sent event stands for 27): counts in scenario units; latencies wall-clock, not scaled',

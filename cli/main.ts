@@ -138,7 +138,7 @@ program
   .option('-j, --jobs <n>', 'worker threads (default: the number of cores; 1 runs in this process)', integer)
   .option('-q, --quiet', 'print nothing but errors and the table (no progress)')
   .option('--target <t>', 'sim (the simulator), or run each scenario on the real pipeline, one at a time: embedded, localstack or aws (as scenario --target)', 'sim')
-  .option('--time-scale <k>', 'real runs: replay K times faster (default auto: the load in about 90 s of wall, K at most 60)')
+  .option('--time-scale <k>', 'real runs: replay K times faster (default auto: the load in about 120 s of wall, K at most 20)')
   .option('--sample <f>', 'real runs: send a fraction F of the events, each weighted 1/F (default 1/K)')
   .option('--endpoint <url>', 'with --target localstack: where LocalStack answers')
   .option('--confirm-aws', 'with --target aws: yes, create billed resources')
