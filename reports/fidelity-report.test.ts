@@ -121,6 +121,18 @@ describe('the section', () => {
     expect(old).not.toContain('.svg');
   });
 
+  it('a run shorter than a minute (one row in each file, whose length the CSV does not say) is charted per minute of the run: 30 real events in 30 s are 60 a minute', () => {
+    // As parseTimelineCsv reads a one-row file: step 1. The 30 s run's real 30 accepted → 60 a minute, the sim's 15 → 30.
+    const one = (accepted: number) => ({ rows: 1, step: 1, columns: timeline(1, 1, { accepted: [accepted] }).columns });
+    const svg = chartsOf(fidelityBlocks({ fidelity, sim: one(15), real: one(30) }, one(30), 30)).find((c) => c.id === 'fidelity-accepted')!.svg;
+    const d = [...svg.matchAll(/<path class="series" data-label="[^"]+" d="([^"]+)"/g)].map((m) => m[1]!);
+    // y axis tops at 60 (ticks 0, 20, 40, 60): real at the top, y = 66; sim at half, y = 216 − 75 = 141; x from 64 to 742.
+    expect(d).toEqual(['M64,66H742V66', 'M64,141H742V141']);
+    // The scale says per minute of the run (top tick 60), not per second × 60 (1.8k).
+    expect(svg).toContain('text-anchor="end" fill="#868e96">60</text>');
+    expect(svg).not.toContain('>1.8k<');
+  });
+
   it('a run at the scenario pace says so, and its curve is labelled without a pace', () => {
     const paced = fidelityBlocks({ fidelity: { ...fidelity, timeScale: 1, sample: 1 }, sim }, real, 140);
     expect(renderMarkdown(paced)).toContain("The real run ran at the scenario's own pace (time scale 1), every event sent.");

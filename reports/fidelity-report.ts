@@ -112,7 +112,11 @@ export function fidelityCharts(
   realTimeline: TimelineData,
   duration: number,
   maxPoints = 600,
-): { charts: Chart[]; notCharted: string[] } {
+): { charts: Chart[]; notCharted: string[]; step: number } {
+  // A one-row timeline covers the whole run (a timeline.csv of one row does not say its row length).
+  const whole = (t: TimelineData): TimelineData => (t.rows === 1 && t.step < duration ? { rows: 1, step: duration, columns: t.columns } : t);
+  simTimeline = whole(simTimeline);
+  realTimeline = whole(realTimeline);
   // Both on the coarser of the two row lengths (the real run's minutes unless the simulator's rows are longer).
   const step = Math.max(simTimeline.step, realTimeline.step);
   const sim = simTimeline.step === step ? simTimeline : resampleTimeline(simTimeline, duration, step);
@@ -157,7 +161,7 @@ export function fidelityCharts(
       caption: `Solid orange: ${realLabel(f)}, in scenario time${pace ? ' and scenario units' : ''}; dashed blue: ${simLabel(f)}. Each ${seconds(step)} row's value holds across the row.`,
     });
   }
-  return { charts, notCharted };
+  return { charts, notCharted, step };
 }
 
 /** The section: a heading, how the two runs were made, the table, what was not compared, the charts. */
@@ -199,8 +203,7 @@ export function fidelityBlocks(section: FidelitySection, realTimeline: TimelineD
     return b;
   }
   const real = section.real ?? realTimeline;
-  const { charts, notCharted } = fidelityCharts(f, section.sim, real, duration, maxPoints);
-  const step = Math.max(section.sim.step, real.step);
+  const { charts, notCharted, step } = fidelityCharts(f, section.sim, real, duration, maxPoints);
   if (charts.length) {
     b.push({
       kind: 'p',
