@@ -7,6 +7,7 @@ import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { TargetEndpoints } from './targets/target.ts';
+import { UNMETERED_HEADER } from './gateway/weights.ts';
 
 /** Path-style, checksums only when required: s3rver handles neither virtual hosts nor trailing checksums (§4). */
 const S3_OPTIONS = { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
@@ -63,4 +64,21 @@ export function createS3Client(target: TargetEndpoints, options: { maxSockets?: 
     maxAttempts: 1,
     ...S3_OPTIONS,
   });
+}
+
+/**
+ * Marks one SDK command as bookkeeping, so the quota gateway lets it through unmetered (gateway/weights.ts,
+ * UNMETERED_HEADER): the audit's reads. The header goes on this command alone, not on the client it shares with the
+ * pipeline; AWS itself ignores it.
+ */
+export function unmetered<C extends { middlewareStack: { add: (...args: any[]) => void } }>(command: C): C {
+  command.middlewareStack.add(
+    (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[UNMETERED_HEADER] = 'audit';
+      return next(args);
+    },
+    { step: 'build', name: 'ingestlabUnmetered' },
+  );
+  return command;
 }

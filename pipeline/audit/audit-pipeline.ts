@@ -6,6 +6,7 @@
  */
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { unmetered } from '../aws-clients.ts';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DEAD_LETTER_PREFIX } from '../storage/dead-letter.ts';
 import { EventTables } from '../storage/event-tables.ts';
@@ -131,7 +132,7 @@ async function scanTable(dynamodb: DynamoDBClient, table: string, onItem: (item:
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await withRetries(() =>
-      dynamodb.send(new ScanCommand({ TableName: table, ProjectionExpression: 'pk, id', ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) })),
+      dynamodb.send(unmetered(new ScanCommand({ TableName: table, ProjectionExpression: 'pk, id', ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }))),
     );
     for (const item of page.Items ?? []) onItem(item);
     start = page.LastEvaluatedKey;
@@ -143,14 +144,14 @@ async function readJsonLines(s3: S3Client, bucket: string, prefix: string, onLin
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await withRetries(() => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) })));
+    const page = await withRetries(() => s3.send(unmetered(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))));
     for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   let lines = 0;
   for (let i = 0; i < keys.length; i += 8) {
     const texts = await Promise.all(
-      keys.slice(i, i + 8).map((key) => withRetries(async () => (await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString()) ?? '')),
+      keys.slice(i, i + 8).map((key) => withRetries(async () => (await (await s3.send(unmetered(new GetObjectCommand({ Bucket: bucket, Key: key })))).Body?.transformToString()) ?? '')),
     );
     for (const text of texts) {
       for (const line of text.split('\n')) {

@@ -17,7 +17,7 @@ import { createFirehoseQuota, type FirehoseCounters } from './firehose-quota.ts'
 import { createKinesisQuota, type KinesisCounters } from './kinesis-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
 import { createScaledClock, type ScaledClock, type ScenarioClock } from './scenario-clock.ts';
-import { checkWeight } from './weights.ts';
+import { checkWeight, isUnmetered } from './weights.ts';
 
 /** The scenario sections the gateway reads (a parsed scenario file has them all). */
 export interface GatewayScenario {
@@ -77,7 +77,9 @@ export function createQuotaGateway(scenario: GatewayScenario, options: QuotaGate
   const timer = pollMs > 0 ? setInterval(() => void poll().catch(() => undefined), pollMs) : undefined;
   timer?.unref();
   return {
-    middleware: [faults.middleware, kinesis.middleware, dynamodb.middleware, firehose.middleware],
+    middleware: [faults.middleware, kinesis.middleware, dynamodb.middleware, firehose.middleware].map(
+      (metered): EdgeMiddleware => (req, next) => (isUnmetered(req) ? next(req) : metered(req, next)),
+    ),
     backends: { monitoring: createCloudWatchBackend(metrics, clock) },
     counters: { kinesis: kinesis.counters, dynamodb: dynamodb.counters, firehose: firehose.counters, faults: faults.counters },
     clock,

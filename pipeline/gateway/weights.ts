@@ -18,3 +18,14 @@ export function checkWeight(weight: number): number {
   if (!(weight > 0) || !Number.isFinite(weight)) throw new RangeError(`weight must be a positive number, got ${weight}`);
   return weight;
 }
+
+/**
+ * Requests carrying this header pass the gateway unmetered: not counted, throttled, faulted or published. The audit
+ * sets it (unmetered-command.ts): reading back every stored event is ingestlab's bookkeeping, not the scenario's
+ * workload, and at a weight of 50 it would otherwise spend scenario hours of read quota.
+ */
+export const UNMETERED_HEADER = 'x-ingestlab-unmetered';
+
+export function isUnmetered(req: EdgeRequest): boolean {
+  return req.headers[UNMETERED_HEADER] !== undefined;
+}
