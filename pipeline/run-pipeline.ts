@@ -270,7 +270,10 @@ export async function startPipeline<N extends TargetName = 'embedded'>(options: 
     // The processor created the lease table (and this period's event table, tagged as it was created).
     if (options.processor !== false) await onAws?.tagResources({ tables: [names.leaseTable] });
     const processorCounters = () => processor?.counters ?? thread?.counters;
-    const producer = { maxRetries: scenario.producer.maxRetries, baseMs: scenario.producer.backoffBaseMs, maxMs: scenario.producer.backoffMaxMs, ...options.producer };
+    // The API's PutRecords backoff is the scenario's, in scenario time: a run compressed K× waits K× less wall time,
+    // so a throttled record is retried as many scenario seconds later as the simulator retries it.
+    const timeScale = gateway?.clock.timeScale ?? 1;
+    const producer = { maxRetries: scenario.producer.maxRetries, baseMs: scenario.producer.backoffBaseMs / timeScale, maxMs: scenario.producer.backoffMaxMs / timeScale, ...options.producer };
     api = await startIngestApi({
       kinesis: aws.kinesis,
       streamName: names.stream,
