@@ -3,7 +3,9 @@
  * `x-api-key`. Checks run cheapest first and nothing of a refused request reaches Kinesis: the key (401/403) before
  * the body is read, the body's size (413, fastify stops reading at the limit), type (415) and JSON (400), each event
  * (400, naming its index and field), then the tenant's events/s (429 with Retry-After). Only then PutRecords; the
- * answer is 202 once Kinesis holds every event of the request, or 503 if some were dropped after the last retry.
+ * answer is 202 once Kinesis holds every event of the request, or 503 if some were dropped after the last retry: its
+ * body names those (`failed`: index and id); the request's other events are in the stream, counted put but
+ * unacknowledged (docs/pipeline.md).
  */
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
@@ -136,11 +138,17 @@ export async function startIngestApi(options: IngestApiOptions): Promise<IngestA
       const outcome = await producer.putAll(entries);
       counters.putRetries += outcome.retries;
       if (outcome.dropped > 0) {
+        // Per event, as the simulator counts: the events Kinesis never took are dropped; the others of the request are
+        // in the stream (they will be stored) but not acknowledged, since the request as a whole failed.
+        const put = entries.length - outcome.dropped;
         counters.eventsDropped += outcome.dropped;
-        counters.eventsUnacknowledgedInKinesis += outcome.put;
+        counters.eventsUnacknowledgedInKinesis += put;
         return reply.status(503).send({
           error: 'kinesis_unavailable',
-          message: `${outcome.dropped} of ${entries.length} events could not be put to Kinesis after retries${outcome.error ? ` (${outcome.error})` : ''}; none is acknowledged: resend the request with the same ids`,
+          message: `${outcome.dropped} of ${entries.length} events could not be put to Kinesis after retries${outcome.error ? ` (${outcome.error})` : ''}; the request is not acknowledged. The ${put} others are in the stream and will be stored; resend the events named in \`failed\` (or the whole request: storage is idempotent on tenant and id)`,
+          dropped: outcome.dropped,
+          putButUnacknowledged: put,
+          failed: outcome.failed.map((index) => ({ index, id: ids[index]! })),
           ids,
         });
       }

@@ -4,8 +4,9 @@
  * records and 5 MiB, partition keys included: the long-standing caps of §1.1, which the newer 10 MiB still admits).
  * An idle API sends a request's records at once; a busy one sends fewer, fuller calls, so the cost per event falls as
  * the load rises. Failed records (per-record ErrorCode, or the whole call failing) are resent with full-jitter backoff;
- * what still fails after the last retry is reported as dropped. The SDK's own retries are off
- * (pipeline/aws-clients.ts): every retry is ours and counted.
+ * what still fails after the last retry is reported as dropped, record by record (`failed`: the entries' indexes), as
+ * the simulator's producer drops records (sim/kinesis.ts): the rest of the same request is in the stream. The SDK's
+ * own retries are off (pipeline/aws-clients.ts): every retry is ours and counted.
  */
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { fullJitterDelay, isRetryable, type BackoffConfig } from '../storage/backoff.ts';
@@ -25,6 +26,8 @@ export interface PutOutcome {
   put: number;
   /** Records given up after the last retry. */
   dropped: number;
+  /** Indexes (into the entries given to putAll) of the records given up, ascending. */
+  failed: number[];
   /** Record attempts that were retries. */
   retries: number;
   /** The last non-retryable error, if one ended a call. */
@@ -35,6 +38,7 @@ interface Pending {
   entry: PutRecordsRequestEntry;
   bytes: number;
   attempts: number;
+  index: number;
   outcome: PutOutcome;
   settle: () => void;
 }
@@ -54,16 +58,19 @@ export class KinesisProducer {
 
   /** Puts every entry; resolves once each is in Kinesis or given up. */
   putAll(entries: PutRecordsRequestEntry[]): Promise<PutOutcome> {
-    const outcome: PutOutcome = { put: 0, dropped: 0, retries: 0 };
+    const outcome: PutOutcome = { put: 0, dropped: 0, failed: [], retries: 0 };
     if (entries.length === 0) return Promise.resolve(outcome);
     return new Promise((resolve) => {
       let left = entries.length;
       const settle = () => {
-        if (--left === 0) resolve(outcome);
+        if (--left === 0) {
+          outcome.failed.sort((a, b) => a - b);
+          resolve(outcome);
+        }
       };
-      for (const entry of entries) {
-        this.queue.push({ entry, bytes: (entry.Data?.length ?? 0) + Buffer.byteLength(entry.PartitionKey ?? ''), attempts: 0, outcome, settle });
-      }
+      entries.forEach((entry, index) => {
+        this.queue.push({ entry, bytes: (entry.Data?.length ?? 0) + Buffer.byteLength(entry.PartitionKey ?? ''), attempts: 0, index, outcome, settle });
+      });
       this.pump();
     });
   }
@@ -106,6 +113,7 @@ export class KinesisProducer {
         // A refusal no retry can fix (the stream is gone, a malformed call): the records are dropped, not acknowledged.
         for (const p of batch) {
           p.outcome.dropped++;
+          p.outcome.failed.push(p.index);
           p.outcome.error = (error as Error).message;
           p.settle();
         }
@@ -122,6 +130,7 @@ export class KinesisProducer {
     for (const p of failed) {
       if (p.attempts >= this.options.maxRetries) {
         p.outcome.dropped++;
+        p.outcome.failed.push(p.index);
         p.settle();
         continue;
       }

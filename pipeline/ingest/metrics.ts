@@ -9,9 +9,10 @@ export interface IngestCounters {
   eventsAccepted: number;
   /** Events of requests refused with 429 for the tenant's events/s (the design's "throttled"), never sent to Kinesis. */
   eventsThrottled: number;
-  /** Events given up after the last PutRecords retry (their request failed 503). */
+  /** Events given up after the last PutRecords retry, one by one: never in Kinesis (their request failed 503). */
   eventsDropped: number;
-  /** Records Kinesis took from requests that then failed 503 (in the stream, never acknowledged). */
+  /** Events Kinesis took from requests that then failed 503 because others were dropped: in the stream (they are
+   * stored) but never acknowledged ("put but unacknowledged"). */
   eventsUnacknowledgedInKinesis: number;
   /** PutRecords record attempts that were retries. */
   putRetries: number;
@@ -45,8 +46,8 @@ export function prometheusText(c: IngestCounters): string {
   );
   counter('ingestlab_events_accepted_total', 'Events acknowledged with 202 once Kinesis took them.', [['', c.eventsAccepted]]);
   counter('ingestlab_events_throttled_total', "Events of requests refused with 429 over the tenant's events/s (never sent to Kinesis).", [['', c.eventsThrottled]]);
-  counter('ingestlab_events_dropped_total', 'Events given up after the last PutRecords retry (request answered 503).', [['', c.eventsDropped]]);
-  counter('ingestlab_events_unacknowledged_in_kinesis_total', 'Events Kinesis took from requests that failed 503.', [['', c.eventsUnacknowledgedInKinesis]]);
+  counter('ingestlab_events_dropped_total', 'Events given up after the last PutRecords retry, never in Kinesis (their request answered 503).', [['', c.eventsDropped]]);
+  counter('ingestlab_events_unacknowledged_in_kinesis_total', 'Events Kinesis took from requests that failed 503 (put but unacknowledged: they are stored).', [['', c.eventsUnacknowledgedInKinesis]]);
   counter('ingestlab_put_retries_total', 'PutRecords record attempts that were retries.', [['', c.putRetries]]);
   return lines.join('\n') + '\n';
 }
