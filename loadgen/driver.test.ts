@@ -134,3 +134,54 @@ describe('load driver against the ingest API stand-in', () => {
     expect(report.sent.retries).toBe(0);
   });
 });
+
+describe('load driver on the real pipeline: a 503 counts per event, as the simulator does', () => {
+  it('reads the events a 503 names as not put: only those are dropped or resent; the rest count put but unacknowledged', async () => {
+    const { startPipeline } = await import('../pipeline/run-pipeline.ts');
+    const { createKinesisQuota } = await import('../pipeline/gateway/kinesis-quota.ts');
+    const { MetricsStore } = await import('../pipeline/gateway/metrics-store.ts');
+    const { createManualClock } = await import('../pipeline/gateway/scenario-clock.ts');
+    const { assignCredentials } = await import('./keys.ts');
+    // One tenant, two requests of 100 events a second apart, into one shard whose 1,000 records/s are 950 spent; the
+    // gateway's clock stands still, so nothing refills and a throttled record stays throttled.
+    const s = scenario({ duration: '2s', tenants: [{ name: 'a', rate: 100, noise: 'none', batchSize: 100 }], kinesis: { shards: 1 }, dynamodb: { mode: 'on-demand' } });
+    const clock = createManualClock();
+    const quota = createKinesisQuota({ config: s.kinesis, clock, weight: 1, metrics: new MetricsStore(clock, 120) });
+    // No API retries: a record throttled once is given up at once.
+    const pipeline = await startPipeline({ scenario: s, middleware: [quota.middleware], tenantLimit: 'none', processor: false, producer: { maxRetries: 0 } });
+    try {
+      const tenant = pipeline.tenants[0]!;
+      const post = (prefix: string, n: number) =>
+        fetch(`${pipeline.apiUrl}/v1/tenants/${tenant.id}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey },
+          body: JSON.stringify({ events: Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, timestamp: 1_700_000_000_000 })) }),
+        });
+      expect((await post('fill', 475)).status).toBe(202);
+      expect((await post('fill2', 475)).status).toBe(202);
+      const { credentials } = assignCredentials(scenarioTenantIds(s), { tenants: pipeline.tenants });
+      const result = await runLoad({ url: pipeline.apiUrl, scenario: s, credentials, startEpochMs: 1_700_000_000_000, retry: { maxRetries: 1, backoffBaseMs: 1, backoffMaxMs: 5 } });
+      // First request: 50 put, its last 50 named in the 503; its retry carries those 50 only, all throttled again.
+      // Second request: none put, 100 named; its retry, 100, throttled again. Nothing was answered 2xx.
+      expect(result.events).toEqual({ accepted: 0, rejected: 0, dropped: 150, putUnacknowledged: 50, failed: 0, errors: 0, unsent: 0 });
+      expect(result.statuses).toEqual({ 503: 4 });
+      expect(result.sent).toEqual({ requests: 2, events: 200, retries: 2 });
+      // Kinesis saw 100 + 50 records of the first request and 100 + 100 of the second: 50 taken, 300 throttled. A
+      // client resending whole requests would have been throttled 350 times.
+      expect(quota.counters).toMatchObject({ acceptedRecords: 1_000, throttledRecords: 300 });
+      expect(pipeline.api.counters).toMatchObject({ eventsAccepted: 950, eventsDropped: 300, eventsUnacknowledgedInKinesis: 50 });
+    } finally {
+      await pipeline.stop();
+    }
+  }, 60_000);
+
+  it('takes a 503 body it cannot read as nothing known put', async () => {
+    const { notPutIndexes } = await import('./driver.ts');
+    expect(notPutIndexes('{"failed":[{"index":3,"id":"x"},{"index":1,"id":"y"}]}', 5)).toEqual([1, 3]);
+    expect(notPutIndexes('{"failed":[]}', 5)).toEqual([]);
+    expect(notPutIndexes('{"failed":[{"index":5}]}', 5)).toBeUndefined();
+    expect(notPutIndexes('Service Unavailable', 5)).toBeUndefined();
+    expect(notPutIndexes('{"error":"closing"}', 5)).toBeUndefined();
+    expect(notPutIndexes(undefined, 5)).toBeUndefined();
+  });
+});

@@ -118,9 +118,11 @@ export interface LoadResult {
   /** First attempts sent per wall second (index = second). */
   readonly sentPerSecond: number[];
   readonly scheduledPerSecond: number[];
-  /** Final outcome of every request, in events (sent units): accepted 2xx; rejected 429 and dropped 503 after the
-   * retries; failed: any other answer (400, 401, 403, 413, 415, 5xx); errors: no answer after the retries. */
-  readonly events: { accepted: number; rejected: number; dropped: number; failed: number; errors: number; unsent: number };
+  /** Final outcome of every event (sent units): accepted in a 2xx; rejected 429 after the retries; dropped: never put
+   * to Kinesis (named in the `failed` list of the last 503 after the retries, the simulator's dropped); put but
+   * unacknowledged: Kinesis took it but its request (attempt) was answered 503 for others (it is stored); failed: any
+   * other answer (400, 401, 403, 413, 415, other 5xx); errors: no answer after the retries. */
+  readonly events: { accepted: number; rejected: number; dropped: number; putUnacknowledged: number; failed: number; errors: number; unsent: number };
   /** Answers by status code, every attempt. */
   readonly statuses: Record<string, number>;
   readonly connectionErrors: number;
@@ -164,6 +166,33 @@ interface Attempt {
   /** Intended send time of this attempt (wall s). */
   readonly at: number;
   readonly attempt: number;
+  /** The request's events this attempt carries (indexes, ascending); undefined: all of them. A retry after a 503
+   * resends only the events its body named as not put. */
+  readonly only?: readonly number[];
+}
+
+/**
+ * The events of a 503 that Kinesis did not take, as indexes into the events `sent` (the ingest API's body names them:
+ * `failed: [{index, id}]`, docs/pipeline.md). Undefined when the body does not say (another API, or a 503 of a
+ * closing server): then none of them is known to be in the stream.
+ */
+export function notPutIndexes(body: string | undefined, sent: number): number[] | undefined {
+  if (!body) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const failed = (parsed as { failed?: unknown } | null)?.failed;
+  if (!Array.isArray(failed)) return undefined;
+  const out: number[] = [];
+  for (const f of failed) {
+    const index = (f as { index?: unknown } | null)?.index;
+    if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= sent) return undefined;
+    out.push(index as number);
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
 }
 
 interface Pending {
@@ -215,7 +244,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ingestLatency = newHistogram();
   const sendLag = newHistogram();
   const statuses: Record<string, number> = {};
-  const events = { accepted: 0, rejected: 0, dropped: 0, failed: 0, errors: 0, unsent: 0 };
+  const events = { accepted: 0, rejected: 0, dropped: 0, putUnacknowledged: 0, failed: 0, errors: 0, unsent: 0 };
+  /** The body of the answer being completed, when it is a 503 (autocannon hands it over just before 'response'). */
+  let answerBody: string | undefined;
+  const onResponse = (status: number, body: string) => {
+    answerBody = status === 503 ? body : undefined;
+  };
   const sent = { requests: 0, events: 0, retries: 0 };
   const wallSeconds = Math.max(1, Math.ceil(shape.wallDuration));
   const sentPerSecond = new Array<number>(wallSeconds).fill(0);
@@ -296,8 +330,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 
   const sendOn = (client: PacedClient, a: Attempt) => {
-    const body = payloads.body(a.req, scenario.tenants[a.req.group]!.batchSize);
-    current = { method: 'POST', path: paths[a.req.tenant], headers: headersFor(a), body };
+    const body = payloads.body(a.req, scenario.tenants[a.req.group]!.batchSize, a.only);
+    current = { method: 'POST', path: paths[a.req.tenant], headers: headersFor(a), body, onResponse };
     const sentAt = now();
     client.pending = { attempt: a, sentAt };
     client.free = false;
@@ -325,7 +359,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const t = now();
     lastAnswerAt = Math.max(lastAnswerAt, t);
     const { attempt: a } = p;
-    const n = a.req.events;
+    const n = a.only?.length ?? a.req.events;
+    const body = answerBody;
+    answerBody = undefined;
     if (status > 0) {
       statuses[status] = (statuses[status] ?? 0) + 1;
       latency.recordValue(Math.max(1, Math.round((t - a.at) * 1e6)));
@@ -336,20 +372,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ingestLatency.recordValueWithCount(Math.max(1, Math.round((t - a.req.at) * 1e6)), n);
       return;
     }
+    // A 503 that names the events Kinesis did not take: the others are in the stream (put but unacknowledged), and
+    // only the named ones are dropped, or resent by a retry.
+    let only = a.only;
+    let notPut = n;
+    if (status === 503) {
+      const failed = notPutIndexes(body, n);
+      if (failed) {
+        notPut = failed.length;
+        events.putUnacknowledged += n - notPut;
+        only = failed.map((i) => (a.only ? a.only[i]! : i));
+        if (notPut === 0) return;
+      }
+    }
     const retryable = status === 429 || status === 503 || status === 0;
     if (retryable && a.attempt < retry.maxRetries && !aborted) {
       const k = a.attempt + 1;
       let waitMs = jitter.next() * Math.min(retry.backoffMaxMs, retry.backoffBaseMs * 2 ** k);
       if (status === 429 && client.retryAfter !== undefined && retry.honourRetryAfter !== false) waitMs = Math.max(waitMs, client.retryAfter * 1000);
       const at = t + waitMs / 1000 / K;
-      const next: Attempt = { req: a.req, at, attempt: k };
+      const next: Attempt = { req: a.req, at, attempt: k, ...(only ? { only } : {}) };
       let i = retries.length;
       while (i > 0 && retries[i - 1]!.at > at) i--;
       retries.splice(i, 0, next);
       return;
     }
     if (status === 429) events.rejected += n;
-    else if (status === 503) events.dropped += n;
+    else if (status === 503) events.dropped += notPut;
     else if (status === 0) events.errors += n;
     else events.failed += n;
   };
@@ -382,7 +431,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       duration: shape.wallDuration + drainSeconds + timeoutSeconds + 60,
       sampleInt: 200,
       method: 'POST',
-      requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, ...current }) }],
+      // onResponse hands each answer's body over (read for a 503's list of events not put); autocannon calls it just
+      // before the client's 'response' event, in the same tick.
+      requests: [{ method: 'POST', setupRequest: (req: any) => ({ ...req, ...current }), onResponse }],
       setupClient: (raw: any) => {
         const client: PacedClient = {
           send: raw._doRequest.bind(raw),
@@ -472,9 +523,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   // Whatever never got an answer (stopped early): requests still scheduled, retries waiting, answers outstanding.
   for (let r = cursor.next(); r; r = cursor.next()) events.unsent += r.events;
-  for (const a of retries) events.unsent += a.req.events;
+  for (const a of retries) events.unsent += a.only?.length ?? a.req.events;
   // Answers still outstanding when the run was stopped never came: no answer, like a timeout.
-  for (const c of clients) if (c.pending) events.errors += c.pending.attempt.req.events;
+  for (const c of clients) if (c.pending) events.errors += c.pending.attempt.only?.length ?? c.pending.attempt.req.events;
 
   return {
     url: options.url,

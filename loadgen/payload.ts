@@ -78,12 +78,12 @@ export class PayloadFactory {
     return `${head}${this.filler.slice(offset, offset + pad)}"}`;
   }
 
-  /** The request body: one event alone, or `{"events":[…]}` for a multi-put. */
-  body(req: ScheduledRequest, groupBatchSize: number): string {
+  /** The request body: one event alone, or `{"events":[…]}` for a multi-put; `only`: just these of its events (a retry). */
+  body(req: ScheduledRequest, groupBatchSize: number, only?: readonly number[]): string {
     const timestamp = Math.round(this.options.startEpochMs + req.scenarioTime * 1000);
     if (req.events === 1 && groupBatchSize === 1) return this.event(req.group, req.tenant, req.firstSeq, timestamp);
     const parts: string[] = [];
-    for (let i = 0; i < req.events; i++) parts.push(this.event(req.group, req.tenant, req.firstSeq + i, timestamp));
+    for (const i of only ?? Array.from({ length: req.events }, (_, k) => k)) parts.push(this.event(req.group, req.tenant, req.firstSeq + i, timestamp));
     return `{"events":[${parts.join(',')}]}`;
   }
 

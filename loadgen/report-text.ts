@@ -21,6 +21,7 @@ export function loadReportText(r: LoadReport & { scenario?: string }): string {
       ` · achieved ${r.achievedRate.toFixed(1)} req/s of ${r.targetRate.toFixed(1)} (ratio ${r.rateRatio.toFixed(4)})`,
     `answers    ${answers || 'none'}${r.connectionErrors ? ` · connection errors ${int(r.connectionErrors)}` : ''}${r.timeouts ? ` · timeouts ${int(r.timeouts)}` : ''}`,
     `events     accepted ${int(r.events.accepted)} · rejected (429) ${int(r.events.rejected)} · dropped (503) ${int(r.events.dropped)}` +
+      (r.events.putUnacknowledged ? ` · put but unacknowledged (503) ${int(r.events.putUnacknowledged)}` : '') +
       ` · failed ${int(r.events.failed)} · no answer ${int(r.events.errors)}${r.events.unsent ? ` · unsent ${int(r.events.unsent)}` : ''}` +
       (w !== 1 ? `   (events sent; × ${+w.toFixed(6)} for scenario units)` : ''),
     `latency    ${ms(r.latencyMs)}   (every attempt, from its intended send time)`,
