@@ -21,13 +21,14 @@ export interface HeaderProps {
   readonly real?: RealRunInfo;
 }
 
-/** "real run on embedded, compressed ×10, sampled 0.1": how a real run's counts relate to the scenario's. */
-export function realRunLabel(real: RealRunInfo): string {
-  return (
-    `real run on ${real.target}` +
-    (real.timeScale !== 1 ? `, compressed ${formatSpeed(real.timeScale)}` : '') +
-    (real.sample !== 1 ? `, sampled ${+real.sample.toPrecision(4)}` : '')
-  );
+/**
+ * "real run on embedded, compressed ×10, sampled 0.1" (or, when the line is short of room, "real: embedded ×10,
+ * sample 0.1"): how a real run's counts relate to the scenario's.
+ */
+export function realRunLabel(real: RealRunInfo, short = false): string {
+  const sample = +real.sample.toPrecision(4);
+  if (short) return `real: ${real.target}${real.timeScale !== 1 ? ` ${formatSpeed(real.timeScale)}` : ''}${real.sample !== 1 ? `, sample ${sample}` : ''}`;
+  return `real run on ${real.target}` + (real.timeScale !== 1 ? `, compressed ${formatSpeed(real.timeScale)}` : '') + (real.sample !== 1 ? `, sampled ${sample}` : '');
 }
 
 const REAL_STATES: Record<string, string> = { provisioning: 'starting', load: 'running', drain: 'draining', audit: 'auditing', failed: 'FAILED' };
@@ -45,12 +46,17 @@ export function Header(props: HeaderProps) {
   const stateColor = state === 'done' ? 'green' : state === 'FAILED' ? 'red' : state === 'PAUSED' ? 'yellow' : state === 'running' ? 'cyan' : 'magenta';
   const clock = `${seconds(Math.min(time, duration))} / ${seconds(duration)}${time > duration ? ` +${seconds(time - duration)} drain` : ''}`;
   const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const eta = props.done ? '' : `ETA ${props.etaSeconds === null ? '–' : seconds(Math.round(props.etaSeconds))}`;
-  const speed = props.speed === null ? 'real time' : formatSpeed(props.speed);
-  const target = real ? realRunLabel(real) : props.target;
+  let eta = props.done ? '' : `ETA ${props.etaSeconds === null ? '–' : seconds(Math.round(props.etaSeconds))}`;
+  // A real run's label carries its pace (×K): no speed on the right.
+  const speed = real ? '' : props.speed === null ? 'real time' : formatSpeed(props.speed);
+  let target = real ? realRunLabel(real) : props.target;
+  const room = () => props.width - `${props.scenario} (${target})  ${clock} `.length - ` ${pct}  ${eta ? eta + '  ' : ''}${speed ? speed + '  ' : ''}`.length - state.length;
+  // The state must stay on the line: a real run's label shortens first, then the ETA goes.
+  if (real && room() < 4) target = realRunLabel(real, true);
+  if (real && room() < 4) eta = '';
   const left = `${props.scenario} (${target})  ${clock} `;
-  const right = ` ${pct}  ${eta ? eta + '  ' : ''}${speed}  `;
-  const barWidth = Math.max(4, props.width - left.length - right.length - state.length);
+  const right = ` ${pct}  ${eta ? eta + '  ' : ''}${speed ? speed + '  ' : ''}`;
+  const barWidth = Math.max(real ? 1 : 4, props.width - left.length - right.length - state.length);
   const filled = Math.round(fraction * barWidth);
   return (
     <Box width={props.width}>
