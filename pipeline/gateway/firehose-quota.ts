@@ -8,6 +8,7 @@
  * call over the request quota, or a PutRecord that does not fit, is refused whole with ServiceUnavailableException.
  */
 import { RateBucket } from '../../sim/rate-bucket.ts';
+import { SampledAdmission } from '../../sim/sampled-admission.ts';
 import { FirehoseModel, type FirehoseConfig } from '../../sim/firehose.ts';
 import { awsJsonError, jsonResponse, type EdgeBackend, type EdgeMiddleware, type EdgeRequest, type EdgeResponse } from '../edge/edge-types.ts';
 import { nameOf, parseJson, withBody } from './backend-call.ts';
@@ -36,6 +37,8 @@ export interface FirehoseQuota {
 interface DeliveryStream {
   readonly model: FirehoseModel;
   readonly data: RateBucket;
+  /** Sampled records (weight > 1) are admitted in expectation instead of by `data` (sim/sampled-admission.ts). */
+  readonly sampled: SampledAdmission;
   readonly calls: RateBucket;
   /** The scenario second being counted, and its demand (records, bytes, calls; refused ones included). */
   second: number;
@@ -46,16 +49,22 @@ interface DeliveryStream {
 
 export function createFirehoseQuota(options: { config: FirehoseConfig; region: string; clock: ScenarioClock; weight: number; metrics: MetricsStore }): FirehoseQuota {
   const { clock, metrics } = options;
+
   const limits = { ...new FirehoseModel(options.config, options.region).limits };
   const streams = new Map<string, DeliveryStream>();
   const counters: FirehoseCounters = { acceptedRecords: 0, throttledRecords: 0, throttledCalls: 0 };
+
+  /** One record of `bytes` standing for `weight`: a sampled one in expectation, as at the Kinesis shards. */
+  const admitData = (w: DeliveryStream, now: number, weight: number, bytes: number): boolean =>
+    weight > 1 ? w.sampled.admit(now, [weight, weight * bytes]) : w.data.tryTake(now, [weight, weight * bytes]);
 
   /** The stream's state at scenario time `now`: a second that has closed goes to the model, whose quotas then apply. */
   const bucketsOf = (name: string, now: number): DeliveryStream => {
     let w = streams.get(name);
     if (!w) {
       const model = new FirehoseModel(options.config, options.region);
-      w = { model, data: new RateBucket([model.limits.records, model.limits.bytes]), calls: new RateBucket([model.limits.requests]), second: Math.floor(now), records: 0, bytes: 0, requests: 0 };
+      const data = new RateBucket([model.limits.records, model.limits.bytes]);
+      w = { model, data, sampled: new SampledAdmission(data.limits), calls: new RateBucket([model.limits.requests]), second: Math.floor(now), records: 0, bytes: 0, requests: 0 };
       streams.set(name, w);
     }
     const second = Math.floor(now);
@@ -68,6 +77,7 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
       w.second = second;
       w.records = w.bytes = w.requests = 0;
       w.data.limits = [w.model.limits.records, w.model.limits.bytes];
+      w.sampled.limits = w.data.limits;
       w.calls.limits = [w.model.limits.requests];
     }
     return w;
@@ -99,7 +109,7 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
       publish(name, 0, 0, records.length * weight);
       return awsJsonError(503, 'ServiceUnavailableException', SLOW_DOWN);
     }
-    const ok = sizes.map((bytes) => w.data.tryTake(now, [weight, weight * bytes]));
+    const ok = sizes.map((bytes) => admitData(w, now, weight, bytes));
     const passed = records.filter((_, i) => ok[i]);
     let upstream: any = { FailedPutCount: 0, Encrypted: false, RequestResponses: [] };
     if (passed.length > 0) {
@@ -140,7 +150,7 @@ export function createFirehoseQuota(options: { config: FirehoseConfig; region: s
     w.requests++;
     w.records += weight;
     w.bytes += bytes * weight;
-    if (!w.calls.tryTake(now, [1]) || !w.data.tryTake(now, [weight, weight * bytes])) {
+    if (!w.calls.tryTake(now, [1]) || !admitData(w, now, weight, bytes)) {
       counters.throttledCalls++;
       publish(name, 0, 0, weight);
       return awsJsonError(503, 'ServiceUnavailableException', SLOW_DOWN);

@@ -9,6 +9,7 @@
  * which the stream describes itself as UPDATING. On-demand streams pool the model's on-demand capacity.
  */
 import { RateBucket } from '../../sim/rate-bucket.ts';
+import { SampledAdmission } from '../../sim/sampled-admission.ts';
 import type { KinesisConfig } from '../../sim/kinesis.ts';
 import { hashKeyOf, shardReadWindow, shardWriteWindow, StreamLimits } from '../../sim/kinesis-limits.ts';
 import { awsJsonError, jsonResponse, type EdgeBackend, type EdgeMiddleware, type EdgeRequest, type EdgeResponse } from '../edge/edge-types.ts';
@@ -25,6 +26,8 @@ interface Shard {
   readonly end: bigint;
   readonly write: RateBucket;
   readonly read: RateBucket;
+  /** Sampled records' admission (weight > 1), made on first use. */
+  sampled?: SampledAdmission;
 }
 
 interface PendingReshard {
@@ -164,15 +167,22 @@ export function createKinesisQuota(options: { config: KinesisConfig; clock: Scen
       if (s.layout.length !== n) s.layout = Array.from({ length: n }, () => shardWriteWindow());
       const own = s.layout[Number((hash * BigInt(n)) >> 128n)]!;
       // One partition key can never exceed one shard (§1.2), and the stream's pooled capacity bounds the rest (§1.4).
+      // A sampled record (weight > 1) is admitted on credit here: while both buckets have something left.
       const amounts = [weight, weight * bytes];
-      if (!own.fits(now, amounts) || !s.pool.fits(now, amounts)) return { shard, ok: false };
-      own.tryTake(now, amounts);
-      s.pool.tryTake(now, amounts);
+      if (weight > 1 ? !own.open(now) || !s.pool.open(now) : !own.fits(now, amounts) || !s.pool.fits(now, amounts)) return { shard, ok: false };
+      own.take(now, amounts);
+      s.pool.take(now, amounts);
       s.secondRecords += weight;
       s.secondBytes += weight * bytes;
       return { shard, ok: true };
     }
-    return { shard, ok: shard.write.tryTake(now, [weight, weight * bytes]) };
+    // A sampled record (weight > 1) is admitted in expectation (sim/sampled-admission.ts); one sent as itself must fit.
+    const amounts = [weight, weight * bytes];
+    if (weight > 1) {
+      shard.sampled ??= new SampledAdmission(shard.write.limits);
+      return { shard, ok: shard.sampled.admit(now, amounts) };
+    }
+    return { shard, ok: shard.write.tryTake(now, amounts) };
   }
 
   function rollSecond(s: Stream, now: number): void {
