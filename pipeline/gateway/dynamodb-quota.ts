@@ -202,7 +202,15 @@ export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: Sc
       if (!p || clock.now() < p.doneAt) continue;
       t.pending = undefined;
       const res = await next(p.request);
-      if (res.status === 200) counters.tableUpdates++;
+      if (res.status !== 200) continue;
+      counters.tableUpdates++;
+      // dynalite applies an update on a timer of its own, even at updateTableMs 0: the update is done when the emulator
+      // says ACTIVE, so that a DescribeTable after poll() never sees the old capacity.
+      for (let tries = 0; tries < 100; tries++) {
+        const d = await callJson(next, p.request, 'dynamodb', 'DescribeTable', { TableName: t.name });
+        if (d.status !== 200 || d.body?.Table?.TableStatus !== 'UPDATING') break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
   }
 
