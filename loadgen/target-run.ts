@@ -23,6 +23,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import type { ScalingAction } from '../sim/autoscaler.ts';
 import type { LatencySummary } from '../sim/latency.ts';
 import type { ScalingPolicy } from '../sim/policies/policy.ts';
+import { drainProcessor, type DrainReport } from './drain.ts';
 import { runLoad, type LiveLoadCounts, type LoadProgress, type LoadReport } from './driver.ts';
 import { assignCredentials } from './keys.ts';
 import { loadReport } from './result.ts';
@@ -34,8 +35,11 @@ export interface TargetRunOptions {
   /** Client retries of 429/503 (default 0: the simulator's API Gateway counts a 429 rejected, it does not retry it). */
   readonly retries?: number;
   readonly resolvePolicy?: (name: string) => ScalingPolicy<any, any> | undefined;
-  /** Longest wait for the processor after the load (wall seconds; default the larger of 60 and twice the load's). */
+  /** Longest wait for the processor after the load (wall seconds; default the larger of 600 and 10 × the load's); the
+   * drain ends sooner when everything is stored and delivered, or when the processor made no progress for
+   * `drainStallSeconds` (default 60). See loadgen/drain.ts. */
   readonly drainSeconds?: number;
+  readonly drainStallSeconds?: number;
   readonly connections?: number;
   readonly onProgress?: (p: LoadProgress) => void;
   /** Phases: provisioning, load, drain, audit. */
@@ -95,9 +99,15 @@ export interface TargetRunResult {
   /** False when the processor had not read, stored and handed on everything admitted when the drain gave up: missing
    * events are then late rather than known lost. */
   readonly drained: boolean;
+  /** How the drain ended (drained, stalled, at its cap while still progressing, aborted), how long, what was left. */
+  readonly drain?: DrainReport;
   readonly events: {
     offered: number;
+    /** Events Kinesis took: answered 2xx, or put before their request was answered 503 for others (the simulator's
+     * accepted, whose API answers per record). */
     accepted: number;
+    /** Of `accepted`, put to Kinesis in requests answered 503: stored, never acknowledged. */
+    putUnacknowledged?: number;
     /** 429: the API's per-tenant limit. */
     rejected: number;
     /** 503: given up after the API's PutRecords retries. */
@@ -109,6 +119,8 @@ export interface TargetRunResult {
     deadLettered: number;
     /** Accepted but neither stored nor dead-lettered after the drain. */
     missing: number;
+    /** Accepted, not stored yet when the drain stopped at its cap with the processor still catching up (in flight). */
+    late?: number;
   };
   readonly kinesis: {
     shardsInitial: number;
@@ -169,8 +181,6 @@ export interface TargetMetered {
   readonly processorEndToEndMs: LatencySummary | null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export async function runOnEmbedded(scenario: Scenario, options: TargetRunOptions = {}): Promise<TargetRunResult> {
   const shape = scheduleShape(scenario, {
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
@@ -188,6 +198,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   /** Scenario time on the gateway's clock when the load started. */
   let offset = 0;
   let pipeline: RunningPipeline<TargetName> | undefined;
+  let drain: DrainReport | undefined;
   let autoscaler: AutoscalerRunner | undefined;
   let stopSampler = () => {};
   options.onPhase?.('provisioning');
@@ -262,23 +273,20 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     const load = loadReport(result);
     const loadSeconds = (performance.now() - loadStart) / 1000;
 
-    // Drain: the processor reads, stores and hands to Firehose every record the gateway admitted; then our Firehose
-    // flushes its buffers to S3 (what its buffer interval would do later: the counts are the same, the wait is not).
+    // Drain (loadgen/drain.ts): the processor reads, stores and hands to Firehose every record the gateway admitted,
+    // waited for as long as it makes progress (bounded); then our Firehose flushes its buffers to S3 (what its buffer
+    // interval would do later: the counts are the same, the wait is not).
     options.onPhase?.('drain');
     const drainStart = performance.now();
-    const limit = (options.drainSeconds ?? Math.max(60, 2 * loadSeconds)) * 1000;
-    const admitted = () => (onAws ? running.api.counters.eventsAccepted : gateway.counters.kinesis.acceptedRecords / w);
-    let drained = false;
-    while (performance.now() - drainStart < limit && !options.signal?.aborted) {
-      const c = running.processor?.counters;
-      if (!c) break;
-      const done = c.recordsRead >= admitted() - 0.5 && c.stored + c.deadLettered >= c.recordsRead && c.delivered + c.deadLettered >= c.recordsRead;
-      if (done && c.millisBehindLatest === 0) {
-        drained = true;
-        break;
-      }
-      await sleep(250);
-    }
+    const admitted = () => (onAws ? running.api.counters.eventsAccepted + running.api.counters.eventsUnacknowledgedInKinesis : gateway.counters.kinesis.acceptedRecords / w);
+    drain = await drainProcessor({
+      counters: () => running.processor?.counters,
+      admitted,
+      stallSeconds: options.drainStallSeconds ?? 60,
+      capSeconds: options.drainSeconds ?? Math.max(600, 10 * loadSeconds),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const drained = drain.end === 'drained';
     const firehose = 'firehose' in running.target ? running.target.firehose : undefined;
     await firehose?.stop();
     stopSampler();
@@ -293,6 +301,8 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       aws: running.aws,
       names: running.names,
       api: running.api.counters,
+      // Stopped waiting while the processor was still catching up: what it has not stored yet is late, not missing.
+      processorBehind: drain.end === 'cap',
       ...(fh ? { firehoseBuffered: Math.max(0, fh.recordsIn - fh.deliveredRecords) } : {}),
     });
     const summary = await running.aws.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: running.names.stream }));
@@ -311,9 +321,11 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
       durationSeconds: scenario.duration,
       wallSeconds: { load: loadSeconds, drain: drainSeconds },
       drained,
+      drain,
       events: {
         offered: load.scheduled.events * w,
-        accepted: load.events.accepted * w,
+        accepted: (load.events.accepted + load.events.putUnacknowledged) * w,
+        putUnacknowledged: load.events.putUnacknowledged * w,
         rejected: load.events.rejected * w,
         dropped: load.events.dropped * w,
         failed: (load.events.failed + load.events.errors + load.events.unsent) * w,
@@ -321,6 +333,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
         delivered: audit.delivered * w,
         deadLettered: audit.deadLettered * w,
         missing: audit.missingFromDynamo * w,
+        late: audit.lateToDynamo * w,
       },
       kinesis: {
         shardsInitial: scenario.kinesis.shards,
@@ -353,6 +366,8 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   } finally {
     stopSampler();
     await autoscaler?.stop().catch(() => undefined);
+    // A drain that did not finish must not turn into stop()'s unbounded one (it reads every shard to its tip).
+    if (drain && drain.end !== 'drained') await pipeline?.processor?.abort().catch(() => undefined);
     await pipeline?.stop().catch(() => undefined);
     gateway.close();
   }
