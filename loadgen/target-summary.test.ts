@@ -184,6 +184,42 @@ describe('targetSummary', () => {
     expect(late.audit.stored).toEqual({ reached: 10_900, lost: 0, inFlight: 100, difference: 0 });
   });
 
+  it('events Kinesis took from requests answered 503 count accepted and stored, named apart; dropped are only those never put', () => {
+    const run = measured();
+    // Of 12,000 offered: 600 rejected (429); 400 never put after the API's retries (dropped); 11,000 in Kinesis, of
+    // which 3,000 came from requests answered 503 for the dropped ones (put but unacknowledged) and 8,000 got a 2xx.
+    const events = { ...run.events, putUnacknowledged: 3_000 };
+    const { summary } = targetSummary(s, { ...run, events });
+    expect(summary.events).toMatchObject({ offered: 12_000, accepted: 11_000, rejected: 600, dropped: 400, stored: 11_000, lost: 0 });
+    expect(summary.audit.balanced).toBe(true);
+    expect(summary.audit.stored).toEqual({ reached: 11_000, lost: 0, inFlight: 0, difference: 0 });
+    expect(summary.audit.notes[0]).toBe(
+      '3,000 of the 11,000 accepted events reached Kinesis in requests answered 503 for others of theirs that were dropped (put but unacknowledged): they are stored, and counted accepted as the simulator counts per record; 8,000 were answered 2xx',
+    );
+  });
+
+  it('how the drain ended decides between late and lost: at its cap still progressing, in flight; stalled, lost', () => {
+    const run = measured();
+    const base = { stallSeconds: 60, capSeconds: 600, ratePerSecond: 5 };
+    // At the cap the audit counts the 50 sent events not stored yet as late (the processor was still catching up).
+    const lateEvents = { ...run.events, stored: 10_500, delivered: 10_500, missing: 0, late: 500 };
+    const atCap = targetSummary(s, { ...run, events: lateEvents, drained: false, drain: { ...base, end: 'cap', seconds: 600, outstanding: 50 } }).summary;
+    expect(atCap.events.lost).toBe(0);
+    expect(atCap.audit.stored).toEqual({ reached: 10_500, lost: 0, inFlight: 500, difference: 0 });
+    expect(atCap.audit.delivered).toEqual({ reached: 10_500, lost: 0, inFlight: 500, difference: 0 });
+    expect(atCap.audit.inFlightAtEnd.stream).toBe(500);
+    expect(atCap.audit.balanced).toBe(true);
+    expect(atCap.audit.notes.some((n) => n.startsWith('drain: stopped waiting at the 600 s cap with the processor still catching up (50 events/s): 500 events outstanding are late'))).toBe(true);
+    // Stalled: nothing moved for the stall window, so the 500 missing are lost.
+    const missingEvents = { ...run.events, stored: 10_500, delivered: 10_500, missing: 500 };
+    const audit = { ...run.audit, missingFromS3: 50 } as TargetRunResult['audit'];
+    const stalled = targetSummary(s, { ...run, events: missingEvents, audit, drained: false, drain: { ...base, end: 'stalled', seconds: 90, outstanding: 50 } }).summary;
+    expect(stalled.events.lost).toBe(500);
+    expect(stalled.audit.stored).toEqual({ reached: 10_500, lost: 500, inFlight: 0, difference: 0 });
+    expect(stalled.audit.delivered).toEqual({ reached: 10_500, lost: 500, inFlight: 0, difference: 0 });
+    expect(auditFailures(stalled)).toEqual(['500 accepted events were lost (missing after the drain from DynamoDB and S3)']);
+  });
+
   it('at the scenario\'s own pace the processor\'s batches are the Lambda invocations, priced per request', () => {
     const run = { ...measured(), timeScale: 1, sample: 1, weight: 1 };
     const { summary } = targetSummary(s, run);

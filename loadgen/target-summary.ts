@@ -14,6 +14,7 @@ import { Timeline } from '../sim/timeline.ts';
 import { SHARD_LIMITS } from '../sim/kinesis.ts';
 import type { SimulationConfig } from '../sim/simulation-config.ts';
 import type { TargetRunResult } from './target-run.ts';
+import { drainText } from './drain.ts';
 
 /** Seconds per timeline row: the gateway's CloudWatch minutes. */
 export const TARGET_TIMELINE_STEP = 60;
@@ -165,23 +166,35 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
   const cost = priceUsage(usage, { region: scenario.region, ...(options.prices ?? {}) });
 
   // ---- audit ----
+  // accepted = every event Kinesis took (2xx, or put before a 503 for others: `putUnacknowledged`), as the simulator's.
   const offeredGap = e.offered - (e.accepted + e.rejected + e.dropped + e.failed);
   const missing = e.missing;
-  const lostToDynamo = run.drained ? missing + e.deadLettered : e.deadLettered;
-  const inFlightDynamo = run.drained ? 0 : missing;
+  const late = e.late ?? 0;
+  // Missing events are lost when the processor finished or stalled (loadgen/drain.ts); when the run stopped waiting
+  // while it was still catching up (or was stopped), what is not written yet is in flight, never counted lost.
+  const settled = run.drain ? run.drain.end === 'drained' || run.drain.end === 'stalled' || run.drain.end === 'no-processor' : run.drained;
+  const lostToDynamo = (settled ? missing : 0) + e.deadLettered;
+  const inFlightDynamo = late + (settled ? 0 : missing);
   const missingS3 = run.audit.missingFromS3 * w;
   const buffered = (run.audit.firehoseBuffered ?? 0) * w;
   const side = (reached: number, lost: number, inFlight: number): AuditSide => ({ reached: count(reached), lost: count(lost), inFlight: count(inFlight), difference: round(e.accepted - (reached + lost + inFlight)) });
   const stored = side(e.stored, lostToDynamo, inFlightDynamo);
-  const deliveredLost = run.drained ? Math.max(0, missingS3 - buffered) + e.deadLettered : e.deadLettered;
-  const delivered = side(e.delivered, deliveredLost, run.drained ? buffered : e.accepted - e.delivered - e.deadLettered);
+  const deliveredLost = settled ? Math.max(0, missingS3 - buffered) + e.deadLettered : e.deadLettered;
+  const delivered = side(e.delivered, deliveredLost, settled ? buffered : e.accepted - e.delivered - deliveredLost);
   const auditNotes: string[] = [];
+  const unacknowledged = e.putUnacknowledged ?? 0;
+  if (unacknowledged >= 1) {
+    auditNotes.push(
+      `${count(unacknowledged).toLocaleString('en-US')} of the ${count(e.accepted).toLocaleString('en-US')} accepted events reached Kinesis in requests answered 503 for others of theirs that were dropped (put but unacknowledged): they are stored, and counted accepted as the simulator counts per record; ${count(e.accepted - unacknowledged).toLocaleString('en-US')} were answered 2xx`,
+    );
+  }
+  if (run.drain && run.drain.end !== 'drained') auditNotes.push(`drain: ${drainText(run.drain, w)}`);
   if (e.failed >= 1) auditNotes.push(`${count(e.failed).toLocaleString('en-US')} offered events got another answer or none (failed): counted with the rejected below`);
   if (Math.abs(offeredGap) >= 1) auditNotes.push(`offered differs from accepted + rejected + dropped + failed by ${round(offeredGap)}`);
   if (Math.abs(stored.difference) >= 1) auditNotes.push(`accepted differs from stored + lost + in flight to DynamoDB by ${stored.difference}`);
   if (Math.abs(delivered.difference) >= 1) auditNotes.push(`accepted differs from delivered + lost + in flight to S3 by ${delivered.difference}`);
   if (e.deadLettered >= 1) auditNotes.push(`${count(e.deadLettered)} events dead-lettered by the processor (counted lost to both sinks)`);
-  if (!run.drained) auditNotes.push(`the drain gave up with the processor behind: ${count(missing)} missing events are counted in flight, not lost`);
+  if (!run.drained && !run.drain) auditNotes.push(`the drain gave up with the processor behind: ${count(missing)} missing events are counted in flight, not lost`);
   auditNotes.push(...run.audit.problems);
   if (run.audit.examples?.length) auditNotes.push(`missing, e.g. ${run.audit.examples.slice(0, 5).join(', ')}`);
   const lost = Math.max(lostToDynamo, deliveredLost);
