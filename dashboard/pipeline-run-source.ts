@@ -210,7 +210,7 @@ export class PipelineRunSource implements RunSource {
     return this.final.outcome;
   }
 
-  /** The finished run as target-run.ts returned it. */
+  /** The finished run as target-run.ts returned it (a stopped run's unsent tail taken out of offered and failed). */
   get targetResult(): TargetRunResult | undefined {
     return this.result;
   }
@@ -526,6 +526,7 @@ export class PipelineRunSource implements RunSource {
     // A load stopped early leaves requests never sent: they were not offered (the schedule's tail), not failed.
     const unsent = result.load.events.unsent * w;
     const run: TargetRunResult = partial ? { ...result, events: { ...result.events, offered: result.events.offered - unsent, failed: result.events.failed - unsent } } : result;
+    this.result = run;
     const { summary, timeline } = targetSummary(partial ? { ...s, duration: stoppedAt } : s, run, {
       prices: { ...(this.options.priceDate ? { priceDate: this.options.priceDate } : {}), ...(this.options.prices ? { table: this.options.prices } : {}) },
     });
