@@ -280,7 +280,7 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     const drainStart = performance.now();
     const admitted = () => (onAws ? running.api.counters.eventsAccepted + running.api.counters.eventsUnacknowledgedInKinesis : gateway.counters.kinesis.acceptedRecords / w);
     drain = await drainProcessor({
-      counters: () => running.processor?.counters,
+      counters: () => running.processorCounters(),
       admitted,
       stallSeconds: options.drainStallSeconds ?? 60,
       capSeconds: options.drainSeconds ?? Math.max(600, 10 * loadSeconds),
@@ -367,7 +367,10 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
     stopSampler();
     await autoscaler?.stop().catch(() => undefined);
     // A drain that did not finish must not turn into stop()'s unbounded one (it reads every shard to its tip).
-    if (drain && drain.end !== 'drained') await pipeline?.processor?.abort().catch(() => undefined);
+    if (drain && drain.end !== 'drained') {
+      await pipeline?.processor?.abort().catch(() => undefined);
+      await pipeline?.processorThread?.abort().catch(() => undefined);
+    }
     await pipeline?.stop().catch(() => undefined);
     gateway.close();
   }

@@ -172,7 +172,7 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
   const late = e.late ?? 0;
   // Missing events are lost when the processor finished or stalled (loadgen/drain.ts); when the run stopped waiting
   // while it was still catching up (or was stopped), what is not written yet is in flight, never counted lost.
-  const settled = run.drain ? run.drain.end === 'drained' || run.drain.end === 'stalled' || run.drain.end === 'no-processor' : run.drained;
+  const settled = run.drain ? run.drain.end === 'drained' || run.drain.end === 'stalled' : run.drained;
   const lostToDynamo = (settled ? missing : 0) + e.deadLettered;
   const inFlightDynamo = late + (settled ? 0 : missing);
   const missingS3 = run.audit.missingFromS3 * w;
