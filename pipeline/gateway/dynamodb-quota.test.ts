@@ -7,10 +7,10 @@ import { createDynamoDbQuota, type DynamoDbQuota } from './dynamodb-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
 import { createManualClock, createScaledClock, sleepUntil, type ManualClock } from './scenario-clock.ts';
 
-async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock, metrics: MetricsStore) => Promise<void>) {
+async function withGateway(weight: number, run: (ddb: DynamoDBClient, quota: DynamoDbQuota, clock: ManualClock, metrics: MetricsStore) => Promise<void>, unweightedTables?: string[]) {
   const clock = createManualClock();
   const metrics = new MetricsStore(clock, 120);
-  const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight, metrics });
+  const quota = createDynamoDbQuota({ config: dynamoDbConfigSchema.parse({}), clock, weight, metrics, ...(unweightedTables ? { unweightedTables } : {}) });
   const target = await startEmbedded({ middleware: [quota.middleware] });
   const aws = createAwsClients(target);
   try {
@@ -155,5 +155,28 @@ describe('DynamoDB capacity through the edge (dynalite behind the gateway, real 
       clock.set(2);
       expect((await batch(25)).UnprocessedItems?.['od-table']).toBeUndefined();
     });
+  });
+
+  it("the pipeline's own tables are not weighted: at weight 100, 200 schema writes in one second pass a new on-demand table (4,000/s) whose events' 41st is refused", async () => {
+    await withGateway(
+      100,
+      async (ddb, quota, clock) => {
+        const onDemand = (name: string) => ddb.send(new CreateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+        await onDemand('schemas');
+        await onDemand('events');
+        clock.set(1);
+        for (let i = 0; i < 200; i++) await ddb.send(new PutItemCommand({ TableName: 'schemas', Item: item() }));
+        expect(quota.counters.throttledItems).toBe(0);
+        const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: { events: Array.from({ length: 25 }, () => ({ PutRequest: { Item: item() } })), schemas: [{ PutRequest: { Item: item() } }] } }));
+        await ddb.send(new BatchWriteItemCommand({ RequestItems: { events: Array.from({ length: 15 }, () => ({ PutRequest: { Item: item() } })) } }));
+        expect(out.UnprocessedItems?.['events']).toBeUndefined();
+        expect(out.UnprocessedItems?.['schemas']).toBeUndefined();
+        const last = await ddb.send(new BatchWriteItemCommand({ RequestItems: { events: [{ PutRequest: { Item: item() } }], schemas: [{ PutRequest: { Item: item() } }] } }));
+        // 40 event items at weight 100 are the table's 4,000 for the second; the 41st is refused, the schema write is not.
+        expect(last.UnprocessedItems?.['events']).toHaveLength(1);
+        expect(last.UnprocessedItems?.['schemas']).toBeUndefined();
+      },
+      ['schemas'],
+    );
   });
 });

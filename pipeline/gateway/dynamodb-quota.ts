@@ -48,8 +48,11 @@ export interface DynamoDbQuota {
   table(name: string): { writeCapacity: number; burstCredits: number; updating: boolean } | undefined;
 }
 
-export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: ScenarioClock; weight: number; metrics: MetricsStore }): DynamoDbQuota {
+export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: ScenarioClock; weight: number; metrics: MetricsStore; unweightedTables?: readonly string[] }): DynamoDbQuota {
   const { config, clock, metrics } = options;
+  const unweighted = new Set(options.unweightedTables ?? []);
+  /** The weight of a write to `table`: the request's, or 1 for a table that is not the scenario's (unweightedTables). */
+  const weightFor = (req: EdgeRequest, table: string) => requestWeight(req, unweighted.has(table) ? 1 : options.weight);
   const tables = new Map<string, TableState>();
   const loading = new Map<string, Promise<TableState | undefined>>();
   const counters: DynamoDbCounters = { acceptedItems: 0, throttledItems: 0, throttledRequests: 0, consumedWcu: 0, tableUpdates: 0, refusedTableUpdates: 0 };
@@ -125,7 +128,7 @@ export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: Sc
     if (!t) return next(req);
     // PutItem's size is the new item's; UpdateItem and DeleteItem depend on the stored item, counted as 1 KB.
     const wcu = req.operation === 'PutItem' ? dynamoWriteUnits(itemBytes(body.Item)) : 1;
-    if (!admit(t, wcu, requestWeight(req, options.weight))) {
+    if (!admit(t, wcu, weightFor(req, t.name))) {
       throttledRequest(t, req.operation);
       return awsJsonError(400, 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', THROTTLED, JSON_10);
     }
@@ -135,7 +138,6 @@ export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: Sc
   async function batchWrite(req: EdgeRequest, next: EdgeBackend): Promise<EdgeResponse> {
     const body = parseJson(req.body);
     if (!body?.RequestItems || typeof body.RequestItems !== 'object') return next(req);
-    const weight = requestWeight(req, options.weight);
     const passed: Record<string, unknown[]> = {};
     const unprocessed: Record<string, unknown[]> = {};
     let total = 0;
@@ -143,6 +145,7 @@ export function createDynamoDbQuota(options: { config: DynamoDbConfig; clock: Sc
     for (const [name, items] of Object.entries(body.RequestItems as Record<string, any[]>)) {
       const t = await table(name, req, next);
       if (!t) return next(req);
+      const weight = weightFor(req, name);
       let throttledHere = false;
       for (const item of items) {
         total++;
