@@ -43,8 +43,9 @@ export const AUTO_WALL_SECONDS = 120;
  * ...but never compresses more than this. The quota gateway's per-second limits hold one scenario second of capacity,
  * which at time scale K is 1000/K wall milliseconds, and with the default sample 1/K each sent record stands for K: a
  * wall-clock stall of the load generator or the event loop is magnified K-fold into a burst the gateway throttles.
- * Measured on this 2-core machine (load average 5–7 from other work), steady (1,500 events/s into 4 shards, 37.5%
- * busy; the simulator throttles nothing) had 14.8% of its records throttled at K = 40, 1.0% at 20 and 0.2% at 10. At
+ * Measured on this 2-core machine shared with other work (load average 3–8), 15 minutes of steady (1,500 events/s
+ * into 4 shards, 37.5% busy; the simulator throttles nothing) had 0.64% of its records throttled at K = 40, 0.015% at
+ * 20 and 0.004% at 10 (before the gateway spread sampled records' weight, 14.8% of an hour at 40 and 1.0% at 20). At
  * 20 a bundled 30–40 minute scenario runs its load in 90–120 s; an hour takes 3 minutes, 4 hours 12.
  * `--time-scale K` sets any K (10 for throttle counts closer to the model's, more for a quick smoke run).
  */
