@@ -84,3 +84,37 @@ describe('the drain waits while the processor makes progress, and says how it en
     expect(await drainProcessor({ ...done, admitted: () => 100, stallSeconds: 5, capSeconds: 600 })).toMatchObject({ end: 'drained', seconds: 0 });
   });
 });
+
+describe('the drain on the embedded pipeline', () => {
+  it('a table far smaller than the load: at the drain cap the events not stored yet are late, in flight, never lost', async () => {
+    const { scenario } = await import('../test/builders.ts');
+    const { runOnEmbedded } = await import('./target-run.ts');
+    const { targetSummary } = await import('./target-summary.ts');
+    // 2 tenants × 100 events/s for 4 s (800 events) into a 1-WCU table: its 300 s of burst credits store about 300
+    // at once, then 1 a second. The processor keeps making progress, so after the 5 s cap the rest is late.
+    const s = scenario({
+      duration: '4s',
+      seed: 3,
+      tenants: [{ name: 'slow', count: 2, rate: 100, noise: 'none', batchSize: 10, eventBytes: 300 }],
+      kinesis: { shards: 1 },
+      dynamodb: { mode: 'provisioned', writeCapacity: 1 },
+    });
+    const started = performance.now();
+    const real = await runOnEmbedded(s, { drainSeconds: 5, drainStallSeconds: 60 });
+    // The run did not wait for the processor to store the rest (about 500 s at 1 WCU/s): the cap held, and the stop
+    // after it aborted the processor instead of draining it.
+    expect((performance.now() - started) / 1000).toBeLessThan(50);
+    expect(real.drain).toMatchObject({ end: 'cap' });
+    expect(real.drained).toBe(false);
+    expect(real.events.accepted).toBe(800);
+    expect(real.events.missing).toBe(0);
+    expect(real.events.late).toBeGreaterThan(0);
+    expect(real.events.stored + real.events.late!).toBe(800);
+    expect(real.audit.ok).toBe(true);
+    const { summary } = targetSummary(s, real);
+    expect(summary.events.lost).toBe(0);
+    expect(summary.audit.balanced).toBe(true);
+    expect(summary.audit.stored).toEqual({ reached: real.events.stored, lost: 0, inFlight: real.events.late, difference: 0 });
+    expect(summary.audit.notes.some((n) => n.startsWith('drain: stopped waiting at the 5 s cap with the processor still catching up'))).toBe(true);
+  }, 90_000);
+});

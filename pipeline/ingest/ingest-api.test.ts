@@ -134,8 +134,8 @@ describe('ingest API: every refusal gets its status and nothing of it reaches Ki
         body: JSON.stringify({ events: [{ id: 'x1', timestamp: 1767607200000 }, { id: 'x2', timestamp: 1767607200000 }] }),
       });
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ error: 'kinesis_unavailable', ids: ['x1', 'x2'] });
-      expect(broken.counters).toMatchObject({ eventsAccepted: 0, eventsDropped: 2 });
+      expect(await res.json()).toMatchObject({ error: 'kinesis_unavailable', dropped: 2, putButUnacknowledged: 0, failed: [{ index: 0, id: 'x1' }, { index: 1, id: 'x2' }], ids: ['x1', 'x2'] });
+      expect(broken.counters).toMatchObject({ eventsAccepted: 0, eventsDropped: 2, eventsUnacknowledgedInKinesis: 0 });
     } finally {
       await broken.close();
     }
