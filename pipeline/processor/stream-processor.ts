@@ -5,6 +5,7 @@
  * its tip and checkpoints); `abort()` stops at once without checkpointing what is in flight (read again on restart).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { KinesisClient, Shard, _Record } from '@aws-sdk/client-kinesis';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
@@ -85,7 +86,8 @@ export class StreamProcessor {
   private readonly dynamo: DynamoWriter;
   private readonly firehose: FirehoseWriter;
   private readonly deadLetters: DeadLetterWriter;
-  private readonly abortController = new AbortController();
+  /** Stops every poller and backoff at once: dozens wait on it under throttling, so no listener cap (not a leak). */
+  private readonly abortController = uncapped(new AbortController());
   private readonly running = new Map<string, { poller: ShardPoller; done: Promise<void> }>();
   private readonly finished = new Set<string>();
   private checkpoints = new Map<string, string>();
@@ -269,3 +271,8 @@ function parentsOf(shard: Shard): string[] {
 }
 
 export type { _Record };
+
+function uncapped(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
