@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runCli } from '../test/cli-process.ts';
-import { autoTimeScale, compressionText } from './check-target.ts';
+import { autoTimeScale, compressionText, withNoiseFloor } from './check-target.ts';
+import type { FigureComparison } from '../reports/baseline.ts';
 
 const SCENARIO = `name: check-target-tiny
 seed: 1
@@ -67,6 +68,32 @@ describe('check --target', () => {
     expect(compressionText(2400, 27, 1 / 27)).toBe(
       'time scale 27 (40m of scenario in 1m29s of load), sample 1/27 (each sent event stands for 27): counts in scenario units; latencies wall-clock, not scaled',
     );
+  });
+
+  test("a real run's refused-record counts rising by less than 0.5% of offered are noise, not a regression", () => {
+    const figure = (key: string, before: number, after: number, status: FigureComparison['status']): FigureComparison => ({
+      key,
+      tolerance: 'throttled',
+      tolerancePct: 10,
+      before,
+      after,
+      changePct: before ? ((after - before) / before) * 100 : null,
+      status,
+    });
+    const notes: string[] = [];
+    // 1,350,000 offered: the floor is 6,750. 220 → 1,440 (+1,220) is noise; 220 → 7,220 (+7,000) is not; cost is never.
+    const out = withNoiseFloor(
+      [
+        figure('kinesis.throttledRecords', 220, 1_440, 'regressed'),
+        figure('events.dropped', 220, 7_220, 'regressed'),
+        figure('cost.totalUsd', 1, 1.2, 'regressed'),
+        figure('events.lost', 0, 10, 'regressed'),
+      ],
+      1_350_000,
+      notes,
+    );
+    expect(out.map((c) => c.status)).toEqual(['worse', 'regressed', 'regressed', 'regressed']);
+    expect(notes).toEqual(['baseline: kinesis.throttledRecords rose by 1,220, 0.090% of offered: under a real run\'s noise floor of 0.5%, not a regression']);
   });
 
   test('usage errors exit 2 before anything runs, naming the choices', async () => {

@@ -20,6 +20,7 @@ import {
   makeBaseline,
   parseBaseline,
   type Baseline,
+  type FigureComparison,
   type Figures,
   type Tolerances,
 } from '../reports/baseline.ts';
@@ -65,6 +66,29 @@ export function autoTimeScale(durationSeconds: number, target: TargetName): numb
 export const UNCOMPARED_ON_TARGETS: Readonly<Record<string, string>> = {
   'latencyMs.p99': 'wall-clock on the machine that ran it',
 };
+
+/**
+ * Real counts of refused records jitter from run to run with the machine's load (compression magnifies wall-clock
+ * stalls): 15 minutes of steady at 20x, three runs in a row on this shared machine, throttled 220, 440 and 1,440 of
+ * 1,350,000 offered records. A percentage tolerance on such small figures calls each of them a regression, so on a
+ * real run a rise of these counts smaller than this share of the offered events is within noise, not a regression.
+ */
+export const REAL_NOISE_FLOOR = 0.005;
+const NOISY_COUNTS = new Set(['events.rejected', 'kinesis.throttledRecords', 'dynamodb.throttledRequests', 'firehose.throttledRecords', 'events.dropped']);
+
+/** Regressions of refused-record counts smaller than REAL_NOISE_FLOOR × offered become `worse` (within noise), with a note each. */
+export function withNoiseFloor(comparisons: readonly FigureComparison[], offered: number, notes: string[]): FigureComparison[] {
+  const floor = REAL_NOISE_FLOOR * offered;
+  return comparisons.map((c) => {
+    if (c.status !== 'regressed' || !NOISY_COUNTS.has(c.key) || c.after === null) return c;
+    const rise = c.after - (c.before ?? 0);
+    if (rise >= floor) return c;
+    notes.push(
+      `baseline: ${c.key} rose by ${Math.round(rise).toLocaleString('en-US')}, ${((rise / offered) * 100).toFixed(3)}% of offered: under a real run's noise floor of ${REAL_NOISE_FLOOR * 100}%, not a regression`,
+    );
+    return { ...c, status: 'worse' };
+  });
+}
 
 export interface TargetCheckOptions {
   /** As given to --target (checked here). */
@@ -289,7 +313,11 @@ function targetBaseline(
   }
   const tolerances = effectiveTolerances(options.tolerances, previous);
   const skipped = new Set([...unmeasuredKeys, ...Object.keys(UNCOMPARED_ON_TARGETS)]);
-  const comparisons = compareWithBaseline(previous, figures, tolerances).filter((c) => !skipped.has(c.key));
+  const comparisons = withNoiseFloor(
+    compareWithBaseline(previous, figures, tolerances).filter((c) => !skipped.has(c.key)),
+    summary.events.offered,
+    notes,
+  );
   if (unmeasuredKeys.length > 0) notes.push(`baseline: not measured on ${run.target}, not compared: ${unmeasuredKeys.join(', ')}`);
   for (const [key, why] of Object.entries(UNCOMPARED_ON_TARGETS)) if (!unmeasuredKeys.includes(key)) notes.push(`baseline: ${key} not compared (${why}): ${figures[key] ?? 'null'} now, ${previous.figures[key] ?? 'null'} in the baseline`);
   if (previous.scenario !== item.name) notes.push(`baseline ${shown(file)} was made for scenario "${previous.scenario}"`);
