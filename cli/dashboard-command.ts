@@ -7,6 +7,7 @@
  * `scenario --target embedded` runs it (loadgen/target-run.ts), through dashboard/pipeline-run-source.ts; q ends the
  * load early (the run still drains, audits and stops everything), and accepted events missing after the drain exit 98.
  */
+import { drainText } from '../loadgen/drain.ts';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { Dashboard } from '../dashboard/Dashboard.tsx';
@@ -273,7 +274,7 @@ export function realRunText(name: string, r: TargetRunResult, summary: Summary):
     ...r.scaling.actions.map((a) => actionLine(a)),
     `latency    ingest p50 ${r.ingestLatencyMs.p50} ms · p99 ${r.ingestLatencyMs.p99} · max ${r.ingestLatencyMs.max} (load generator, from intended send time)`,
     `cost       ${money(summary.cost.totalUsd)} metered${summary.cost.perMillionEventsUsd !== null ? ` · ${money(summary.cost.perMillionEventsUsd)} per million delivered events` : ''}`,
-    `wall       load ${r.wallSeconds.load.toFixed(1)} s · drain ${r.wallSeconds.drain.toFixed(1)} s${r.drained ? '' : ' (gave up: the processor was still behind, so missing events may be late rather than lost)'}`,
+    `wall       load ${r.wallSeconds.load.toFixed(1)} s · drain ${r.wallSeconds.drain.toFixed(1)} s${r.drained || !r.drain ? '' : ` (${drainText(r.drain, r.weight)})`}`,
     ...(r.audit.problems.length ? [`audit      ${r.audit.problems.join('; ')}`] : []),
   ].join('\n');
 }

@@ -4,6 +4,7 @@
  * simulator's summary.json (target set), timeline.csv and report.md/html from the real counts (loadgen/target-summary.ts),
  * and with --compare fidelity.json, to the output folder; exits 98 when an accepted event is missing after the drain.
  */
+import { drainText } from '../loadgen/drain.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
@@ -118,7 +119,7 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
         `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${target === 'aws' ? 'throttles not measured (no gateway on aws: see CloudWatch)' : `${int(result.kinesis.throttledRecords)} records throttled`}` +
           (result.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(result.scaling.firstScaleUpAtSeconds)} s` : ''),
         `latency    ingest p50 ${result.ingestLatencyMs.p50} ms · p99 ${result.ingestLatencyMs.p99} · max ${result.ingestLatencyMs.max} (load generator, from intended send time)`,
-        `wall       load ${result.wallSeconds.load.toFixed(1)} s · drain ${result.wallSeconds.drain.toFixed(1)} s${result.drained ? '' : ' (gave up: the processor was still behind, so missing events may be late rather than lost)'}`,
+        `wall       load ${result.wallSeconds.load.toFixed(1)} s · drain ${result.wallSeconds.drain.toFixed(1)} s${result.drained || !result.drain ? '' : ` (${drainText(result.drain, result.weight)})`}`,
         ...(result.audit.problems.length ? [`audit      ${result.audit.problems.join('; ')}`] : []),
         ...(fidelityText ? ['', fidelityText] : []),
         '',
