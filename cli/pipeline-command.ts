@@ -273,7 +273,7 @@ export async function runPipelineAudit(options: AuditOptions, io: Io = stdio()):
 export function auditText(r: AuditResult): string {
   const n = (v: number | null) => (v === null ? 'n/a' : v.toLocaleString('en-US'));
   const lines = [
-    `accepted (API 202)        ${n(r.accepted)}${r.dropped ? `   dropped after retries: ${n(r.dropped)}` : ''}`,
+    `accepted (API 202)        ${n(r.accepted)}${r.dropped ? `   dropped after retries: ${n(r.dropped)}` : ''}${r.putButUnacknowledged ? `   put but unacknowledged (their request got 503): ${n(r.putButUnacknowledged)}` : ''}`,
     `in Kinesis                ${n(r.inKinesis)} records, ${n(r.inKinesisDistinct)} distinct events`,
     `stored in DynamoDB        ${n(r.stored)} distinct in ${r.tables.length} table${r.tables.length === 1 ? '' : 's'} (${r.tables.sort().join(', ') || 'none'}); stored twice: ${n(r.storedTwice)}`,
     `delivered to S3           ${n(r.delivered)} distinct (${n(r.deliveredRecords)} records)${r.missingFromS3 > 0 ? `; ${n(r.missingFromS3)} not yet (Firehose still buffers ${n(r.firehoseBuffered ?? 0)})` : ''}`,
