@@ -117,6 +117,7 @@ describe('check --target', () => {
   test('a real run: hand-computed expectations pass and fail, unmeasured ones are listed; its baseline is kept per target and compared only at the same compression', async () => {
     const r = await check(file, '--time-scale', '2', '--baseline', at('baselines'), '--update-baseline', '--junit', at('j.xml'), '--markdown', at('m.md'));
     expect(r.code, r.stderr).toBe(99);
+    expect(r.stderr).toContain('checking 1 scenario on the embedded pipeline, one at a time: 10s of load in all');
     expect(r.stderr).toContain('check-target-tiny on embedded: time scale 2 (20s of scenario in 10s of load), sample 1/2 (each sent event stands for 2)');
     const out = r.stdout;
     expect(out).toContain(`✗ check-target-tiny  ${file}  on embedded`);

@@ -6,6 +6,7 @@
  * expectation on it is listed as not measured, never passed. Baselines of real runs live apart from the simulator's,
  * in <baseline dir>/<target>/, and are compared only with a run at the same time scale and sample.
  */
+import { drainText } from '../loadgen/drain.ts';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadScenario } from '../scenarios/load.ts';
@@ -189,11 +190,20 @@ export async function checkOnTarget(scenarios: readonly TargetScenario[], option
   const fixedSample = parseSample(options.sample);
   const { log } = options;
   const checks: ScenarioCheck[] = [];
-  log(`checking ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} on the ${target} pipeline, one at a time…`);
+  // Every scenario's compression first, so the command says up front how long the load will take in all.
+  const planned: Array<TargetScenario & { loaded: Awaited<ReturnType<typeof loadScenario>>; timeScale: number; sample: number }> = [];
   for (const item of scenarios) {
-    const { scenario, resolvePolicy } = await loadScenario(item.path, options.overrides);
-    const timeScale = fixedScale === 'auto' ? autoTimeScale(scenario.duration, target) : fixedScale;
-    const sample = fixedSample ?? 1 / timeScale;
+    const loaded = await loadScenario(item.path, options.overrides);
+    const timeScale = fixedScale === 'auto' ? autoTimeScale(loaded.scenario.duration, target) : fixedScale;
+    planned.push({ ...item, loaded, timeScale, sample: fixedSample ?? 1 / timeScale });
+  }
+  const loadSeconds = planned.reduce((total, p) => total + p.loaded.scenario.duration / p.timeScale, 0);
+  log(
+    `checking ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} on the ${target} pipeline, one at a time: ` +
+      `${formatDuration(Math.round(loadSeconds))} of load in all, plus provisioning and drains…`,
+  );
+  for (const { loaded, timeScale, sample, ...item } of planned) {
+    const { scenario, resolvePolicy } = loaded;
     const compression = compressionText(scenario.duration, timeScale, sample);
     log(`${item.name} on ${target}: ${compression}`);
     const bar = options.quiet ? undefined : progressBar(process.stderr);
@@ -228,7 +238,7 @@ export async function checkOnTarget(scenarios: readonly TargetScenario[], option
     const notes: string[] = [`ran on ${target}: ${compression}; load ${result.wallSeconds.load.toFixed(1)} s, drain ${result.wallSeconds.drain.toFixed(1)} s of wall`];
     if (options.set.length > 0) notes.push(`run with overrides: ${options.set.join(', ')}`);
     for (const w of result.warnings) notes.push(`${target}: ${w}`);
-    if (!result.drained) notes.push('the drain gave up while the processor was still behind: missing events may be late rather than lost');
+    if (!result.drained && result.drain) notes.push(`the drain ${drainText(result.drain, result.weight)}`);
 
     const e = result.events;
     let lost: string | undefined;
