@@ -52,27 +52,28 @@ describe('SampledAdmission: per-second limits met by a sampled flow', () => {
     expect(refusedSampled / times.length).toBeLessThan(0.001);
   });
 
-  it('1,500 records/s in lumps of 100 has a third refused, from the first second on (the simulator: 500 of 1,500 each second)', () => {
+  it('1,500 records/s in lumps of 100 has a third refused once the average has risen (the simulator: 500 of 1,500 each second)', () => {
     const sampled = new SampledAdmission(SHARD);
     let offered = 0;
     let admitted = 0;
-    let admittedFirst5s = 0;
+    let admittedFrom10s = 0;
     for (let k = 0; k < 15 * 120; k++) {
       const t = k / 15;
       offered++;
       if (sampled.admit(t, [100, 100 * 512])) {
         admitted++;
-        if (t < 5) admittedFirst5s++;
+        if (t >= 10) admittedFrom10s++;
       }
     }
     expect(offered).toBe(1_800);
-    // 2/3 of 1,800 is 1,200. The average starts at the limit and rises to 1,500 over the 2 s horizon; meanwhile the
-    // share admitted is 1,000 / average, which lets in 1,000 × 2 s × ln(1,500 / 1,000) = 811 records (8 lumps) more.
-    expect(admitted).toBeGreaterThanOrEqual(1_200 + 7);
-    expect(admitted).toBeLessThanOrEqual(1_200 + 9);
-    // Of 75 offered in the first 5 s, 2/3 is 50, and 1,000 × 2 × (ln(3 − e^−2.5) − ln 2) = 756 records of that excess.
-    expect(admittedFirst5s).toBeGreaterThanOrEqual(50 + 7);
-    expect(admittedFirst5s).toBeLessThanOrEqual(50 + 8);
+    // From an idle shard the average rises as 1,500 (1 − e^(−t/2)): everything passes until it reaches 1,000 at
+    // t = 2 ln 3 = 2.2 s (3,296 records where the limit is 2,197), then the share 1,000 / average lets in
+    // 1,000 × 2 × ln(3/2) = 811 more: 120,000 + 1,099 + 811 = 121,910, about 1,219 lumps.
+    expect(admitted).toBeGreaterThanOrEqual(1_217);
+    expect(admitted).toBeLessThanOrEqual(1_221);
+    // From 10 s on the average is within 1% of 1,500: two thirds of the 1,650 lumps offered, 1,100.
+    expect(admittedFrom10s).toBeGreaterThanOrEqual(1_100);
+    expect(admittedFrom10s).toBeLessThanOrEqual(1_102);
   });
 
   it('the byte limit binds when it is the tighter one: 500 records/s of 4 KiB is 2 MiB/s against 1 MiB/s, half admitted', () => {
@@ -80,9 +81,10 @@ describe('SampledAdmission: per-second limits met by a sampled flow', () => {
     let admitted = 0;
     const lumpBytes = (2 * 1_048_576) / 5; // 100 records of 4,194.3 bytes, five times a second: 2 MiB/s
     for (let k = 0; k < 5 * 60; k++) if (sampled.admit(k / 5, [100, lumpBytes])) admitted++;
-    // Half of 300, and while the average rises from 1 to 2 MiB/s, 1 MiB × 2 s × ln 2 = 1.4 MiB (3.5 lumps) more.
-    expect(admitted).toBeGreaterThanOrEqual(150 + 3);
-    expect(admitted).toBeLessThanOrEqual(150 + 4);
+    // Half of 300, plus the start: all pass until the average reaches 1 MiB/s at t = 2 ln 2 = 1.39 s (1.39 MiB over
+    // the limit), then 1 MiB × 2 s × ln 2 = 1.39 MiB more: 2.77 MiB, about 7 lumps.
+    expect(admitted).toBeGreaterThanOrEqual(150 + 6);
+    expect(admitted).toBeLessThanOrEqual(150 + 8);
   });
 
   it('follows a 5× burst within a few seconds and admits the limit through it', () => {
@@ -108,9 +110,9 @@ describe('SampledAdmission: per-second limits met by a sampled flow', () => {
     for (let k = 0; k < 300; k++) if (sampled.admit(k / 20, [100])) before++; // 2,000/s for 15 s
     sampled.limits = [3_000];
     for (let k = 300; k < 600; k++) if (sampled.admit(k / 20, [100])) after++;
-    // Half of 300, plus the start-up's 1,000 × 2 s × ln 2 = 1,386 records (14 lumps); then all of it.
-    expect(before).toBeGreaterThanOrEqual(150 + 13);
-    expect(before).toBeLessThanOrEqual(150 + 15);
+    // Half of 300, plus the start, as for the byte limit: 2 × 1,000 × 2 s × ln 2 = 2,773 records (28 lumps); then all.
+    expect(before).toBeGreaterThanOrEqual(150 + 27);
+    expect(before).toBeLessThanOrEqual(150 + 29);
     expect(after).toBe(300);
   });
 });

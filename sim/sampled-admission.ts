@@ -10,8 +10,10 @@
  * min(1, limit / demand), the share the simulator's tick admits: spread evenly (error diffusion, not dice, so the
  * admitted count is that share of the attempts give or take one). Under the limit nothing is refused; over it, the
  * admitted rate is the limit on average. What is lost is resolution below the horizon, which a sample cannot have: a
- * step in demand is followed within about one horizon. The average starts at the limit (as if the shard had been
- * busy to it), so a flow over the limit is throttled from its first record, and one under it is not.
+ * step in demand is followed within about one horizon. The average starts at 0, an idle shard: as a full one-second
+ * bucket lets a first second's excess through, a flow that starts over the limit gets in about 2 s of extra capacity
+ * while the average rises (1,000 × 2 s × (ln 3 − ln 2) + the 2.2 s before it crosses 1,000, for 1,500 records/s on
+ * a 1,000 limit), and a flow under the limit is never refused.
  */
 export class SampledAdmission {
   private readonly rates: number[];
@@ -30,7 +32,7 @@ export class SampledAdmission {
     public limits: readonly number[],
     private readonly horizonSeconds = 2,
   ) {
-    this.rates = [...limits];
+    this.rates = limits.map(() => 0);
   }
 
   /** Counts `amounts` as demand at scenario time `now`; true if they are admitted. */
