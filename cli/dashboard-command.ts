@@ -22,6 +22,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
 import { actionLine } from '../dashboard/plain-progress.ts';
 import type { PipelineRunSource } from '../dashboard/pipeline-run-source.ts';
+import type { RunSource } from '../dashboard/run-source.ts';
 import { int, money } from '../reports/format.ts';
 import type { TargetRunResult } from '../loadgen/target-run.ts';
 import type { Summary } from '../sim/summary.ts';
@@ -134,12 +135,7 @@ async function watch(
   if (interactive()) {
     const sim = new Simulation(scenario, { resolvePolicy, ...pricing });
     const source = new SimRunSource(sim, { speed, ...pricing });
-    const app = render(createElement(Dashboard, { source, color: options.color !== false && !process.env.NO_COLOR }), {
-      stdout: process.stderr,
-      maxFps: 15,
-      incrementalRendering: false,
-      exitOnCtrlC: false,
-    });
+    const app = renderDashboard(source, options);
     source.start();
     try {
       await app.waitUntilExit();
@@ -212,12 +208,7 @@ async function watchReal(
   process.on('SIGINT', onSigint);
   try {
     if (tty) {
-      const app = render(createElement(Dashboard, { source, color: options.color !== false && !process.env.NO_COLOR }), {
-        stdout: process.stderr,
-        maxFps: 15,
-        incrementalRendering: false,
-        exitOnCtrlC: false,
-      });
+      const app = renderDashboard(source, options);
       source.start();
       await app.waitUntilExit();
       if (!source.done) {
@@ -301,4 +292,14 @@ function realProgress(source: PipelineRunSource, write: (line: string) => void):
         ` · ${int(s.totals.offered)} offered · ${int(s.totals.accepted)} accepted · ${int(s.totals.stored)} stored`,
     );
   };
+}
+
+/** The dashboard on stderr (stdout stays free for --json), Ctrl-C left to the command. */
+function renderDashboard(source: RunSource, options: { color?: boolean }) {
+  return render(createElement(Dashboard, { source, color: options.color !== false && !process.env.NO_COLOR }), {
+    stdout: process.stderr,
+    maxFps: 15,
+    incrementalRendering: false,
+    exitOnCtrlC: false,
+  });
 }
