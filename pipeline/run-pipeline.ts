@@ -162,9 +162,7 @@ export async function startPipeline<N extends TargetName = 'embedded'>(options: 
     throw new UsageError(`--target ${String(targetName)}: expected embedded, localstack or aws`);
   }
   const region = options.region ?? scenario.region;
-  // The gateway never stands in front of aws, so the pipeline's own tables have their default names there.
-  const bookkeeping = { unweightedTables: [DEFAULT_NAMES.leaseTable, DEFAULT_NAMES.schemaTable] };
-  const gateway = options.gateway && targetName !== 'aws' ? createQuotaGateway(scenario, { ...bookkeeping, ...(options.gateway === true ? {} : options.gateway) }) : undefined;
+  const gateway = options.gateway && targetName !== 'aws' ? createQuotaGateway(scenario, options.gateway === true ? {} : options.gateway) : undefined;
   const middleware = [...(gateway?.middleware ?? []), ...(options.middleware ?? [])];
   const backends = { ...gateway?.backends, ...options.backends };
   const front = { ...(middleware.length > 0 ? { middleware } : {}), ...(Object.keys(backends).length > 0 ? { backends } : {}) };

@@ -18,6 +18,7 @@ import { createKinesisQuota, type KinesisCounters } from './kinesis-quota.ts';
 import { MetricsStore } from './metrics-store.ts';
 import { createScaledClock, type ScaledClock, type ScenarioClock } from './scenario-clock.ts';
 import { checkWeight, isUnmetered } from './weights.ts';
+import { DEFAULT_NAMES } from '../storage/provision.ts';
 
 /** The scenario sections the gateway reads (a parsed scenario file has them all). */
 export interface GatewayScenario {
@@ -36,8 +37,9 @@ export interface QuotaGatewayOptions {
   /** Scenario events each sent record stands for, unless a request says otherwise with x-ingestlab-weight. Default 1. */
   weight?: number;
   /**
-   * Tables whose writes stand for themselves whatever the weight: the pipeline's own lease and schema tables, whose
-   * real volume does not scale with the sample (200 tenants' schemas at weight 100 were 20,000 writes at once).
+   * Tables whose writes stand for themselves whatever the weight. Default: the pipeline's own lease and schema tables
+   * (their names on embedded and localstack; the gateway never stands in front of aws), whose real volume does not
+   * scale with the sample (200 tenants' schemas at weight 100 were 20,000 writes at once).
    */
   unweightedTables?: readonly string[];
   /** Scenario seconds per wall second, when no clock is given. Default 1. */
@@ -73,7 +75,8 @@ export function createQuotaGateway(scenario: GatewayScenario, options: QuotaGate
   const metrics = new MetricsStore(clock, scenario.cloudwatch.publishDelay);
   const faults = createFaultInjection(scenario.faults ?? [], { clock, ...(scenario.seed !== undefined ? { seed: scenario.seed } : {}) });
   const kinesis = createKinesisQuota({ config: scenario.kinesis, clock, weight, metrics });
-  const dynamodb = createDynamoDbQuota({ config: scenario.dynamodb, clock, weight, metrics, ...(options.unweightedTables ? { unweightedTables: options.unweightedTables } : {}) });
+  const unweightedTables = options.unweightedTables ?? [DEFAULT_NAMES.leaseTable, DEFAULT_NAMES.schemaTable];
+  const dynamodb = createDynamoDbQuota({ config: scenario.dynamodb, clock, weight, metrics, unweightedTables });
   const firehose = createFirehoseQuota({ config: scenario.firehose, region: scenario.region, clock, weight, metrics });
   const poll = async () => {
     await Promise.all([kinesis.poll(), dynamodb.poll()]);
