@@ -117,7 +117,9 @@ export interface LoadResult {
   readonly lastSendAt: number;
   /** First attempts sent per wall second (index = second). */
   readonly sentPerSecond: number[];
+  /** First attempts scheduled per wall second, and the events they carry (sent units). */
   readonly scheduledPerSecond: number[];
+  readonly scheduledEventsPerSecond: number[];
   /** Final outcome of every event (sent units): accepted in a 2xx; rejected 429 after the retries; dropped: never put
    * to Kinesis (named in the `failed` list of the last 503 after the retries, the simulator's dropped); put but
    * unacknowledged: Kinesis took it but its request (attempt) was answered 503 for others (it is stored); failed: any
@@ -544,6 +546,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lastSendAt,
     sentPerSecond,
     scheduledPerSecond: plan.requestsPerSecond,
+    scheduledEventsPerSecond: plan.eventsPerSecond,
     events,
     statuses,
     connectionErrors,

@@ -38,6 +38,7 @@ export function mergeLoadResults(results: readonly LoadResult[]): LoadResult {
     lastSendAt: Math.max(...results.map((r) => r.lastSendAt)),
     sentPerSecond: results.reduce((acc, r) => addInto(acc, r.sentPerSecond), [] as number[]),
     scheduledPerSecond: results.reduce((acc, r) => addInto(acc, r.scheduledPerSecond), [] as number[]),
+    scheduledEventsPerSecond: results.reduce((acc, r) => addInto(acc, r.scheduledEventsPerSecond), [] as number[]),
     events: sum((r) => r.events),
     statuses: sum((r) => r.statuses),
     connectionErrors: results.reduce((a, r) => a + r.connectionErrors, 0),

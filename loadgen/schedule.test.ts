@@ -38,6 +38,10 @@ describe('arrival schedule', () => {
     const reqs = all(new ScheduleCursor(s));
     expect(reqs).toHaveLength(90);
     expect(reqs.every((r) => r.events === 10)).toBe(true);
+    // 15 events/s across the 3 tenants: per wall second the requests vary with the batches' filling, the events do not drift.
+    const totals = scheduleTotals(s);
+    expect(totals.eventsPerSecond.reduce((a, b) => a + b, 0)).toBe(900);
+    expect(totals.eventsPerSecond.every((n, i) => n === totals.requestsPerSecond[i]! * 10)).toBe(true);
     for (const tenant of [0, 1, 2]) {
       expect(reqs.filter((r) => r.tenant === tenant).map((r) => r.firstSeq)).toEqual(Array.from({ length: 30 }, (_, i) => i * 10));
     }

@@ -235,6 +235,8 @@ export interface ScheduleTotals {
   offeredEvents: number;
   /** Requests per wall second, index = floor(at). */
   requestsPerSecond: number[];
+  /** Events those requests carry (sent units), per wall second. */
+  eventsPerSecond: number[];
   peakRequestsPerSecond: number;
 }
 
@@ -242,6 +244,7 @@ export interface ScheduleTotals {
 export function scheduleTotals(scenario: ScheduleScenario, options: ScheduleOptions = {}): ScheduleTotals {
   const cursor = new ScheduleCursor(scenario, options);
   const perSecond: number[] = [];
+  const eventsPerSecond: number[] = [];
   let requests = 0;
   let events = 0;
   for (let r = cursor.next(); r; r = cursor.next()) {
@@ -249,8 +252,12 @@ export function scheduleTotals(scenario: ScheduleScenario, options: ScheduleOpti
     events += r.events;
     const s = Math.min(Math.floor(r.at), Math.max(0, Math.ceil(cursor.shape.wallDuration) - 1));
     perSecond[s] = (perSecond[s] ?? 0) + 1;
+    eventsPerSecond[s] = (eventsPerSecond[s] ?? 0) + r.events;
   }
   let peak = 0;
-  for (let i = 0; i < perSecond.length; i++) peak = Math.max(peak, (perSecond[i] ??= 0));
-  return { requests, events, offeredEvents: cursor.offeredEvents, requestsPerSecond: perSecond, peakRequestsPerSecond: peak };
+  for (let i = 0; i < perSecond.length; i++) {
+    peak = Math.max(peak, (perSecond[i] ??= 0));
+    eventsPerSecond[i] ??= 0;
+  }
+  return { requests, events, offeredEvents: cursor.offeredEvents, requestsPerSecond: perSecond, eventsPerSecond, peakRequestsPerSecond: peak };
 }

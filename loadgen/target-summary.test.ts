@@ -48,8 +48,8 @@ function measured(): TargetRunResult {
     scaling: { actions: [{ atSeconds: 150, service: 'kinesis', resource: 's', from: 1, to: 2, reason: 'up' }], firstScaleUpAtSeconds: 150, errors: [], loadStartedAt: 60 },
     latencyMs: latency,
     ingestLatencyMs: latency,
-    // 60 wall seconds, 20 events scheduled in each (sent units).
-    load: { scheduledPerSecond: Array.from({ length: 60 }, () => 20) } as unknown as TargetRunResult['load'],
+    // 60 wall seconds, 2 requests of 10 events scheduled in each (sent units): offered counts the events.
+    load: { scheduledPerSecond: Array.from({ length: 60 }, () => 2), scheduledEventsPerSecond: Array.from({ length: 60 }, () => 20) } as unknown as TargetRunResult['load'],
     audit: { tables: ['events_w1'], missingFromS3: 0, firehoseBuffered: 0, problems: [] } as unknown as TargetRunResult['audit'],
     gateway: { dynamodb: { refusedTableUpdates: 0 } } as unknown as TargetRunResult['gateway'],
     metered: {
@@ -137,7 +137,9 @@ describe('targetSummary', () => {
     expect([...timeline.columns.offered]).toEqual(Array(10).fill(1_200));
     expect(timeline.columns.accepted[0]).toBe(1_000);
     expect(timeline.columns.kinesisThrottled[0]).toBe(200);
-    expect(timeline.columns.kinesisDemandRps[0]).toBe(20); // (1,000 + 200) / 60
+    // Demand is fresh records, as the simulator counts it: 1,200 offered less the API's 5% rejected (600 of 12,000),
+    // over 60 s; not the 1,000 accepted + 200 throttled attempts, which count retries again.
+    expect(timeline.columns.kinesisDemandRps[0]).toBeCloseTo(19, 9);
     expect([...timeline.columns.shards]).toEqual([1, 1, 2, 2, 2, 2, 2, 2, 2, 2]); // the row of 150 s shows the max
     expect(timeline.columns.kinesisCapacityRps[2]).toBe(2_000);
     expect([...timeline.columns.ddbCapacityWcu]).toEqual([100, 100, 200, 200, 200, 200, 200, 200, 200, 200]);
@@ -158,11 +160,12 @@ describe('targetSummary', () => {
     expect(timeline.columns.accepted[0]).toBeCloseTo(4_800 + 6_000 * (12 / 60), 9);
     expect(timeline.columns.accepted[1]).toBeCloseTo(6_000 * (48 / 60), 9);
     expect([...timeline.columns.iteratorAgeMs]).toEqual([900, 900]);
-    // Rates per second of the row: row 1 holds 4,800 records over 60 s.
-    expect(timeline.columns.kinesisDemandRps[1]).toBeCloseTo(80, 9);
+    // Rates per second of the row: row 1's demand is its 1,200 offered, less 5% rejected, over 60 s.
+    expect(timeline.columns.kinesisDemandRps[1]).toBeCloseTo(19, 9);
     const five = targetSummary(scenario({ duration: '5s', tenants: [{ name: 't', count: 2, rate: 20, noise: 'none' }] }), { ...run, metered: { ...run.metered, minutes: [minute(0, { kinesisIncomingRecords: 200, ddbConsumedWcu: 200 })] } }).timeline;
-    // A 5 s run: 200 records over its 5 s, not over the 60 s minute.
-    expect(five.columns.kinesisDemandRps[0]).toBe(40);
+    // A 5 s run: its row's rates are over its 5 s, not over the 60 s minute (offered less 5% per 5 s; 200 WCU: 40/s).
+    expect(five.columns.offered[0]).toBeGreaterThan(0);
+    expect(five.columns.kinesisDemandRps[0]).toBeCloseTo((five.columns.offered[0]! * 0.95) / 5, 9);
     expect(five.columns.ddbConsumedWcu[0]).toBe(40);
   });
 

@@ -203,11 +203,18 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
   const timeline = new Timeline(duration, TARGET_TIMELINE_STEP);
   const unmeasuredColumns = ['rejected', 'dropped', 'kinesisDemandBps', 'hotShards', 'lambdaInvocations', 'ddbDemandWcu', 'firehoseBufferBytes', 's3Objects', 'stored', 'delivered'] as const;
   for (const c of unmeasuredColumns) timeline.columns[c].fill(NaN);
-  if (!m.minutes) for (const c of ['accepted', 'kinesisThrottled', 'kinesisDemandRps', 'iteratorAgeMs', 'ddbConsumedWcu', 'ddbCapacityWcu', 'ddbThrottled', 'firehoseThrottled'] as const) timeline.columns[c].fill(NaN);
-  run.load.scheduledPerSecond.forEach((n, wallSecond) => {
+  if (!m.minutes) for (const c of ['accepted', 'kinesisThrottled', 'iteratorAgeMs', 'ddbConsumedWcu', 'ddbCapacityWcu', 'ddbThrottled', 'firehoseThrottled'] as const) timeline.columns[c].fill(NaN);
+  run.load.scheduledEventsPerSecond.forEach((n, wallSecond) => {
     const r = timeline.row(wallSecond * K);
     if (r >= 0) timeline.record(r, 'offered', n * w);
   });
+  // Kinesis demand is fresh records (first attempts), as in the simulator: what was offered less the API's rejections
+  // (their overall share: rejections are not counted per minute). Retries of throttled records are not demand.
+  const passedApi = e.offered > 0 ? 1 - e.rejected / e.offered : 1;
+  for (let r = 0; r < timeline.rows; r++) {
+    const span = Math.min(timeline.step, duration - timeline.time(r));
+    timeline.columns.kinesisDemandRps[r] = (timeline.columns.offered[r]! * passedApi) / span;
+  }
   const steps = shardSteps(run.kinesis.shardsInitial, run.scaling.actions);
   const ddbWcu: number[] = [];
   for (let r = 0; r < timeline.rows; r++) {
@@ -235,7 +242,6 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
         const span = Math.min(timeline.step, duration - timeline.time(r));
         timeline.record(r, 'accepted', x.kinesisIncomingRecords * share);
         timeline.record(r, 'kinesisThrottled', x.kinesisThrottled * share);
-        timeline.record(r, 'kinesisDemandRps', ((x.kinesisIncomingRecords + x.kinesisThrottled) * share) / span);
         if (x.iteratorAgeMaxMs !== null) timeline.record(r, 'iteratorAgeMs', x.iteratorAgeMaxMs);
         timeline.record(r, 'ddbConsumedWcu', (x.ddbConsumedWcu * share) / span);
         if (x.ddbProvisionedWcu !== null) {
