@@ -16,6 +16,7 @@
 import { Command } from 'commander';
 import { collect, DEFAULT_BASELINE_DIR, integer, withScenarioInputs } from './flags.ts';
 import { failureOf, npmSwallowHint } from './errors-to-exit.ts';
+import { UsageError } from '../sim/errors.ts';
 
 // `ingestlab list | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -65,6 +66,10 @@ Examples:
   npm run scenario -- ./my-scenario.yaml --duration 7d --resolution 10s --json > summary.json`,
   )
   .action(async (scenario: string, options) => {
+    if (options.dashboard && (options.target !== 'sim' || options.compare)) {
+      // The real run's live view writes no run folder; scenario --target writes one but shows a progress bar.
+      throw new UsageError(`--dashboard watches simulator runs; watch a real one with npm run dashboard -- ${scenario} --target ${options.target === 'sim' ? 'embedded' : options.target}, or drop --dashboard to write its files`);
+    }
     if (options.target !== 'sim' || options.compare) {
       const { runTargetCommand } = await import('./target-run-command.ts');
       process.exitCode = await runTargetCommand(scenario, { ...options, target: options.target === 'sim' ? 'embedded' : options.target });
