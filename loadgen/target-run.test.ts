@@ -35,4 +35,9 @@ describe('scenario on the embedded target', () => {
       expect(rows.find((r) => r.metric === metric)).toMatchObject({ relDiff: 0, differs: false });
     }
   }, 60_000);
+
+  it('refuses a sample that would send none of the scenario, before starting anything (2,400 events at 1 in 10,000)', async () => {
+    const tiny = scenario({ duration: '2m', tenants: [{ name: 't', count: 2, rate: 10, noise: 'none' }], kinesis: { shards: 1 } });
+    await expect(runOnEmbedded(tiny, { sample: 0.0001 })).rejects.toThrow(/sends none of the scenario's 2,400 events: a run of it needs a sample of at least 0\.00042/);
+  });
 });

@@ -27,7 +27,7 @@ import { drainProcessor, type DrainReport } from './drain.ts';
 import { runLoad, type LiveLoadCounts, type LoadProgress, type LoadReport } from './driver.ts';
 import { assignCredentials } from './keys.ts';
 import { loadReport } from './result.ts';
-import { scenarioTenantIds, scheduleShape } from './schedule.ts';
+import { scenarioTenantIds, scheduleShape, scheduleTotals } from './schedule.ts';
 
 export interface TargetRunOptions {
   readonly timeScale?: number;
@@ -192,6 +192,11 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   const onAws = targetName === 'aws';
   if (onAws && (K !== 1 || shape.sample !== 1)) {
     throw new UsageError(`--target aws runs on AWS's own clock: --time-scale and --sample must be 1 (got ${K} and ${shape.sample})`);
+  }
+  const planned = scheduleTotals(scenario, { timeScale: K, sample: shape.sample });
+  if (planned.events === 0 && planned.offeredEvents > 0) {
+    const least = 1 / planned.offeredEvents;
+    throw new UsageError(`--sample ${+shape.sample.toPrecision(6)} sends none of the scenario's ${Math.round(planned.offeredEvents).toLocaleString('en-US')} events: a run of it needs a sample of at least ${+least.toPrecision(2)}${options.sample === undefined ? ` (the default is 1 / time scale; lower --time-scale or give --sample)` : ''}`);
   }
   const clock = createScaledClock({ timeScale: K });
   const gateway = createQuotaGateway(scenario, { clock, weight: w });
