@@ -57,13 +57,14 @@ test('2 tenants × 20 events/s × 5 s on the embedded pipeline: 200 offered, acc
 }, 120_000);
 
 test('scenario --dashboard with a real target says where the live view of a real run is, exit 2, before starting anything', async () => {
+  const cwd = mkdtempSync(join(work, 'dashboard-'));
   const result = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'scenario', 'burst-spike', '--dashboard', '--target', 'embedded'], { cwd: work, encoding: 'utf8', timeout: 30_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'cli', 'bin.mjs'), 'scenario', 'burst-spike', '--dashboard', '--target', 'embedded'], { cwd, encoding: 'utf8', timeout: 30_000 }, (error, _stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: error ? (error.code as number) : 0, stderr });
     });
   });
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(/npm run dashboard -- burst-spike --target embedded/);
-  expect(existsSync(join(work, 'reports'))).toBe(false);
+  expect(existsSync(join(cwd, 'reports'))).toBe(false);
 });
