@@ -107,6 +107,21 @@ describe('targetSummary', () => {
     expect(summary.ingestLatencyMs).toEqual(latency);
   });
 
+  it("Kinesis scaling lag from the timeline's rows: fresh demand against the shards in effect, a reshard counted from its request + reshardSeconds", () => {
+    const run = measured();
+    // 2,000 events a wall second × weight 10 × 6 wall seconds a row = 120,000 offered a row; less the 5% the API
+    // rejected, 1,900 records/s of demand. One shard (1,000/s) until the scale-up requested at 150 s takes effect at
+    // 150 + 180 = 330 s: rows 0–4 are under, row 5 (300–360 s) has 1.5 shards on average (1,500/s), still under, and
+    // 2 shards (2,000/s) carry it from 360 s. Lag: 360 s, in one span.
+    const busy = { ...run, load: { ...run.load, scheduledEventsPerSecond: Array.from({ length: 60 }, () => 2_000) } } as TargetRunResult;
+    const { summary } = targetSummary(s, busy);
+    expect(summary.scaling.kinesis).toMatchObject({ lagSeconds: 360, underProvisionedSeconds: 360, firstScaleUpAtSeconds: 150 });
+    expect(targetSummary(s, measured()).summary.scaling.kinesis.lagSeconds).toBe(0); // 19 records/s: never under
+    const onDemand = targetSummary(scenario({ duration: '10m', tenants: [{ name: 't', count: 2, rate: 10, noise: 'none' }], kinesis: { mode: 'on-demand' } }), busy).summary;
+    expect(onDemand.scaling.kinesis.lagSeconds).toBeNaN();
+    expect(onDemand.notMeasured!.join('\n')).toMatch(/scaling\.kinesis lag/);
+  });
+
   it('what a real run cannot measure is null in summary.json and named, never 0; the report says n/a and that it is real', () => {
     const { summary, timeline } = targetSummary(s, measured());
     // Sampled: the processor's batches are of sent records, not scenario invocations.
@@ -116,7 +131,7 @@ describe('targetSummary', () => {
     expect(summary.notMeasured!.join('\n')).toMatch(/gbSeconds/);
     const json = JSON.parse(summaryJson(summary));
     expect(json.lambda).toMatchObject({ invocations: null, gbSeconds: null, maxConcurrency: null });
-    expect(json.scaling.kinesis.lagSeconds).toBeNull();
+    expect(json.scaling.dynamodb.lagSeconds).toBeNull();
     expect(summary.assumptions.find((a) => a.parameter === 'compressed run')?.value).toBe('time scale 10, sample 0.1: each sent event stands for 10');
     const md = renderMarkdown(runReportBlocks(summary, timeline));
     expect(md).toMatch(/REAL run on the embedded pipeline/);

@@ -11,6 +11,7 @@ import { priceUsage, deliveredEvents, perMillionEvents, type PriceOptions } from
 import { emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from '../sim/pricing/usage.ts';
 import { assumptionsOf, type Assumption, type AuditSide, type Summary } from '../sim/summary.ts';
 import { Timeline } from '../sim/timeline.ts';
+import { LagTracker } from '../sim/lag-tracker.ts';
 import { SHARD_LIMITS } from '../sim/kinesis.ts';
 import type { SimulationConfig } from '../sim/simulation-config.ts';
 import type { TargetRunResult } from './target-run.ts';
@@ -55,6 +56,39 @@ function shardsAt(steps: Array<{ at: number; shards: number }>, from: number, to
     else if (s.at < to) max = Math.max(max, s.shards);
   }
   return Math.max(max, current);
+}
+
+/**
+ * Kinesis scaling lag on the timeline's rows (design.md: the longest span in which offered load exceeded capacity):
+ * each row's fresh demand against the mean shards in effect over it, a reshard taking effect reshardSeconds after its
+ * request, as the gateway completes it. Undefined for an on-demand stream.
+ */
+function kinesisLagOf(timeline: Timeline, run: TargetRunResult, scenario: SimulationConfig, duration: number): LagTracker | undefined {
+  if (scenario.kinesis.mode !== 'provisioned') return undefined;
+  const delay = scenario.kinesis.reshardSeconds;
+  const effective = shardSteps(run.kinesis.shardsInitial, run.scaling.actions).map((s, i) => (i === 0 ? s : { at: s.at + delay, shards: s.shards }));
+  const lag = new LagTracker();
+  for (let r = 0; r < timeline.rows; r++) {
+    const from = timeline.time(r);
+    const span = Math.min(timeline.step, duration - from);
+    const demand = timeline.columns.kinesisDemandRps[r]!;
+    if (!(span > 0) || !Number.isFinite(demand)) continue;
+    const capacity = meanShards(effective, from, from + span) * SHARD_LIMITS.writeRecords;
+    lag.observe(from, span, demand > capacity + 1e-9);
+  }
+  return lag;
+}
+
+/** Time-weighted mean shard count over [from, to). */
+function meanShards(steps: Array<{ at: number; shards: number }>, from: number, to: number): number {
+  const sorted = [...steps].sort((a, b) => a.at - b.at);
+  let total = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = Math.max(from, sorted[i]!.at);
+    const b = Math.min(to, sorted[i + 1]?.at ?? Infinity);
+    if (b > a) total += sorted[i]!.shards * (b - a);
+  }
+  return total / (to - from);
 }
 
 /** Rows a CloudWatch minute starting at `at` overlaps, with the share of its part inside [0, duration) in each. */
@@ -261,7 +295,10 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
   note('timeline', `${TARGET_TIMELINE_STEP} s rows: the gateway's CloudWatch minutes${compressed ? ' of scenario time' : ''}`, 'accepted is what entered Kinesis, a minute that straddles two rows split between them in proportion to its overlap (uniform within the minute); offered is the load generator\'s schedule; rejected, dropped, stored, delivered, Lambda, hot shards and the Firehose buffer are not measured per minute (empty cells)');
 
   const firstUp = run.scaling.firstScaleUpAtSeconds;
-  notMeasured.push('scaling lag and under-provisioned seconds (no model of demand against capacity)', 'apiGateway.rejectedAccountLimit (the ingest API has no account-level limit)');
+  const kinesisLag = kinesisLagOf(timeline, run, scenario, duration);
+  if (!kinesisLag) notMeasured.push('scaling.kinesis lag and under-provisioned seconds (on-demand: no provisioned capacity to compare with)');
+  else note('scaling lag (Kinesis)', `from ${TARGET_TIMELINE_STEP} s rows`, "design.md's definition, the longest span in which offered load exceeded capacity, on the timeline's rows: fresh records offered (less the API's rejections) against the shards in effect, each reshard counted from its request plus reshardSeconds; the simulator's is on 1 s ticks, so the two differ by up to a row");
+  notMeasured.push('scaling.dynamodb lag and under-provisioned seconds (DynamoDB demand is not measured per minute, only what was consumed)', 'apiGateway.rejectedAccountLimit (the ingest API has no account-level limit)');
   if (onAws) notMeasured.push('throttle counts (no quota gateway on aws: read CloudWatch)', 'timeline per-minute series');
   const summary: Summary = {
     scenario: scenario.name,
@@ -324,7 +361,7 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
     latencyMs: m.processorEndToEndMs ?? { p50: unmeasured('latencyMs (end to end: no processor counters)'), p95: NaN, p99: NaN, max: NaN },
     ingestLatencyMs: run.ingestLatencyMs,
     scaling: {
-      kinesis: { lagSeconds: NaN, underProvisionedSeconds: NaN, firstScaleUpAtSeconds: firstUp },
+      kinesis: { lagSeconds: kinesisLag ? round(kinesisLag.longest) : NaN, underProvisionedSeconds: kinesisLag ? round(kinesisLag.total) : NaN, firstScaleUpAtSeconds: firstUp },
       dynamodb: { lagSeconds: NaN, underProvisionedSeconds: NaN },
       actions: run.scaling.actions,
     },
