@@ -27,7 +27,8 @@ import type { ScalingAction } from '../sim/autoscaler.ts';
 import { SHARD_LIMITS } from '../sim/kinesis.ts';
 import { deliveredEvents, perMillionEvents, priceUsage } from '../sim/pricing/cost-meter.ts';
 import type { PriceEntry } from '../sim/pricing/price-table.ts';
-import { emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from '../sim/pricing/usage.ts';
+import type { Usage } from '../sim/pricing/usage.ts';
+import { meteredUsage } from '../loadgen/metered-usage.ts';
 import type { Summary } from '../sim/summary.ts';
 import type { Timeline } from '../sim/timeline.ts';
 import { wallClock, type FrameClock } from './frame-clock.ts';
@@ -413,16 +414,21 @@ export class PipelineRunSource implements RunSource {
 
   /** The event table DynamoDB is being written to: the newest week table with writes through the gateway. */
   private eventTable(): string | undefined {
+    return this.eventTableNames('ConsumedWriteCapacityUnits').at(-1);
+  }
+
+  /** Week tables the gateway has published DynamoDB metrics for (`metric` of them only, if given), sorted. */
+  private eventTableNames(metric?: string): string[] {
     const live = this.live;
-    if (!live?.gateway) return undefined;
+    if (!live?.gateway) return [];
     const names = live.pipeline.names ?? DEFAULT_NAMES;
     const tables = new Set<string>();
     for (const info of live.gateway.metrics.list()) {
-      if (info.namespace !== 'AWS/DynamoDB' || info.name !== 'ConsumedWriteCapacityUnits') continue;
+      if (info.namespace !== 'AWS/DynamoDB' || (metric !== undefined && info.name !== metric)) continue;
       const name = info.dimensions.TableName;
       if (name && name !== names.leaseTable && name !== names.schemaTable) tables.add(name);
     }
-    return [...tables].sort().at(-1);
+    return [...tables].sort();
   }
 
   /** The event table's provisioned WCU in the gateway's model (the scenario's until a table takes writes). */
@@ -463,53 +469,30 @@ export class PipelineRunSource implements RunSource {
     const load = live?.load();
     if (!live || !load) return undefined;
     const s = this.scenario;
-    const w = this.weight;
-    const hours = seconds / 3600;
-    const usage = emptyUsage(hours, { apiGateway: s.apiGateway.type, kinesis: s.kinesis.mode, lambda: s.lambda.architecture });
-    usage.apiGateway.requests = (load.sent.requests + load.sent.retries) * w;
-    const c = this.counts();
     const k = live.gateway?.counters.kinesis;
-    const records = k?.acceptedRecords ?? 0;
-    const meanRecord = records > 0 ? k!.acceptedBytes / records : 0;
-    if (s.kinesis.mode === 'provisioned') {
-      usage.kinesis.shardHours = shardHoursOf(s.kinesis.shards, live.actions(), seconds);
-      usage.kinesis.putPayloadUnits = records * putPayloadUnits(meanRecord);
-    } else {
-      usage.kinesis.streamHours = hours;
-      usage.kinesis.onDemandIngestBytesBilled = records * onDemandBilledBytes(meanRecord);
-      usage.kinesis.onDemandRetrievalBytes = k?.acceptedBytes ?? 0;
+    let wcuHours = 0;
+    for (let i = 0; i < this.wcuSteps.length; i++) {
+      const from = Math.min(seconds, this.wcuSteps[i]!.at);
+      const to = Math.min(seconds, this.wcuSteps[i + 1]?.at ?? seconds);
+      wcuHours += (this.wcuSteps[i]!.wcu * Math.max(0, to - from)) / 3600;
     }
     const batches = live.pipeline.processorCounters()?.batches;
-    if (this.timeScale === 1 && this.sample === 1 && batches !== undefined) usage.lambda.requests = batches;
-    if (s.dynamodb.mode === 'provisioned') {
-      let wcuHours = 0;
-      for (let i = 0; i < this.wcuSteps.length; i++) {
-        const from = Math.min(seconds, this.wcuSteps[i]!.at);
-        const to = Math.min(seconds, this.wcuSteps[i + 1]?.at ?? seconds);
-        wcuHours += (this.wcuSteps[i]!.wcu * Math.max(0, to - from)) / 3600;
-      }
-      usage.dynamodb.writeCapacityUnitHours = wcuHours;
-      usage.dynamodb.readCapacityUnitHours = s.dynamodb.readCapacity * Math.max(1, this.eventTables()) * hours;
-    } else {
-      usage.dynamodb.writeRequestUnits = c.ddbConsumed;
-    }
     const fh = this.firehoseTotals();
     const fhRecords = live.gateway?.counters.firehose.acceptedRecords ?? 0;
-    if (fh && fhRecords > 0) usage.firehose.ingestBytesBilled = fhRecords * firehoseBilledBytes(fh.recordsIn > 0 ? fh.bytesIn / fh.recordsIn : 0);
-    if (fh) usage.s3.putRequests = fh.objects;
-    return usage;
-  }
-
-  private eventTables(): number {
-    const live = this.live;
-    if (!live?.gateway) return 0;
-    const names = live.pipeline.names ?? DEFAULT_NAMES;
-    const tables = new Set<string>();
-    for (const info of live.gateway.metrics.list()) {
-      const name = info.dimensions.TableName;
-      if (info.namespace === 'AWS/DynamoDB' && name && name !== names.leaseTable && name !== names.schemaTable) tables.add(name);
-    }
-    return tables.size;
+    return meteredUsage(s, {
+      hours: seconds / 3600,
+      apiRequests: (load.sent.requests + load.sent.retries) * this.weight,
+      kinesisRecords: k?.acceptedRecords ?? 0,
+      kinesisBytes: k?.acceptedBytes ?? 0,
+      shardHours: shardHoursOf(s.kinesis.shards, live.actions(), seconds),
+      ...(this.timeScale === 1 && this.sample === 1 && batches !== undefined ? { lambdaRequests: batches } : {}),
+      wcuHours,
+      readTables: Math.max(1, this.eventTableNames().length),
+      ddbConsumedWcu: this.counts().ddbConsumed,
+      // The records the gateway let into Firehose, at the mean size of what our Firehose took in.
+      firehose: fh ? { records: fhRecords, meanBytes: fh.recordsIn > 0 ? fh.bytesIn / fh.recordsIn : 0 } : null,
+      s3Objects: fh ? fh.objects : null,
+    });
   }
 
   /** The run has returned: its summary (partial when the load was stopped early), the audit's verdict, expectations. */

@@ -8,7 +8,8 @@
  * cell in timeline.csv) and named in `notMeasured`; every approximation is an entry in `assumptions`.
  */
 import { priceUsage, deliveredEvents, perMillionEvents, type PriceOptions } from '../sim/pricing/cost-meter.ts';
-import { emptyUsage, firehoseBilledBytes, onDemandBilledBytes, putPayloadUnits, type Usage } from '../sim/pricing/usage.ts';
+import type { Usage } from '../sim/pricing/usage.ts';
+import { meteredUsage } from './metered-usage.ts';
 import { assumptionsOf, type Assumption, type AuditSide, type Summary } from '../sim/summary.ts';
 import { Timeline } from '../sim/timeline.ts';
 import { LagTracker } from '../sim/lag-tracker.ts';
@@ -134,27 +135,15 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
     'measured on this machine, not scaled by the time scale; the simulator\'s are modelled',
   );
 
-  // ---- usage, metered ----
-  const usage: Usage = emptyUsage(hours, { apiGateway: scenario.apiGateway.type, kinesis: scenario.kinesis.mode, lambda: scenario.lambda.architecture });
-  usage.apiGateway.requests = m.apiRequests * w;
+  // ---- usage, metered (priced by the same formulas as the dashboard's cost so far: metered-usage.ts) ----
   note('API requests', `${m.apiRequests.toLocaleString('en-US')} sent (first attempts and retries) × weight`, 'priced as the scenario\'s API type; the real ingest API is not API Gateway');
   if (scenario.apiGateway.type === 'alb') note('ALB', 'not priced', 'the real run has no load balancer or fleet: ALB hours, LCUs and instance-hours are absent from the cost');
   const kRecords = m.kinesisRecords;
   const kBytes = m.kinesisBytes;
   const meanRecord = kRecords && kBytes !== null ? kBytes / kRecords : 0;
   if (scenario.kinesis.mode === 'provisioned') {
-    usage.kinesis.shardHours = shardHoursOf(run.kinesis.shardsInitial, run.scaling.actions, duration);
     note('kinesis shard-hours', 'initial shards, then each autoscaler action\'s target count from the time it was requested, over the scenario\'s duration', 'the reshard\'s own delay is not subtracted; the drain is not billed (as in the simulator)');
-    if (kRecords !== null) {
-      usage.kinesis.putPayloadUnits = kRecords * putPayloadUnits(meanRecord);
-      note('kinesis PUT payload units', `${round(kRecords)} records × units of the mean record (${round(meanRecord, 1)} bytes, partition key included)`, 'exact while every record fits the same 25 KB unit');
-    }
-  } else {
-    usage.kinesis.streamHours = hours;
-    if (kRecords !== null && kBytes !== null) {
-      usage.kinesis.onDemandIngestBytesBilled = kRecords * onDemandBilledBytes(meanRecord);
-      usage.kinesis.onDemandRetrievalBytes = kBytes;
-    }
+    if (kRecords !== null) note('kinesis PUT payload units', `${round(kRecords)} records × units of the mean record (${round(meanRecord, 1)} bytes, partition key included)`, 'exact while every record fits the same 25 KB unit');
   }
   if (kRecords === null) notMeasured.push('kinesis PUT payload units (no gateway on aws: not priced)');
   // Lambda's event source mapping polls each shard on the wall clock: a compressed or sampled run's batches are not
@@ -163,14 +152,12 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
     m.processorBatches !== null && !compressed
       ? m.processorBatches
       : unmeasured(m.processorBatches === null ? 'lambda.invocations' : 'lambda.invocations (compressed or sampled run: the processor\'s batches are not the scenario\'s invocations)');
-  if (Number.isFinite(invocations)) {
-    usage.lambda.requests = invocations;
-    note('lambda invocations', 'the processor\'s batches', 'the embedded processor reads the stream as Lambda\'s event source mapping would; one batch = one invocation');
-  }
+  if (Number.isFinite(invocations)) note('lambda invocations', 'the processor\'s batches', 'the embedded processor reads the stream as Lambda\'s event source mapping would; one batch = one invocation');
   notMeasured.push('lambda.gbSeconds (the processor does not run on Lambda: duration is not priced)', 'lambda.maxConcurrency');
   const minutes = (m.minutes ?? []).filter((x) => x.at + TARGET_TIMELINE_STEP > 0 && x.at < duration);
   let wcuHours = 0;
   let wcuMax = scenario.dynamodb.mode === 'provisioned' ? scenario.dynamodb.writeCapacity : NaN;
+  const readTables = Math.max(1, run.audit.tables.length);
   if (scenario.dynamodb.mode === 'provisioned') {
     let wcu = scenario.dynamodb.writeCapacity;
     for (let start = 0; start < duration; start += TARGET_TIMELINE_STEP) {
@@ -179,23 +166,26 @@ export function targetSummary(scenario: SimulationConfig, run: TargetRunResult, 
       wcuMax = Math.max(wcuMax, wcu);
       wcuHours += (wcu * Math.min(TARGET_TIMELINE_STEP, duration - start)) / 3600;
     }
-    usage.dynamodb.writeCapacityUnitHours = wcuHours;
-    const tables = Math.max(1, run.audit.tables.length);
-    usage.dynamodb.readCapacityUnitHours = scenario.dynamodb.readCapacity * tables * hours;
-    note('dynamodb capacity-hours', `WCU: the provisioned WCU the gateway reported each minute (${scenario.dynamodb.writeCapacity} until one is reported); RCU: ${scenario.dynamodb.readCapacity} × ${tables} table(s) × duration`, 'one current table\'s WCU is billed; read autoscaling is not followed');
-  } else if (m.ddbConsumedWcu !== null) {
-    usage.dynamodb.writeRequestUnits = m.ddbConsumedWcu;
+    note('dynamodb capacity-hours', `WCU: the provisioned WCU the gateway reported each minute (${scenario.dynamodb.writeCapacity} until one is reported); RCU: ${scenario.dynamodb.readCapacity} × ${readTables} table(s) × duration`, 'one current table\'s WCU is billed; read autoscaling is not followed');
   }
-  const fhRecords = minutes.length > 0 || m.minutes ? (m.minutes ?? []).reduce((a, x) => a + x.firehoseIncomingRecords, 0) : null;
+  const fhRecords = m.minutes ? m.minutes.reduce((a, x) => a + x.firehoseIncomingRecords, 0) : null;
   const fhBytes = (m.minutes ?? []).reduce((a, x) => a + x.firehoseIncomingBytes, 0);
-  if (fhRecords !== null && m.minutes) {
-    usage.firehose.ingestBytesBilled = fhRecords * firehoseBilledBytes(fhRecords > 0 ? fhBytes / fhRecords : 0);
-    note('firehose ingestion', `${round(fhRecords)} records × the 5 KB-rounded mean record`, 'exact while every record rounds to the same 5 KB step');
-  } else notMeasured.push('firehose ingestion (not priced)');
-  if (m.firehoseObjects !== null) {
-    usage.s3.putRequests = m.firehoseObjects;
-    note('S3 objects', `${m.firehoseObjects} objects, as written`, 'our Firehose flushes its buffers at the end of the drain: the last objects are smaller and may be more than the buffer interval alone would write');
-  }
+  if (fhRecords !== null) note('firehose ingestion', `${round(fhRecords)} records × the 5 KB-rounded mean record`, 'exact while every record rounds to the same 5 KB step');
+  else notMeasured.push('firehose ingestion (not priced)');
+  if (m.firehoseObjects !== null) note('S3 objects', `${m.firehoseObjects} objects, as written`, 'our Firehose flushes its buffers at the end of the drain: the last objects are smaller and may be more than the buffer interval alone would write');
+  const usage: Usage = meteredUsage(scenario, {
+    hours,
+    apiRequests: m.apiRequests * w,
+    kinesisRecords: kRecords,
+    kinesisBytes: kBytes,
+    shardHours: shardHoursOf(run.kinesis.shardsInitial, run.scaling.actions, duration),
+    ...(Number.isFinite(invocations) ? { lambdaRequests: invocations } : {}),
+    wcuHours,
+    readTables,
+    ddbConsumedWcu: m.ddbConsumedWcu,
+    firehose: fhRecords !== null ? { records: fhRecords, meanBytes: fhRecords > 0 ? fhBytes / fhRecords : 0 } : null,
+    s3Objects: m.firehoseObjects,
+  });
   notMeasured.push('s3 storage (not priced)', 'dynamodb storage (not priced)');
   const cost = priceUsage(usage, { region: scenario.region, ...(options.prices ?? {}) });
 
