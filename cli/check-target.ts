@@ -27,13 +27,12 @@ import {
 } from '../reports/baseline.ts';
 import type { BaselineCheck, ScenarioCheck } from '../reports/check-result.ts';
 import { throughputSentence } from '../reports/run-report.ts';
-import { awsProblems } from '../pipeline/run-pipeline.ts';
-import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import type { TargetName } from '../pipeline/targets/target.ts';
-import { runOnEmbedded, type TargetRunOptions, type TargetRunResult } from '../loadgen/target-run.ts';
+import { runOnEmbedded, type TargetRunResult } from '../loadgen/target-run.ts';
 import { targetSummary } from '../loadgen/target-summary.ts';
 import { progressBar } from '../loadgen/progress.ts';
 import { lossProblem } from './outcome.ts';
+import { lostText, targetName, targetRunFlags } from './real-run.ts';
 import { shown } from './run-folder.ts';
 
 /**
@@ -123,14 +122,6 @@ export interface TargetScenario {
   sha256: string;
 }
 
-/** The target name, checked; a usage error names the choices. */
-export function targetName(value: string): TargetName {
-  if (!(TARGET_NAMES as readonly string[]).includes(value)) {
-    throw new UsageError(`--target ${value}: expected sim (the simulator, the default), ${TARGET_NAMES.join(', ')}`);
-  }
-  return value as TargetName;
-}
-
 function parseTimeScale(value: string | undefined): number | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
   const n = Number(value);
@@ -156,19 +147,7 @@ export function validateTargetFlags(options: TargetCheckOptions): void {
   if (target === 'aws' && ((timeScale !== 'auto' && timeScale !== 1) || (sample !== undefined && sample !== 1))) {
     throw new UsageError('--target aws runs on AWS\'s own clock: --time-scale and --sample must be 1 (auto is 1 on aws)');
   }
-  if (options.endpoint && target !== 'localstack') throw new UsageError(`--endpoint is for --target localstack (the ${target} target has its own endpoints)`);
-  const refused = target === 'aws' ? awsProblems(targetFlags(options, target)) : [];
-  if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
-}
-
-function targetFlags(options: TargetCheckOptions, target: TargetName): NonNullable<TargetRunOptions['target']> {
-  return {
-    target,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.confirmAws ? { confirmAws: true } : {}),
-    ...(options.maxCostUsd !== undefined ? { maxCostUsd: Number(options.maxCostUsd) } : {}),
-    ...(options.firehoseRoleArn ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
-  };
+  targetRunFlags(options);
 }
 
 const plain = (x: number) => String(+x.toFixed(6));
@@ -187,8 +166,8 @@ export function compressionText(durationSeconds: number, timeScale: number, samp
 /** Runs the scenarios on the target one at a time and checks each; the reports are the simulator check's. */
 export async function checkOnTarget(scenarios: readonly TargetScenario[], options: TargetCheckOptions): Promise<ScenarioCheck[]> {
   validateTargetFlags(options);
-  const target = targetName(options.target);
-  const flags = targetFlags(options, target);
+  const flags = targetRunFlags(options);
+  const target = flags.target;
   const fixedScale = parseTimeScale(options.timeScale);
   const fixedSample = parseSample(options.sample);
   const { log } = options;
@@ -243,15 +222,8 @@ export async function checkOnTarget(scenarios: readonly TargetScenario[], option
     for (const w of result.warnings) notes.push(`${target}: ${w}`);
     if (!result.drained && result.drain) notes.push(`the drain ${drainText(result.drain, result.weight)}`);
 
-    const e = result.events;
-    let lost: string | undefined;
-    if (e.missing > 0 || !result.audit.ok) {
-      // As `scenario --target` exits 98: accepted events missing after the drain, or an audit problem.
-      const where = result.audit.problems.join('; ') || `${Math.round(e.missing).toLocaleString('en-US')} accepted events missing`;
-      lost = `lost after the drain: ${where}${result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : ''}${result.drained ? '' : ' — the drain gave up while the processor was still behind'}`;
-    } else {
-      lost = lossProblem(summary, measured);
-    }
+    // As `scenario --target` exits 98: accepted events missing after the drain, or an audit problem.
+    const lost = lostText(result) ?? lossProblem(summary, measured);
 
     const baseline = options.baseline === false ? ({ state: 'off' } as const) : targetBaseline(item, summary, { ...options, baseline: options.baseline }, { target, timeScale, sample }, notes);
     checks.push({

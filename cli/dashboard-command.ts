@@ -7,25 +7,19 @@
  * `scenario --target embedded` runs it (loadgen/target-run.ts), through dashboard/pipeline-run-source.ts; q ends the
  * load early (the run still drains, audits and stops everything), and accepted events missing after the drain exit 98.
  */
-import { drainText } from '../loadgen/drain.ts';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { Dashboard } from '../dashboard/Dashboard.tsx';
-import { plainProgress } from '../dashboard/plain-progress.ts';
-import type { RunOutcome } from '../dashboard/run-source.ts';
+import { actionLine, plainProgress } from '../dashboard/plain-progress.ts';
+import type { RunOutcome, RunSource } from '../dashboard/run-source.ts';
 import { MAX_SPEED, MIN_SPEED, SimRunSource } from '../dashboard/sim-run-source.ts';
-import { seconds } from '../reports/format.ts';
+import { int, seconds } from '../reports/format.ts';
 import { summaryText } from '../reports/summary-text.ts';
 import { summaryJson } from '../reports/write-run.ts';
 import { loadScenario, resolveScenarioPath, type PolicyResolver } from '../scenarios/load.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { ExitCode, UsageError } from '../sim/errors.ts';
-import { actionLine } from '../dashboard/plain-progress.ts';
 import type { PipelineRunSource } from '../dashboard/pipeline-run-source.ts';
-import type { RunSource } from '../dashboard/run-source.ts';
-import { int, money } from '../reports/format.ts';
-import type { TargetRunResult } from '../loadgen/target-run.ts';
-import type { Summary } from '../sim/summary.ts';
 import { evaluateExpectations } from '../sim/expectations.ts';
 import { Simulation } from '../sim/simulation.ts';
 import { runOutcome } from './outcome.ts';
@@ -190,7 +184,7 @@ async function watchReal(
   valid: ValidDashboardOptions,
   options: DashboardOptions,
 ): Promise<number> {
-  const { PipelineRunSource } = await import('../dashboard/pipeline-run-source.ts');
+  const [{ PipelineRunSource }, { lostText, realRunText }] = await Promise.all([import('../dashboard/pipeline-run-source.ts'), import('./real-run.ts')]);
   const tty = interactive();
   const warnings: string[] = [];
   const source = new PipelineRunSource(scenario, {
@@ -237,37 +231,13 @@ async function watchReal(
     }
     process.stdout.write(realRunText(scenario.name, source.targetResult!, summary) + '\n');
   }
-  const verdict = source.verdict!;
-  const result = source.targetResult!;
-  process.stderr.write(`${verdict.text}\n`);
-  if (!verdict.ok) {
-    const examples = result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : '';
-    process.stderr.write(`lost after the drain: ${result.audit.problems.join('; ') || `${int(result.events.missing)} accepted events missing`}${examples}\n`);
+  process.stderr.write(`${source.verdict!.text}\n`);
+  const lost = lostText(source.targetResult!);
+  if (lost) {
+    process.stderr.write(`${lost}\n`);
     return ExitCode.eventsLost;
   }
   return ExitCode.ok;
-}
-
-/**
- * What a real run measured, in the lines `scenario --target` prints (the simulator's summary text reads a modelled
- * run: simulated time, Lambda concurrency, expiry in the stream, none of which a real run measures).
- */
-export function realRunText(name: string, r: TargetRunResult, summary: Summary): string {
-  const e = r.events;
-  const scaled = r.timeScale !== 1 || r.sample !== 1;
-  return [
-    `${name} on the ${r.target} pipeline${scaled ? ` (time scale ${r.timeScale}, sample ${+r.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+r.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
-    `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
-    `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
-    `kinesis    ${r.kinesis.shardsInitial} → ${r.kinesis.shardsFinal} shards (max ${r.kinesis.shardsMax}), ${r.kinesis.reshards} reshards, ${int(r.kinesis.throttledRecords)} records throttled` +
-      (r.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(r.scaling.firstScaleUpAtSeconds)} s` : ''),
-    `dynamodb   ${int(r.dynamodb.throttledRequests)} requests throttled · firehose ${int(r.firehose.throttledRecords)} records throttled`,
-    ...r.scaling.actions.map((a) => actionLine(a)),
-    `latency    ingest p50 ${r.ingestLatencyMs.p50} ms · p99 ${r.ingestLatencyMs.p99} · max ${r.ingestLatencyMs.max} (load generator, from intended send time)`,
-    `cost       ${money(summary.cost.totalUsd)} metered${summary.cost.perMillionEventsUsd !== null ? ` · ${money(summary.cost.perMillionEventsUsd)} per million delivered events` : ''}`,
-    `wall       load ${r.wallSeconds.load.toFixed(1)} s · drain ${r.wallSeconds.drain.toFixed(1)} s${r.drained || !r.drain ? '' : ` (${drainText(r.drain, r.weight)})`}`,
-    ...(r.audit.problems.length ? [`audit      ${r.audit.problems.join('; ')}`] : []),
-  ].join('\n');
 }
 
 /** Plain progress of a real run: a line per phase, per tenth of the load and per scaling action. */

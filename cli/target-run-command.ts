@@ -4,7 +4,6 @@
  * simulator's summary.json (target set), timeline.csv and report.md/html from the real counts (loadgen/target-summary.ts),
  * and with --compare fidelity.json, to the output folder; exits 98 when an accepted event is missing after the drain.
  */
-import { drainText } from '../loadgen/drain.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_DIR, loadScenario, resolveScenarioPath } from '../scenarios/load.ts';
@@ -13,12 +12,9 @@ import { progressBar } from '../loadgen/progress.ts';
 import { overridesFrom, positiveNumber, type ScenarioInputs } from './scenario-inputs.ts';
 import { abandonRunFolder, commitRunFolder, prepareRunFolder, type RunFolder } from './run-folder.ts';
 import { scenarioKey } from './scenario-slug.ts';
-import { awsProblems } from '../pipeline/run-pipeline.ts';
-import { TARGET_NAMES } from '../pipeline/targets/index.ts';
 import { targetSummary } from '../loadgen/target-summary.ts';
 import { writeRun, type WriteRunOptions } from '../reports/write-run.ts';
-import { int } from '../reports/format.ts';
-import type { TargetName } from '../pipeline/targets/target.ts';
+import { lostText, realRunText, targetRunFlags } from './real-run.ts';
 
 export interface TargetRunCommandOptions extends ScenarioInputs {
   target?: string;
@@ -38,18 +34,8 @@ export interface TargetRunCommandOptions extends ScenarioInputs {
 }
 
 export async function runTargetCommand(nameOrPath: string, options: TargetRunCommandOptions): Promise<number> {
-  const target = (options.target ?? 'embedded') as TargetName;
-  if (!TARGET_NAMES.includes(target)) throw new UsageError(`--target ${target}: expected sim (the simulator), ${TARGET_NAMES.join(', ')}`);
-  if (options.endpoint && target !== 'localstack') throw new UsageError(`--endpoint is for --target localstack (the ${target} target has its own endpoints)`);
-  const targetFlags = {
-    target,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.confirmAws ? { confirmAws: true } : {}),
-    ...(options.maxCostUsd !== undefined ? { maxCostUsd: Number(options.maxCostUsd) } : {}),
-    ...(options.firehoseRoleArn ? { firehoseRoleArn: options.firehoseRoleArn } : {}),
-  };
-  const refused = target === 'aws' ? awsProblems(targetFlags) : [];
-  if (refused.length > 0) throw new UsageError(`aws target refused:\n  ${refused.join('\n  ')}`);
+  const targetFlags = targetRunFlags({ ...options, target: options.target ?? 'embedded' });
+  const target = targetFlags.target;
   const path = resolveScenarioPath(nameOrPath);
   const { scenario, resolvePolicy } = await loadScenario(path, overridesFrom(options));
   const timeScale = positiveNumber('--time-scale', options.timeScale);
@@ -107,32 +93,13 @@ export async function runTargetCommand(nameOrPath: string, options: TargetRunCom
     },
     { kind: 'target-run', target },
   );
-  const e = result.events;
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (!options.quiet) {
-    const scaled = result.timeScale !== 1 || result.sample !== 1;
-    process.stdout.write(
-      [
-        `${scenario.name} on the ${target} pipeline${scaled ? ` (time scale ${result.timeScale}, sample ${+result.sample.toFixed(6)}: counts in scenario units, each sent event standing for ${+result.weight.toFixed(6)}; latencies wall-clock)` : ''}`,
-        `events     offered ${int(e.offered)} · accepted ${int(e.accepted)} · rejected ${int(e.rejected)} · dropped ${int(e.dropped)} · failed ${int(e.failed)}`,
-        `storage    stored ${int(e.stored)} · delivered ${int(e.delivered)} · dead-lettered ${int(e.deadLettered)} · missing ${int(e.missing)}`,
-        `kinesis    ${result.kinesis.shardsInitial} → ${result.kinesis.shardsFinal} shards (max ${result.kinesis.shardsMax}), ${result.kinesis.reshards} reshards, ${target === 'aws' ? 'throttles not measured (no gateway on aws: see CloudWatch)' : `${int(result.kinesis.throttledRecords)} records throttled`}` +
-          (result.scaling.firstScaleUpAtSeconds !== null ? ` · first scale-up at ${Math.round(result.scaling.firstScaleUpAtSeconds)} s` : ''),
-        `latency    ingest p50 ${result.ingestLatencyMs.p50} ms · p99 ${result.ingestLatencyMs.p99} · max ${result.ingestLatencyMs.max} (load generator, from intended send time)`,
-        `wall       load ${result.wallSeconds.load.toFixed(1)} s · drain ${result.wallSeconds.drain.toFixed(1)} s${result.drained || !result.drain ? '' : ` (${drainText(result.drain, result.weight)})`}`,
-        ...(result.audit.problems.length ? [`audit      ${result.audit.problems.join('; ')}`] : []),
-        ...(fidelityText ? ['', fidelityText] : []),
-        '',
-        `wrote ${files.join(', ')}`,
-      ].join('\n') + '\n',
-    );
-  }
-  if (e.missing > 0 || !result.audit.ok) {
-    const where = result.audit.problems.join('; ') || `${int2(e.missing)} accepted events missing`;
-    process.stderr.write(`lost after the drain: ${where}${result.audit.examples.length ? ` (e.g. ${result.audit.examples.slice(0, 3).join(', ')})` : ''}${result.drained ? '' : ' — the drain gave up while the processor was still behind'}\n`);
+  else if (!options.quiet) process.stdout.write([realRunText(scenario.name, result), ...(fidelityText ? ['', fidelityText] : []), '', `wrote ${files.join(', ')}`].join('\n') + '\n');
+  const lost = lostText(result);
+  if (lost) {
+    process.stderr.write(`${lost}\n`);
     return ExitCode.eventsLost;
   }
   return ExitCode.ok;
 }
 
-const int2 = (n: number) => Math.round(n).toLocaleString('en-US');
