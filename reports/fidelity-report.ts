@@ -8,7 +8,7 @@ import { FIDELITY_THRESHOLD, fidelityDifference, fidelityValue, type Fidelity } 
 import { TIMELINE_COLUMNS, TIMELINE_COLUMN_NAMES, Timeline, type TimelineColumn } from '../sim/timeline.ts';
 import type { Block, Chart } from './doc.ts';
 import { seconds } from './format.ts';
-import { CATEGORICAL, compact, downsample, lineChart } from './svg-chart.ts';
+import { CATEGORICAL, downsample, lineChart, timeAxis } from './svg-chart.ts';
 import type { TimelineData } from './timeline-data.ts';
 
 /** The files a compare run adds to its folder, beside summary.json and timeline.csv (the real run's). */
@@ -98,13 +98,6 @@ function perRow(t: TimelineData, column: TimelineColumn, perMinute: boolean, dur
 
 const measured = (t: TimelineData, column: TimelineColumn) => t.rows > 0 && t.columns[column].some((v) => Number.isFinite(v));
 
-/** Time axis in the unit that suits the run's length (as the run report's). */
-function timeAxis(durationSeconds: number): { unit: number; label: string; format: (v: number) => string } {
-  if (durationSeconds <= 3 * 3600) return { unit: 60, label: 'scenario time since start (minutes)', format: (v) => compact(v / 60) };
-  if (durationSeconds <= 4 * 86_400) return { unit: 3600, label: 'scenario time since start (hours)', format: (v) => compact(v / 3600) };
-  return { unit: 86_400, label: 'scenario time since start (days)', format: (v) => compact(v / 86_400) };
-}
-
 /** One chart per series both timelines measured, both curves on it; and what was left out, and why. */
 export function fidelityCharts(
   f: Fidelity,
@@ -122,7 +115,7 @@ export function fidelityCharts(
   const sim = simTimeline.step === step ? simTimeline : resampleTimeline(simTimeline, duration, step);
   const real = realTimeline.step === step ? realTimeline : resampleTimeline(realTimeline, duration, step);
   const rows = Math.min(sim.rows, real.rows);
-  const axis = timeAxis(duration);
+  const axis = timeAxis(duration, 'scenario time since start');
   const x = Array.from({ length: rows }, (_, r) => r * step);
   const charts: Chart[] = [];
   const notCharted: string[] = [];

@@ -10,7 +10,7 @@ import { SOURCES_PAGE, citeSources, sourceLink } from '../sim/sources.ts';
 import { auditFailures, type Summary } from '../sim/summary.ts';
 import { type Block, type Chart, renderHtml, renderMarkdown } from './doc.ts';
 import { bytes, int, money, ms, num, pct, seconds, share, unitPrice } from './format.ts';
-import { CATEGORICAL, PALETTE, type Marker, compact, downsample, lineChart, stackedBars } from './svg-chart.ts';
+import { CATEGORICAL, PALETTE, type Marker, downsample, lineChart, stackedBars, timeAxis } from './svg-chart.ts';
 import { auditLines } from './audit-text.ts';
 import type { TimelineData } from './timeline-data.ts';
 import { fidelityBlocks, type FidelitySection } from './fidelity-report.ts';
@@ -195,13 +195,6 @@ export function burstCredits(t: TimelineData): number {
     if (cap > 0 && t.columns.ddbConsumedWcu[r]! > cap * 1.001) seconds += t.step;
   }
   return seconds;
-}
-
-/** Time axis in the unit that suits the run's length. */
-function timeAxis(durationSeconds: number): { unit: number; label: string; format: (v: number) => string } {
-  if (durationSeconds <= 3 * 3600) return { unit: 60, label: 'time since start (minutes)', format: (v) => compact(v / 60) };
-  if (durationSeconds <= 4 * 86_400) return { unit: 3600, label: 'time since start (hours)', format: (v) => compact(v / 3600) };
-  return { unit: 86_400, label: 'time since start (days)', format: (v) => compact(v / 86_400) };
 }
 
 function actionMarkers(s: Summary, service: 'kinesis' | 'dynamodb'): Marker[] {

@@ -387,3 +387,10 @@ export function scatterChart(spec: ScatterSpec): string {
   out.push('</svg>');
   return out.join('\n');
 }
+
+/** A time axis in the unit that suits a run's length: minutes up to 3 h, hours up to 4 days, then days. */
+export function timeAxis(durationSeconds: number, label = 'time since start'): { unit: number; label: string; format: (v: number) => string } {
+  if (durationSeconds <= 3 * 3600) return { unit: 60, label: `${label} (minutes)`, format: (v) => compact(v / 60) };
+  if (durationSeconds <= 4 * 86_400) return { unit: 3600, label: `${label} (hours)`, format: (v) => compact(v / 3600) };
+  return { unit: 86_400, label: `${label} (days)`, format: (v) => compact(v / 86_400) };
+}
