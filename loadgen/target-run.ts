@@ -27,7 +27,7 @@ import { drainProcessor, type DrainReport } from './drain.ts';
 import { runLoad, type LiveLoadCounts, type LoadProgress, type LoadReport } from './driver.ts';
 import { assignCredentials } from './keys.ts';
 import { loadReport } from './result.ts';
-import { scenarioTenantIds, scheduleShape, scheduleTotals } from './schedule.ts';
+import { ScheduleCursor, scenarioTenantIds, scheduleShape, scheduleTotals } from './schedule.ts';
 
 export interface TargetRunOptions {
   readonly timeScale?: number;
@@ -193,8 +193,9 @@ export async function runOnEmbedded(scenario: Scenario, options: TargetRunOption
   if (onAws && (K !== 1 || shape.sample !== 1)) {
     throw new UsageError(`--target aws runs on AWS's own clock: --time-scale and --sample must be 1 (got ${K} and ${shape.sample})`);
   }
-  const planned = scheduleTotals(scenario, { timeScale: K, sample: shape.sample });
-  if (planned.events === 0 && planned.offeredEvents > 0) {
+  // A sample too small to send anything: found by the first request (the whole walk only to say how many were offered).
+  const planned = new ScheduleCursor(scenario, { timeScale: K, sample: shape.sample }).next() ? undefined : scheduleTotals(scenario, { timeScale: K, sample: shape.sample });
+  if (planned && planned.offeredEvents > 0) {
     const least = 1 / planned.offeredEvents;
     throw new UsageError(`--sample ${+shape.sample.toPrecision(6)} sends none of the scenario's ${Math.round(planned.offeredEvents).toLocaleString('en-US')} events: a run of it needs a sample of at least ${+least.toPrecision(2)}${options.sample === undefined ? ` (the default is 1 / time scale; lower --time-scale or give --sample)` : ''}`);
   }
