@@ -67,6 +67,7 @@ function shardsAt(steps: Array<{ at: number; shards: number }>, from: number, to
 function kinesisLagOf(timeline: Timeline, run: TargetRunResult, scenario: SimulationConfig, duration: number): LagTracker | undefined {
   if (scenario.kinesis.mode !== 'provisioned') return undefined;
   const delay = scenario.kinesis.reshardSeconds;
+  // Every step after the initial one shifted by the same delay: still in time order.
   const effective = shardSteps(run.kinesis.shardsInitial, run.scaling.actions).map((s, i) => (i === 0 ? s : { at: s.at + delay, shards: s.shards }));
   const lag = new LagTracker();
   for (let r = 0; r < timeline.rows; r++) {
@@ -80,14 +81,13 @@ function kinesisLagOf(timeline: Timeline, run: TargetRunResult, scenario: Simula
   return lag;
 }
 
-/** Time-weighted mean shard count over [from, to). */
-function meanShards(steps: Array<{ at: number; shards: number }>, from: number, to: number): number {
-  const sorted = [...steps].sort((a, b) => a.at - b.at);
+/** Time-weighted mean shard count over [from, to), of steps in time order (shardSteps'). */
+function meanShards(steps: ReadonlyArray<{ at: number; shards: number }>, from: number, to: number): number {
   let total = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const a = Math.max(from, sorted[i]!.at);
-    const b = Math.min(to, sorted[i + 1]?.at ?? Infinity);
-    if (b > a) total += sorted[i]!.shards * (b - a);
+  for (let i = 0; i < steps.length; i++) {
+    const a = Math.max(from, steps[i]!.at);
+    const b = Math.min(to, steps[i + 1]?.at ?? Infinity);
+    if (b > a) total += steps[i]!.shards * (b - a);
   }
   return total / (to - from);
 }
