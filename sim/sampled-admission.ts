@@ -55,9 +55,4 @@ export class SampledAdmission {
     this.owed -= 1;
     return true;
   }
-
-  /** The current demand estimate per second, one per dimension. */
-  demand(): readonly number[] {
-    return this.rates;
-  }
 }
